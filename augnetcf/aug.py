@@ -1,0 +1,139 @@
+"""The only place augnetcf talks to libaugeas directly.
+
+An :class:`AugeasSession` opens Augeas under a root with
+``NO_MODL_AUTOLOAD`` and registers just the backend's transforms, so loading
+costs what the backend's files cost and nothing more (loading every stock lens
+takes about a second). Parse and save failures under ``/augeas//error`` turn
+into :class:`~augnetcf.errors.FileError` naming the file, the line and the
+lens' complaint.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+
+import augeas
+
+from . import resources
+from .backends import Transform
+from .errors import FileError
+
+log = logging.getLogger("augnetcf")
+
+def check_root(root: str) -> str:
+    """Refuse a root that is not a directory before Augeas sees it."""
+    if not os.path.exists(root):
+        raise FileError("root directory does not exist", file=root)
+    if not os.path.isdir(root):
+        raise FileError("root is not a directory", file=root)
+    return os.path.abspath(root)
+
+
+class AugeasSession:
+    """A libaugeas handle limited to the given transforms, under *root*."""
+
+    def __init__(self, root: str, transforms: Iterable[Transform]):
+        self.root = check_root(root)
+        try:
+            self.aug = augeas.Augeas(
+                root=self.root,
+                loadpath=str(resources.lenses_dir()),
+                flags=augeas.Augeas.NO_MODL_AUTOLOAD | augeas.Augeas.NO_LOAD,
+            )
+        except (OSError, RuntimeError) as e:
+            raise FileError(f"cannot initialise Augeas: {e}", file=self.root) from None
+        for i, t in enumerate(transforms):
+            base = f"/augeas/load/xfm{i}"
+            self.aug.set(f"{base}/lens", t.lens)
+            for j, glob in enumerate(t.incl, 1):
+                self.aug.set(f"{base}/incl[{j}]", glob)
+            for j, glob in enumerate(t.excl, 1):
+                self.aug.set(f"{base}/excl[{j}]", glob)
+        self.load()
+
+    # -- errors ---------------------------------------------------------------
+    def _relative(self, path: str) -> str:
+        """``/files/etc/x`` or ``/etc/x`` as a path under the root, for messages."""
+        if path.startswith("/files/"):
+            path = path[len("/files"):]
+        return os.path.join(self.root, path.lstrip("/"))
+
+    def errors(self) -> list[FileError]:
+        """Every problem Augeas recorded, as FileErrors naming file and line."""
+        found = []
+        for err in self.aug.match("/augeas/files//error"):
+            meta = err[: -len("/error")]
+            file = self._relative(meta[len("/augeas/files"):])
+            kind = self.aug.get(err) or "error"
+            message = self.aug.get(f"{err}/message") or kind
+            line = self.aug.get(f"{err}/line")
+            lens = self.aug.get(f"{err}/lens")
+            if kind == "parse_failed":
+                text = f"cannot be parsed: {message}"
+            elif kind in ("put_failed", "mk_augtemp", "open_augnew", "rename_augtemp", "unlink_orig",
+                          "clone_unlink_dst", "close_augnew", "xfer_augnew", "replace_from_missing"):
+                text = f"cannot be written ({kind}): {message}"
+            else:
+                text = f"{kind}: {message}"
+            if lens and kind in ("parse_failed", "put_failed"):
+                text += f" (lens {os.path.basename(lens.split(':')[0])})"
+            found.append(FileError(text, file=file, line=int(line) if line and line.isdigit() else None))
+        for err in self.aug.match("/augeas/load/*/error"):
+            found.append(FileError(f"Augeas cannot load a lens: {self.aug.get(err)}", file=self.root))
+        return found
+
+    def raise_errors(self) -> None:
+        errs = self.errors()
+        if errs:
+            raise errs[0]
+
+    # -- load / save ----------------------------------------------------------
+    def load(self) -> None:
+        """(Re)read the files; Augeas skips files that have not changed."""
+        try:
+            self.aug.load()
+        except (OSError, RuntimeError) as e:
+            raise FileError(f"Augeas load failed: {e}", file=self.root) from None
+        log.debug("loaded %d files under %s", len(self.aug.match("/augeas/files//path")), self.root)
+        self.raise_errors()
+
+    def save(self) -> list[str]:
+        """Write every changed file; return the paths (under the root) saved.
+
+        On failure the in-memory tree is thrown away and reloaded from disk so
+        that the session stays usable and reflects what is really there.
+        """
+        self.aug.remove("/augeas/events/saved")
+        try:
+            self.aug.save()
+        except (OSError, RuntimeError) as e:
+            errs = self.errors()
+            self.aug.load()
+            if errs:
+                raise errs[0] from None
+            raise FileError(f"Augeas save failed: {e}", file=self.root) from None
+        saved = [self._relative(self.aug.get(p)) for p in self.aug.match("/augeas/events/saved")]
+        for path in saved:
+            log.debug("saved %s", path)
+        return saved
+
+    def files(self) -> list[str]:
+        """Augeas paths (``/files/...``) of every file the transforms loaded."""
+        out = []
+        for meta in self.aug.match("/augeas/files//path"):
+            out.append(self.aug.get(meta))
+        return out
+
+    def close(self) -> None:
+        aug, self.aug = self.aug, None
+        if aug is not None:
+            aug.close()
+
+    def __enter__(self) -> AugeasSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+

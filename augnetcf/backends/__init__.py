@@ -1,0 +1,77 @@
+"""Backends: the only place a distribution plugs in.
+
+A backend is data: the Augeas transforms that read its files, XPath
+expressions that let the engine find interfaces in a forest, the labels it
+owns, and two stylesheets named after it (``<name>-to-forest.xsl`` and
+``<name>-from-forest.xsl``). The engine in :mod:`augnetcf.config` does the
+rest the same way for every backend.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+
+from ..errors import InvalidOperation
+
+#: Files that are never configuration: editor and package-manager leftovers,
+#: and Augeas' own newfile/backup output.
+BACKUP_GLOBS: tuple[str, ...] = (
+    "*.augnew", "*.augsave", "*.rpmsave", "*.rpmnew", "*.rpmorig",
+    "*.dpkg-dist", "*.dpkg-old", "*.dpkg-new", "*.orig", "*~", "*.bak", "*.swp", "#*#",
+)
+
+
+@dataclass(frozen=True)
+class Transform:
+    """One Augeas transform: a lens and the files (globs under the root) it reads."""
+
+    lens: str
+    incl: tuple[str, ...]
+    excl: tuple[str, ...] = field(default=BACKUP_GLOBS)
+
+
+#: Backend names, in the order detection will try them.
+NAMES: tuple[str, ...] = ("redhat",)
+
+
+@dataclass(frozen=True)
+class Backend:
+    """What the engine needs to know about one distribution's files.
+
+    The XPath expressions are evaluated by lxml on a forest
+    (see :mod:`augnetcf.forest`). A *unit* is the forest element that
+    describes one interface: a whole ``<tree>`` when each interface has its
+    own file, a ``<node>`` when many share one file.
+    """
+
+    name: str
+    transforms: tuple[Transform, ...]
+    #: From ``<forest>`` to every unit.
+    unit: str
+    #: From a unit: the interface name it describes (may be empty).
+    unit_name: str
+    #: From a unit: its hardware address, used to resolve names via sysfs.
+    unit_mac: str
+    #: From a unit: the name of the bridge or bond it is a port/slave of.
+    unit_master: str
+    #: A unit's name when ``unit_name`` is empty, from its Augeas path.
+    name_from_path: re.Pattern
+    #: Labels this backend writes; a define removes them when no longer implied.
+    owned_labels: re.Pattern
+
+    @property
+    def to_forest_xsl(self) -> str:
+        return f"{self.name}-to-forest.xsl"
+
+    @property
+    def from_forest_xsl(self) -> str:
+        return f"{self.name}-from-forest.xsl"
+
+
+def get(name: str) -> Backend:
+    """The backend called *name*; :class:`InvalidOperation` if there is none."""
+    if name not in NAMES:
+        raise InvalidOperation(f"unknown backend {name!r} (known: {', '.join(NAMES)})")
+    return importlib.import_module(f"{__name__}.{name}").BACKEND

@@ -1,0 +1,140 @@
+"""Pure transforms between interface XML and forests.
+
+Each stylesheet is compiled once per process. The extension functions the
+stylesheets call live here, in the ``urn:augnetcf:xslt`` namespace; they do
+address math with netaddr rather than by hand in XSLT.
+
+    to_forest(doc, backend)          interface XML  -> forest
+    from_forest(forest, backend, n)  forest         -> interface XML for n
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import netaddr
+from lxml import etree
+
+from . import resources
+from .backends import Backend
+from .errors import InternalError
+
+NS = "urn:augnetcf:xslt"
+
+#: Linux bonding modes by number, as ``mode=1`` may appear in BONDING_OPTS.
+BOND_MODES = ("balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad",
+              "balance-tlb", "balance-alb")
+ARP_VALIDATE = ("none", "active", "backup", "all")
+
+
+def _s(arg: Any) -> str:
+    """XPath arguments arrive as strings or node-sets; flatten to a string."""
+    if isinstance(arg, list):
+        return str(arg[0]) if arg else ""
+    return "" if arg is None else str(arg)
+
+
+def _netmask(_ctx: Any, prefix: Any) -> str:
+    """Dotted IPv4 netmask for a prefix length ("24" -> "255.255.255.0")."""
+    return str(netaddr.IPNetwork(f"0.0.0.0/{int(_s(prefix))}").netmask)
+
+
+def _prefix(_ctx: Any, netmask: Any) -> str:
+    """Prefix length for a dotted netmask or a bare prefix ("255.255.255.0" -> "24")."""
+    text = _s(netmask).strip()
+    if text.isdigit():
+        return text
+    try:
+        return str(netaddr.IPAddress(text).netmask_bits())
+    except (netaddr.AddrFormatError, ValueError):
+        return ""
+
+
+def _bond_options(text: str) -> dict[str, str]:
+    opts = {}
+    for word in text.split():
+        key, sep, value = word.partition("=")
+        if sep:
+            opts[key] = value
+    return opts
+
+
+def _bond_option(_ctx: Any, opts: Any, key: Any) -> str:
+    """The value of *key* in a BONDING_OPTS-style "k=v k=v" string, or ""."""
+    value = _bond_options(_s(opts)).get(_s(key), "")
+    name = _s(key)
+    if name == "mode" and value.isdigit() and int(value) < len(BOND_MODES):
+        return BOND_MODES[int(value)]
+    if name == "arp_validate" and value.isdigit() and int(value) < len(ARP_VALIDATE):
+        return ARP_VALIDATE[int(value)]
+    if name == "arp_ip_target":
+        return value.split(",")[0]
+    return value
+
+
+def _mac(_ctx: Any, mac: Any) -> str:
+    """A MAC address in lower-case colon form, or "" when it is not one."""
+    try:
+        return str(netaddr.EUI(_s(mac), dialect=netaddr.mac_unix_expanded))
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return ""
+
+
+def _vlan_device(_ctx: Any, name: Any) -> str:
+    """The underlying device of a VLAN named DEVICE.TAG ("eth0.42" -> "eth0")."""
+    device, sep, tag = _s(name).rpartition(".")
+    return device if sep and tag.isdigit() else ""
+
+
+def _vlan_tag(_ctx: Any, name: Any) -> str:
+    """The tag of a VLAN named DEVICE.TAG ("eth0.42" -> "42")."""
+    _device, sep, tag = _s(name).rpartition(".")
+    return str(int(tag)) if sep and tag.isdigit() else ""
+
+
+def _register() -> None:
+    ns = etree.FunctionNamespace(NS)
+    ns["netmask"] = _netmask
+    ns["prefix"] = _prefix
+    ns["bond-option"] = _bond_option
+    ns["mac"] = _mac
+    ns["vlan-device"] = _vlan_device
+    ns["vlan-tag"] = _vlan_tag
+
+
+_register()
+
+
+@functools.lru_cache(maxsize=None)
+def stylesheet(filename: str) -> etree.XSLT:
+    """Compile a stylesheet from the data directory once per process."""
+    path = resources.xslt_path(filename)
+    doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    ac = etree.XSLTAccessControl.DENY_ALL
+    return etree.XSLT(doc, access_control=ac)
+
+
+def _run(filename: str, doc: etree._Element, **params: str) -> etree._Element:
+    xsl = stylesheet(filename)
+    try:
+        result = xsl(doc, **{k: etree.XSLT.strparam(v) for k, v in params.items()})
+    except etree.XSLTApplyError as e:
+        raise InternalError(f"stylesheet {filename} failed: {e}") from None
+    root = result.getroot()
+    if root is None:
+        raise InternalError(f"stylesheet {filename} produced no output")
+    return root
+
+
+def to_forest(doc: etree._Element | etree._ElementTree, backend: Backend) -> etree._Element:
+    """The forest (one ``<tree>`` per file) that describes interface *doc*."""
+    if isinstance(doc, etree._ElementTree):
+        doc = doc.getroot()
+    return _run(backend.to_forest_xsl, doc)
+
+
+def from_forest(forest: etree._Element, backend: Backend, name: str) -> etree._Element:
+    """Interface XML for *name*, from a forest whose first unit describes it
+    and whose other units are its ports and slaves."""
+    return _run(backend.from_forest_xsl, forest, name=name)
