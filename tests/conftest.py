@@ -1,0 +1,58 @@
+"""Fixtures shared by every test layer.
+
+Roots are always copies under pytest's tmp_path: no test touches the host's
+/etc or the checked-in data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+DATA = TESTS / "data"
+NETCF = DATA / "netcf"
+LIBVIRT_RNG = DATA / "libvirt" / "interface.rng"
+REDHAT_DIR = "etc/sysconfig/network-scripts"
+
+# hypothesis strategies live beside the property tests; other layers reuse them.
+sys.path.insert(0, str(TESTS / "property"))
+
+
+def snapshot_tree(root: Path) -> dict[str, tuple[int, str]]:
+    """Every file under *root*: relative path -> (mode, sha256). For 'changed nothing' checks."""
+    out = {}
+    for dirpath, _dirs, files in os.walk(root):
+        for f in files:
+            p = Path(dirpath) / f
+            st = p.lstat()
+            digest = hashlib.sha256(p.read_bytes()).hexdigest() if stat.S_ISREG(st.st_mode) else "-"
+            out[str(p.relative_to(root))] = (stat.S_IMODE(st.st_mode), digest)
+    return out
+
+
+@pytest.fixture
+def redhat_fsroot(tmp_path: Path) -> Path:
+    """A copy of netcf's Red Hat test root."""
+    root = tmp_path / "root"
+    shutil.copytree(NETCF / "redhat" / "fsroot", root)
+    return root
+
+
+@pytest.fixture
+def empty_redhat_root(tmp_path: Path) -> Path:
+    """A root with an empty network-scripts directory."""
+    root = tmp_path / "root"
+    (root / REDHAT_DIR).mkdir(parents=True)
+    return root
+
+
+def netcf_cases(backend: str) -> list[str]:
+    """netcf's transform cases for *backend* (names of BACKEND/schema/X.xml)."""
+    return sorted(p.stem for p in (NETCF / backend / "schema").glob("*.xml") if p.stem != "schemas")
