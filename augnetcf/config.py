@@ -227,7 +227,7 @@ class Config:
             target = existing.get("path") if existing is not None else unit.get("path")
             if target is None:
                 raise InternalError(f"{b.to_forest_xsl} produced a unit without a path for {uname!r}")
-            forest.write(aug, _single(target, unit), b.owned_labels)
+            forest.write(aug, _single(target, unit), b.owned)
             written.add(target)
         for unit in snap.owned(name):
             if unit.get("path") not in written:

@@ -19,7 +19,7 @@ node's Augeas path and ignored by everything else. The grammar is
 This is the only module that knows both Augeas paths and forest XML.
 :func:`write` makes the smallest change that turns what Augeas holds into
 what the forest says: it sets values that differ, adds nodes that are new, and
-removes nodes whose label the backend owns but the forest no longer mentions.
+removes nodes the backend owns but the forest no longer mentions.
 Comments, blank lines, unknown keys, ordering and quoting stay as they were.
 """
 
@@ -96,15 +96,15 @@ def _write_children(aug: augeas.Augeas, path: str, want: list[etree._Element], o
         keep.add(p)
         _write_children(aug, p, list(el.iterchildren("node")), owned)
     for label, p in reversed(have):
-        if p not in keep and owned.match(label):
+        if p not in keep and owned.match(f"{label}={aug.get(p) or ''}"):
             aug.remove(p)
 
 
 def write(aug: augeas.Augeas, forest: etree._Element, owned: re.Pattern) -> None:
     """Make the Augeas trees say what *forest* says, with the fewest changes.
 
-    *owned* matches the labels the backend is responsible for; a node with
-    such a label that the forest no longer mentions is removed. Other nodes
+    *owned* matches ``LABEL=VALUE`` of the nodes the backend is responsible
+    for; such a node that the forest no longer mentions is removed. Other nodes
     (an admin's ``NM_CONTROLLED``, ``UUID``, comments) are never touched.
     The caller saves.
     """

@@ -58,8 +58,9 @@ class Backend:
     unit_master: str
     #: A unit's name when ``unit_name`` is empty, from its Augeas path.
     name_from_path: re.Pattern
-    #: Labels this backend writes; a define removes them when no longer implied.
-    owned_labels: re.Pattern
+    #: Matched against ``LABEL=VALUE`` of existing nodes: what this backend
+    #: writes and therefore removes when a new description no longer implies it.
+    owned: re.Pattern
 
     @property
     def to_forest_xsl(self) -> str:

@@ -1,7 +1,7 @@
 """Red Hat / Fedora / CentOS initscripts: ``etc/sysconfig/network-scripts/ifcfg-*``.
 
-One shell-variable file per interface, read by Augeas' stock Sysconfig lens,
-which unquotes values on read and keeps (or adds) quotes on write.
+One shell-variable file per interface, read by our Ifcfg lens (stock Sysconfig
+that writes new simple values without quotes; see lenses/ifcfg.aug).
 """
 
 import re
@@ -12,16 +12,18 @@ CONFDIR = "/etc/sysconfig/network-scripts"
 
 BACKEND = Backend(
     name="redhat",
-    transforms=(Transform(lens="Sysconfig.lns", incl=(f"{CONFDIR}/ifcfg-*",)),),
+    transforms=(Transform(lens="Ifcfg.lns", incl=(f"{CONFDIR}/ifcfg-*",)),),
     unit="tree",
     unit_name="string(node[@label='DEVICE']/@value)",
     unit_mac="string(node[@label='HWADDR']/@value)",
     unit_master="string((node[@label='BRIDGE'] | node[@label='MASTER'])[1]/@value)",
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
-    owned_labels=re.compile(
-        r"^(DEVICE|HWADDR|ONBOOT|HOTPLUG|MTU|TYPE|BOOTPROTO|PEERDNS|"
+    # TYPE is ours only when it says Bridge: TYPE=Ethernet is kept as the admin wrote it.
+    owned=re.compile(
+        r"^(?:(DEVICE|HWADDR|ONBOOT|HOTPLUG|MTU|BOOTPROTO|PEERDNS|"
         r"IPADDR[0-9]*|NETMASK[0-9]*|PREFIX[0-9]*|GATEWAY|"
         r"IPV6INIT|IPV6_AUTOCONF|DHCPV6C|IPV6ADDR|IPV6ADDR_SECONDARIES|IPV6_DEFAULTGW|"
-        r"BRIDGE|STP|DELAY|BONDING_OPTS|MASTER|SLAVE|VLAN|PHYSDEV|VLAN_ID)$"
+        r"BRIDGE|STP|DELAY|BONDING_OPTS|MASTER|SLAVE|VLAN|PHYSDEV|VLAN_ID)=.*|TYPE=(?i:bridge))$",
+        re.DOTALL,
     ),
 )

@@ -1,0 +1,32 @@
+(* augparse tests for lenses/ifcfg.aug: run with
+     augparse -I lenses lenses/tests/test_ifcfg.aug *)
+module Test_ifcfg =
+
+  let conf = "# Uplink
+DEVICE=\"br0\"
+ONBOOT='yes'
+BONDING_OPTS=\"mode=active-backup miimon=100\"
+NAME='my \"nic\"'
+EMPTY=
+export FOO=bar
+"
+
+  test Ifcfg.lns get conf =
+    { "#comment" = "Uplink" }
+    { "DEVICE" = "br0" }
+    { "ONBOOT" = "yes" }
+    { "BONDING_OPTS" = "mode=active-backup miimon=100" }
+    { "NAME" = "my \"nic\"" }
+    { "EMPTY" = "" }
+    { "FOO" = "bar" { "export" } }
+
+  (* existing quoting is kept when a value changes *)
+  test Ifcfg.lns put "DEVICE=\"br0\"\n" after set "DEVICE" "br1" = "DEVICE=\"br1\"\n"
+  test Ifcfg.lns put "ONBOOT='yes'\n" after set "ONBOOT" "no" = "ONBOOT='no'\n"
+
+  (* new simple values are written bare *)
+  test Ifcfg.lns put "DEVICE=br0\n" after set "BRIDGE" "br1" = "DEVICE=br0\nBRIDGE=br1\n"
+
+  (* new values that need quotes still get them *)
+  test Ifcfg.lns put "" after set "BONDING_OPTS" "mode=1 miimon=100" = "BONDING_OPTS=\"mode=1 miimon=100\"\n"
+  test Ifcfg.lns put "" after set "NAME" "it's" = "NAME=\"it's\"\n"
