@@ -12,7 +12,6 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from typing import Optional
 
 from . import __version__, backends, schema
 from .config import Config, normalize_mac
@@ -72,7 +71,7 @@ def cmd_undefine(cfg: Config, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_validate(_cfg: Optional[Config], args: argparse.Namespace) -> int:
+def cmd_validate(_cfg: Config | None, args: argparse.Namespace) -> int:
     data, source = _read_input(args.file)
     doc = schema.load(data, source)
     print(f"{source}: valid {doc.getroot().get('type')} interface {doc.getroot().get('name')}")
@@ -130,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import os
 from dataclasses import dataclass, field
-from typing import Optional, Union
 
 import netaddr
 from lxml import etree
@@ -22,7 +21,7 @@ from .aug import AugeasSession
 from .errors import InternalError, InvalidOperation, NotFound
 
 
-def normalize_mac(mac: str) -> Optional[str]:
+def normalize_mac(mac: str) -> str | None:
     """Lower-case colon form of *mac*, or ``None`` when it is not a MAC."""
     try:
         return str(netaddr.EUI(mac.strip(), dialect=netaddr.mac_unix_expanded))
@@ -74,13 +73,13 @@ class _Snapshot:
 class Interface:
     """A defined interface. Cheap to hold: every call reads the files afresh."""
 
-    def __init__(self, config: Config, name: str, mac: Optional[str] = None):
+    def __init__(self, config: Config, name: str, mac: str | None = None):
         self._config = config
         self.name = name
         self._mac = mac
 
     @property
-    def mac(self) -> Optional[str]:
+    def mac(self) -> str | None:
         """Its MAC: from its configuration, else from ``sys/class/net``."""
         return self._mac
 
@@ -113,7 +112,7 @@ class Config:
 
     def __init__(self, root: str = "/", backend: str = "redhat"):
         self.backend = backends.get(backend)
-        self._session: Optional[AugeasSession] = AugeasSession(root, self.backend.transforms)
+        self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms)
         self.root = self._session.root
 
     # -- plumbing ---------------------------------------------------------------
@@ -207,7 +206,7 @@ class Config:
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
 
     # -- changes ----------------------------------------------------------------
-    def define(self, xml: Union[str, bytes], source: str = "<string>") -> Interface:
+    def define(self, xml: str | bytes, source: str = "<string>") -> Interface:
         """Define (or redefine) an interface from its XML description.
 
         A redefinition replaces the interface's configuration, but edits its

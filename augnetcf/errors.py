@@ -10,7 +10,6 @@ known) for configuration and XML problems.
 from __future__ import annotations
 
 import enum
-from typing import Optional
 
 
 class ErrorCode(str, enum.Enum):
@@ -34,14 +33,14 @@ class AugnetcfError(Exception):
 
     code: ErrorCode = ErrorCode.INTERNAL
 
-    def __init__(self, message: str, *, file: Optional[str] = None, line: Optional[int] = None):
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None):
         self.message = message
         self.file = file
         self.line = line
         super().__init__(str(self))
 
     @property
-    def where(self) -> Optional[str]:
+    def where(self) -> str | None:
         if self.file is None:
             return None
         return f"{self.file}:{self.line}" if self.line else self.file

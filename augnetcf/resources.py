@@ -14,7 +14,7 @@ from pathlib import Path
 _PKG = Path(__file__).resolve().parent
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def data_dir(name: str) -> Path:
     """The directory holding data *name* (``"xslt"`` or ``"lenses"``)."""
     for candidate in (_PKG / name, _PKG.parent / name):

@@ -11,7 +11,6 @@ names, then checks the grammar cannot express (a name used twice).
 from __future__ import annotations
 
 import functools
-from typing import Optional, Union
 
 from lxml import etree
 
@@ -37,7 +36,7 @@ def _parser() -> etree.XMLParser:
     )
 
 
-def parse(data: Union[str, bytes], source: str = "<string>") -> etree._ElementTree:
+def parse(data: str | bytes, source: str = "<string>") -> etree._ElementTree:
     """Parse interface XML from *data*; *source* names it in error messages.
 
     Raises :class:`XMLParseError` for anything that is not a small,
@@ -66,12 +65,12 @@ def parse(data: Union[str, bytes], source: str = "<string>") -> etree._ElementTr
     return tree
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _relaxng() -> etree.RelaxNG:
     return etree.RelaxNG(etree.parse(str(resources.xslt_path("interface.rng"))))
 
 
-def check_name(name: str) -> Optional[str]:
+def check_name(name: str) -> str | None:
     """Return why the kernel (or a shell-sourced config file) would refuse
     *name* as an interface name, or ``None`` when it is acceptable."""
     if name == "":
@@ -124,6 +123,6 @@ def validate(tree: etree._ElementTree, source: str = "<string>") -> etree._Eleme
     return tree
 
 
-def load(data: Union[str, bytes], source: str = "<string>") -> etree._ElementTree:
+def load(data: str | bytes, source: str = "<string>") -> etree._ElementTree:
     """Parse and validate in one step: what ``define`` and ``validate`` use."""
     return validate(parse(data, source), source)

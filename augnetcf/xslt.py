@@ -106,7 +106,7 @@ def _register() -> None:
 _register()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def stylesheet(filename: str) -> etree.XSLT:
     """Compile a stylesheet from the data directory once per process."""
     path = resources.xslt_path(filename)
