@@ -10,7 +10,8 @@ place so comments and keys it does not own survive.
     ...         print(cfg.xml_desc(name))
 """
 
-from .config import Config, Interface
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AugnetcfError,
     ErrorCode,
@@ -23,6 +24,19 @@ from .errors import (
 )
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .config import Config, Interface
+
+
+def __getattr__(name: str) -> Any:
+    # Config needs libaugeas; the pure core (schema, xslt) must not, so the
+    # engine is imported on first use rather than with the package.
+    if name in ("Config", "Interface"):
+        from . import config
+
+        return getattr(config, name)
+    raise AttributeError(f"module 'augnetcf' has no attribute {name!r}")
 
 __all__ = [
     "AugnetcfError",
