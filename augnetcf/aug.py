@@ -10,6 +10,7 @@ lens' complaint.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Iterable
@@ -44,14 +45,18 @@ class AugeasSession:
             )
         except (OSError, RuntimeError) as e:
             raise FileError(f"cannot initialise Augeas: {e}", file=self.root) from None
-        for i, t in enumerate(transforms):
-            base = f"/augeas/load/xfm{i}"
-            self.aug.set(f"{base}/lens", t.lens)
-            for j, glob in enumerate(t.incl, 1):
-                self.aug.set(f"{base}/incl[{j}]", glob)
-            for j, glob in enumerate(t.excl, 1):
-                self.aug.set(f"{base}/excl[{j}]", glob)
-        self.load()
+        try:
+            for i, t in enumerate(transforms):
+                base = f"/augeas/load/xfm{i}"
+                self.aug.set(f"{base}/lens", t.lens)
+                for j, glob in enumerate(t.incl, 1):
+                    self.aug.set(f"{base}/incl[{j}]", glob)
+                for j, glob in enumerate(t.excl, 1):
+                    self.aug.set(f"{base}/excl[{j}]", glob)
+            self.load()
+        except BaseException:
+            self.close()  # python-augeas frees the handle only on close()
+            raise
 
     # -- errors ---------------------------------------------------------------
     def _relative(self, path: str) -> str:
@@ -99,25 +104,44 @@ class AugeasSession:
         log.debug("loaded %d files under %s", len(self.aug.match("/augeas/files//path")), self.root)
         self.raise_errors()
 
-    def save(self) -> list[str]:
-        """Write every changed file; return the paths (under the root) saved.
+    def save(self, delete: Iterable[str] = ()) -> list[str]:
+        """Write every changed file and delete the files *delete* (Augeas
+        paths), all or nothing; return the paths (under the root) changed.
 
-        On failure the in-memory tree is thrown away and reloaded from disk so
-        that the session stays usable and reflects what is really there.
+        Augeas writes each changed file as ``FILE.augnew`` beside the original
+        (its newfile mode) and leaves the originals alone. Only when every file
+        has been written are they renamed into place, each rename atomic, and
+        the deleted files unlinked. A lens or disk error therefore changes
+        nothing, and the session is reloaded from disk so it stays usable.
         """
-        self.aug.remove("/augeas/events/saved")
+        aug = self.aug
+        aug.remove("/augeas/events/saved")
+        aug.set("/augeas/save", "newfile")
+        failure = None
         try:
-            self.aug.save()
+            aug.save()
         except (OSError, RuntimeError) as e:
+            failure = e
+        written = [self._relative(aug.get(p)) for p in aug.match("/augeas/events/saved")]
+        if failure is not None:
             errs = self.errors()
-            self.aug.load()
+            for path in written:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path + ".augnew")
+            self.load()
             if errs:
                 raise errs[0] from None
-            raise FileError(f"Augeas save failed: {e}", file=self.root) from None
-        saved = [self._relative(self.aug.get(p)) for p in self.aug.match("/augeas/events/saved")]
-        for path in saved:
+            raise FileError(f"Augeas save failed: {failure}", file=self.root) from None
+        for path in written:
+            os.replace(path + ".augnew", path)
             log.debug("saved %s", path)
-        return saved
+        deleted = [self._relative(p) for p in delete]
+        for path in deleted:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            log.debug("deleted %s", path)
+        self.load()
+        return written + deleted
 
     def files(self) -> list[str]:
         """Augeas paths (``/files/...``) of every file the transforms loaded."""

@@ -14,8 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__, backends, schema
-from .config import Config, normalize_mac
+from .config import Config
 from .errors import AugnetcfError, FileError, NotFound
+from .xslt import normalize_mac
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 

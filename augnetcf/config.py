@@ -13,20 +13,12 @@ import copy
 import os
 from dataclasses import dataclass, field
 
-import netaddr
 from lxml import etree
 
 from . import backends, forest, schema, xslt
 from .aug import AugeasSession
 from .errors import InternalError, InvalidOperation, NotFound
-
-
-def normalize_mac(mac: str) -> str | None:
-    """Lower-case colon form of *mac*, or ``None`` when it is not a MAC."""
-    try:
-        return str(netaddr.EUI(mac.strip(), dialect=netaddr.mac_unix_expanded))
-    except (netaddr.AddrFormatError, ValueError, TypeError):
-        return None
+from .xslt import normalize_mac
 
 
 def sysfs_macs(root: str) -> dict[str, str]:
@@ -166,6 +158,20 @@ class Config:
             snap.macs[name] = mac or kernel.get(name, "")
         return snap
 
+    def _remove(self, units: list[etree._Element]) -> list[str]:
+        """Drop *units* from Augeas; return the files that must go with them.
+
+        A unit that is a whole file is deleted by :meth:`AugeasSession.save`
+        only once everything else is written, so a failure deletes nothing.
+        """
+        files = []
+        for unit in units:
+            if unit.tag == "tree":
+                files.append(unit.get("path"))
+            else:
+                self.session.aug.remove(unit.get("path"))
+        return files
+
     def _interface(self, snap: _Snapshot, name: str) -> Interface:
         return Interface(self, name, snap.macs.get(name) or None)
 
@@ -228,10 +234,8 @@ class Config:
                 raise InternalError(f"{b.to_forest_xsl} produced a unit without a path for {uname!r}")
             forest.write(aug, _single(target, unit), b.owned)
             written.add(target)
-        for unit in snap.owned(name):
-            if unit.get("path") not in written:
-                aug.remove(unit.get("path"))
-        self.session.save()
+        gone = [u for u in snap.owned(name) if u.get("path") not in written]
+        self.session.save(delete=self._remove(gone))
         mac_el = doc.getroot().find("mac")
         mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None
         return Interface(self, name, mac or sysfs_macs(self.root).get(name))
@@ -242,9 +246,7 @@ class Config:
         units = snap.owned(name)
         if not units:
             raise NotFound(f"no interface named {name!r} is defined", file=self.root)
-        for unit in units:
-            self.session.aug.remove(unit.get("path"))
-        self.session.save()
+        self.session.save(delete=self._remove(units))
 
 
 def _single(path: str, unit: etree._Element) -> etree._Element:

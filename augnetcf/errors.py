@@ -46,7 +46,9 @@ class AugnetcfError(Exception):
         return f"{self.file}:{self.line}" if self.line else self.file
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        # One line, whatever the input: control characters are shown escaped.
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class XMLParseError(AugnetcfError, ValueError):

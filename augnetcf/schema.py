@@ -11,7 +11,10 @@ names, then checks the grammar cannot express (a name used twice).
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Callable
 
+import netaddr
 from lxml import etree
 
 from . import resources
@@ -90,6 +93,107 @@ def check_name(name: str) -> str | None:
     return None
 
 
+def _uint(lo: int, hi: int) -> Callable[[str], bool]:
+    return lambda v: v.isascii() and v.isdigit() and len(v) <= 9 and lo <= int(v) <= hi
+
+
+def _ip(version: int) -> Callable[[str], bool]:
+    valid = netaddr.valid_ipv4 if version == 4 else netaddr.valid_ipv6
+    return lambda v: v.isascii() and "%" not in v and valid(v)
+
+
+def _one_of(*words: str) -> Callable[[str], bool]:
+    return lambda v: v in words
+
+
+_UINT = _uint(0, 999_999_999)
+
+#: (element, attribute) -> (check, what a valid value is). Checked before
+#: RelaxNG because libxml2's interleave errors carry no line and say little.
+#: For ip and route the address family comes from the enclosing <protocol>.
+_VALUES: dict[tuple[str, str], tuple[Callable[[str], bool], str]] = {
+    ("interface", "type"): (_one_of("ethernet", "bridge", "bond", "vlan"),
+                            "one of ethernet, bridge, bond, vlan"),
+    ("start", "mode"): (_one_of("onboot", "none", "hotplug"), "one of onboot, none, hotplug"),
+    ("mac", "address"): (lambda v: bool(re.fullmatch(r"[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}", v)),
+                         "a MAC address such as 52:54:00:12:34:56"),
+    ("mtu", "size"): (_uint(68, 65535), "an MTU between 68 and 65535"),
+    ("protocol", "family"): (_one_of("ipv4", "ipv6"), "ipv4 or ipv6"),
+    ("dhcp", "peerdns"): (_one_of("yes", "no"), "yes or no"),
+    ("bridge", "stp"): (_one_of("on", "off"), "on or off"),
+    ("bridge", "delay"): (lambda v: bool(re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", v)),
+                          "a non-negative number of seconds"),
+    ("bond", "mode"): (_one_of("balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad",
+                               "balance-tlb", "balance-alb"), "a Linux bonding mode"),
+    ("miimon", "freq"): (_UINT, "a number of milliseconds"),
+    ("miimon", "downdelay"): (_UINT, "a number of milliseconds"),
+    ("miimon", "updelay"): (_UINT, "a number of milliseconds"),
+    ("miimon", "carrier"): (_one_of("ioctl", "netif"), "ioctl or netif"),
+    ("arpmon", "interval"): (_UINT, "a number of milliseconds"),
+    ("arpmon", "target"): (_ip(4), "an IPv4 address"),
+    ("arpmon", "validate"): (_one_of("none", "active", "backup", "all"), "one of none, active, backup, all"),
+    ("vlan", "tag"): (_uint(0, 4095), "a VLAN tag between 0 and 4095"),
+    ("ipv4", "address"): (_ip(4), "an IPv4 address"),
+    ("ipv4", "prefix"): (_uint(0, 32), "a prefix length between 0 and 32"),
+    ("ipv4", "gateway"): (_ip(4), "an IPv4 address"),
+    ("ipv6", "address"): (_ip(6), "an IPv6 address"),
+    ("ipv6", "prefix"): (_uint(0, 128), "a prefix length between 0 and 128"),
+    ("ipv6", "gateway"): (_ip(6), "an IPv6 address"),
+}
+
+
+#: Child elements each kind of interface may have, at top level and as a port/slave.
+_CHILDREN = {
+    "ethernet": ({"start", "mac", "mtu", "protocol", "link"}, {"mac", "link"}),
+    "bridge": ({"start", "mtu", "protocol", "bridge", "link"}, set()),
+    "bond": ({"start", "mtu", "protocol", "bond", "link"}, {"bond", "link"}),
+    "vlan": ({"start", "mtu", "protocol", "vlan", "link"}, {"vlan", "link"}),
+}
+
+
+def _check_values(root: etree._Element, source: str) -> None:
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        parent = el.getparent()
+        if el.tag == "interface" and el.get("type") in _CHILDREN and (parent is None or parent.tag != "vlan"):
+            top, bare = _CHILDREN[el.get("type")]
+            allowed = top if parent is None else bare
+            for child in el:
+                if isinstance(child.tag, str) and child.tag not in allowed:
+                    where = "" if parent is None else f" inside <{parent.tag}>"
+                    what = f"{el.get('type')} interface {el.get('name')!r}{where}"
+                    raise XMLInvalid(f"<{child.tag}> is not allowed in {what}", file=source,
+                                     line=child.sourceline)
+        key = el.tag
+        if el.tag in ("ip", "route"):
+            key = parent.get("family", "") if parent is not None and parent.tag == "protocol" else ""
+        for attr, value in el.attrib.items():
+            rule = _VALUES.get((key, attr))
+            if rule and not rule[0](value):
+                raise XMLInvalid(f"<{el.tag} {attr}={value!r}>: expected {rule[1]}", file=source,
+                                 line=el.sourceline)
+
+
+def _schema_error(rng: etree.RelaxNG, root: etree._Element, source: str) -> XMLInvalid:
+    """The most useful of libxml2's RelaxNG errors, with a line wherever possible."""
+    errors = list(rng.error_log)
+    for err in errors:  # "Extra element X in interleave" carries no line: find X
+        m = re.match(r"Extra element (\S+) in interleave", err.message)
+        if m:
+            found = root.find(f".//{m.group(1)}") if root.tag != m.group(1) else root
+            line = found.sourceline if found is not None else None
+            return XMLInvalid(f"<{m.group(1)}> is not allowed here", file=source, line=line)
+    for err in errors:
+        if err.type_name in ("RELAXNG_ERR_INVALIDATTR", "RELAXNG_ERR_NOELEM", "RELAXNG_ERR_ELEMWRONG",
+                             "RELAXNG_ERR_EXTRACONTENT", "RELAXNG_ERR_NOTELEM", "RELAXNG_ERR_ELEMNOTEMPTY"):
+            return XMLInvalid(err.message, file=source, line=err.line or None)
+    err = max(errors, key=lambda e: e.line) if errors else None
+    msg = err.message if err else "does not match the interface schema"
+    return XMLInvalid(f"not a valid interface description: {msg}", file=source,
+                      line=(err.line or None) if err else None)
+
+
 def validate(tree: etree._ElementTree, source: str = "<string>") -> etree._ElementTree:
     """Check a parsed description; raise :class:`XMLInvalid` naming the line.
 
@@ -115,11 +219,10 @@ def validate(tree: etree._ElementTree, source: str = "<string>") -> etree._Eleme
             raise XMLInvalid(f"interface {name!r} is described twice (first on line {seen[name]})",
                              file=source, line=el.sourceline)
         seen[name] = el.sourceline or 0
+    _check_values(root, source)
     rng = _relaxng()
     if not rng.validate(tree):
-        err = rng.error_log.last_error
-        raise XMLInvalid(f"not a valid interface description: {err.message}", file=source,
-                         line=err.line or None)
+        raise _schema_error(rng, root, source)
     return tree
 
 

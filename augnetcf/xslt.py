@@ -11,6 +11,7 @@ address math with netaddr rather than by hand in XSLT.
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import netaddr
@@ -43,7 +44,7 @@ def _netmask(_ctx: Any, prefix: Any) -> str:
 def _prefix(_ctx: Any, netmask: Any) -> str:
     """Prefix length for a dotted netmask or a bare prefix ("255.255.255.0" -> "24")."""
     text = _s(netmask).strip()
-    if text.isdigit():
+    if _digits(text):
         return text
     try:
         return str(netaddr.IPAddress(text).netmask_bits())
@@ -64,33 +65,50 @@ def _bond_option(_ctx: Any, opts: Any, key: Any) -> str:
     """The value of *key* in a BONDING_OPTS-style "k=v k=v" string, or ""."""
     value = _bond_options(_s(opts)).get(_s(key), "")
     name = _s(key)
-    if name == "mode" and value.isdigit() and int(value) < len(BOND_MODES):
+    if name == "mode" and _digits(value) and int(value) < len(BOND_MODES):
         return BOND_MODES[int(value)]
-    if name == "arp_validate" and value.isdigit() and int(value) < len(ARP_VALIDATE):
+    if name == "arp_validate" and _digits(value) and int(value) < len(ARP_VALIDATE):
         return ARP_VALIDATE[int(value)]
     if name == "arp_ip_target":
         return value.split(",")[0]
     return value
 
 
+#: The spellings of a 48-bit MAC we accept: colon or dash separated octets,
+#: Cisco's dotted triplets, or twelve bare hex digits. netaddr alone would
+#: also take integers ("1") and EUI-64 addresses, which are not MACs.
+_MAC48 = re.compile(
+    r"[0-9A-Fa-f]{1,2}([:-][0-9A-Fa-f]{1,2}){5}|[0-9A-Fa-f]{4}(\.[0-9A-Fa-f]{4}){2}|[0-9A-Fa-f]{12}"
+)
+
+
+def normalize_mac(mac: str) -> str | None:
+    """*mac* in lower-case colon form (``52:54:00:12:34:56``), or ``None``."""
+    text = mac.strip()
+    if not _MAC48.fullmatch(text):
+        return None
+    return str(netaddr.EUI(text, version=48, dialect=netaddr.mac_unix_expanded))
+
+
 def _mac(_ctx: Any, mac: Any) -> str:
     """A MAC address in lower-case colon form, or "" when it is not one."""
-    try:
-        return str(netaddr.EUI(_s(mac), dialect=netaddr.mac_unix_expanded))
-    except (netaddr.AddrFormatError, ValueError, TypeError):
-        return ""
+    return normalize_mac(_s(mac)) or ""
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _vlan_device(_ctx: Any, name: Any) -> str:
     """The underlying device of a VLAN named DEVICE.TAG ("eth0.42" -> "eth0")."""
     device, sep, tag = _s(name).rpartition(".")
-    return device if sep and tag.isdigit() else ""
+    return device if sep and _digits(tag) else ""
 
 
 def _vlan_tag(_ctx: Any, name: Any) -> str:
     """The tag of a VLAN named DEVICE.TAG ("eth0.42" -> "42")."""
     _device, sep, tag = _s(name).rpartition(".")
-    return str(int(tag)) if sep and tag.isdigit() else ""
+    return str(int(tag)) if sep and _digits(tag) else ""
 
 
 def _register() -> None:
