@@ -39,6 +39,21 @@ def _parser() -> etree.XMLParser:
     )
 
 
+#: What may precede a DOCTYPE: BOM, XML declaration, comments, PIs, blanks.
+_PROLOG_ITEM = re.compile(rb"\xef\xbb\xbf|\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+
+
+def _doctype_line(data: bytes) -> int | None:
+    """Line of a DOCTYPE in the prolog, found before libxml2 reads any of it
+    (so an entity bomb is refused by us, not by libxml2's amplification limit)."""
+    pos = 0
+    while m := _PROLOG_ITEM.match(data, pos):
+        pos = m.end()
+    if data.startswith(b"<!DOCTYPE", pos):
+        return data.count(b"\n", 0, pos) + 1
+    return None
+
+
 def parse(data: str | bytes, source: str = "<string>") -> etree._ElementTree:
     """Parse interface XML from *data*; *source* names it in error messages.
 
@@ -56,6 +71,9 @@ def parse(data: str | bytes, source: str = "<string>") -> etree._ElementTree:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         raise XMLParseError(f"not UTF-8 (byte 0x{data[e.start]:02x})", file=source, line=line) from None
+    doctype = _doctype_line(data)
+    if doctype:
+        raise XMLParseError("DTDs and entity declarations are not allowed", file=source, line=doctype)
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as e:

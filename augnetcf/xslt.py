@@ -47,9 +47,10 @@ def _prefix(_ctx: Any, netmask: Any) -> str:
     if _digits(text):
         return text
     try:
-        return str(netaddr.IPAddress(text).netmask_bits())
+        mask = netaddr.IPAddress(text, version=4)
     except (netaddr.AddrFormatError, ValueError):
         return ""
+    return str(mask.netmask_bits()) if mask.is_netmask() else ""
 
 
 def _bond_options(text: str) -> dict[str, str]:
