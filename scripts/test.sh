@@ -3,7 +3,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/setup.sh
-.venv/bin/ruff check augnetcf tests fuzz bench
+.venv/bin/ruff check .
 # .venv/bin/pytest, not "python -m pytest": the latter would put the checkout on
 # sys.path and test it instead of the installed wheel.
 exec .venv/bin/pytest "$@"
