@@ -59,7 +59,7 @@ class AugeasSession:
             raise
 
     # -- errors ---------------------------------------------------------------
-    def _relative(self, path: str) -> str:
+    def fs_path(self, path: str) -> str:
         """``/files/etc/x`` or ``/etc/x`` as a path under the root, for messages."""
         if path.startswith("/files/"):
             path = path[len("/files"):]
@@ -70,7 +70,7 @@ class AugeasSession:
         found = []
         for err in self.aug.match("/augeas/files//error"):
             meta = err[: -len("/error")]
-            file = self._relative(meta[len("/augeas/files"):])
+            file = self.fs_path(meta[len("/augeas/files"):])
             kind = self.aug.get(err) or "error"
             message = self.aug.get(f"{err}/message") or kind
             line = self.aug.get(f"{err}/line")
@@ -122,7 +122,7 @@ class AugeasSession:
             aug.save()
         except (OSError, RuntimeError) as e:
             failure = e
-        written = [self._relative(aug.get(p)) for p in aug.match("/augeas/events/saved")]
+        written = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
         if failure is not None:
             errs = self.errors()
             for path in written:
@@ -135,7 +135,7 @@ class AugeasSession:
         for path in written:
             os.replace(path + ".augnew", path)
             log.debug("saved %s", path)
-        deleted = [self._relative(p) for p in delete]
+        deleted = [self.fs_path(p) for p in delete]
         for path in deleted:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)

@@ -17,7 +17,7 @@ from lxml import etree
 
 from . import backends, forest, schema, xslt
 from .aug import AugeasSession
-from .errors import InternalError, InvalidOperation, NotFound
+from .errors import FileError, InternalError, InvalidOperation, NotFound, XMLInvalid
 from .xslt import normalize_mac
 
 
@@ -209,6 +209,14 @@ class Config:
         if not units:
             raise NotFound(f"no interface named {name!r} is defined", file=self.root)
         doc = xslt.from_forest(_subforest(units), self.backend, name)
+        try:
+            # What we print, we must accept: a hand-edited file may say things
+            # (MTU=jumbo, PREFIX=33) that no interface description can.
+            schema.validate(etree.ElementTree(doc), name)
+        except XMLInvalid as e:
+            files = sorted({self.session.fs_path(u.get("path")) for u in units})
+            raise FileError(f"cannot be described as interface XML: {e.message}",
+                            file=", ".join(files)) from None
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
 
     # -- changes ----------------------------------------------------------------

@@ -117,8 +117,13 @@
         <xsl:if test="$proto = 'dhcp' or $proto = 'bootp'">
           <dhcp>
             <xsl:if test="node[@label = 'PEERDNS']">
+              <xsl:variable name="peerdns">
+                <xsl:call-template name="yes">
+                  <xsl:with-param name="value" select="node[@label = 'PEERDNS']/@value"/>
+                </xsl:call-template>
+              </xsl:variable>
               <xsl:attribute name="peerdns">
-                <xsl:value-of select="translate(node[@label = 'PEERDNS']/@value, $upper, $lower)"/>
+                <xsl:value-of select="substring('noyes', 1 + 2 * ($peerdns = 'true'), 2 + ($peerdns = 'true'))"/>
               </xsl:attribute>
             </xsl:if>
           </dhcp>
