@@ -45,12 +45,14 @@ class AugeasSession:
             )
         except (OSError, RuntimeError) as e:
             raise FileError(f"cannot initialise Augeas: {e}", file=self.root) from None
+        self._included: set[str] = set()
         try:
             for i, t in enumerate(transforms):
                 base = f"/augeas/load/xfm{i}"
                 self.aug.set(f"{base}/lens", t.lens)
                 for j, glob in enumerate(t.incl, 1):
                     self.aug.set(f"{base}/incl[{j}]", glob)
+                    self._included.add(glob)
                 for j, glob in enumerate(t.excl, 1):
                     self.aug.set(f"{base}/excl[{j}]", glob)
             self.load()
@@ -142,6 +144,17 @@ class AugeasSession:
             log.debug("deleted %s", path)
         self.load()
         return written + deleted
+
+    def include(self, globs: Iterable[str]) -> bool:
+        """Also read the files matching *globs* (absolute, under the root)
+        with the first transform's lens; reload if any glob is new."""
+        new = [g for g in globs if g.startswith("/") and g not in self._included]
+        for glob in new:
+            self.aug.set("/augeas/load/xfm0/incl[last()+1]", glob)
+            self._included.add(glob)
+        if new:
+            self.load()
+        return bool(new)
 
     def files(self) -> list[str]:
         """Augeas paths (``/files/...``) of every file the transforms loaded."""

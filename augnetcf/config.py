@@ -17,8 +17,11 @@ from lxml import etree
 
 from . import backends, forest, schema, xslt
 from .aug import AugeasSession
-from .errors import FileError, InternalError, InvalidOperation, NotFound, XMLInvalid
+from .errors import FileError, InvalidOperation, NotFound, XMLInvalid
 from .xslt import normalize_mac
+
+#: Backend XPath expressions may call the stylesheets' extension functions.
+XPATH_NS = {"ancf": xslt.NS}
 
 
 def sysfs_macs(root: str) -> dict[str, str]:
@@ -45,21 +48,30 @@ class _Snapshot:
     """What the configuration says right now, indexed for the engine."""
 
     forest: etree._Element
-    #: name -> the unit (forest element) that describes it
-    units: dict[str, etree._Element] = field(default_factory=dict)
-    #: name -> name of its bridge/bond, or ""
+    #: name -> its units (the first one is its main description)
+    units: dict[str, list[etree._Element]] = field(default_factory=dict)
+    #: name -> its marks
+    marks: dict[str, list[etree._Element]] = field(default_factory=dict)
+    #: name -> name of its bridge/bond ("" or absent when top-level)
     masters: dict[str, str] = field(default_factory=dict)
-    #: name -> MAC from its configuration, or ""
+    #: name -> MAC (the kernel's if it has the interface, else the configured one)
     macs: dict[str, str] = field(default_factory=dict)
 
+    def names(self, name: str) -> list[str]:
+        """*name*, then every port and slave below it, breadth-first."""
+        names = [name]
+        for n in names:  # grows while we walk it
+            names.extend(sorted(c for c, m in self.masters.items() if m == n and c not in names))
+        return names
+
     def owned(self, name: str) -> list[etree._Element]:
-        """The unit of *name* first, then every port and slave below it."""
+        """Units and marks of *name* and of its ports and slaves, *name*'s first."""
         if name not in self.units:
             return []
-        names = [name]
-        for n in names:  # grows while we walk it: breadth-first
-            names.extend(sorted(c for c, m in self.masters.items() if m == n and c not in names))
-        return [self.units[n] for n in names]
+        return [el for n in self.names(name) for el in self.units.get(n, []) + self.marks.get(n, [])]
+
+    def top_level(self) -> list[str]:
+        return sorted(n for n in self.units if not self.masters.get(n))
 
 
 class Interface:
@@ -126,51 +138,93 @@ class Config:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _snapshot(self) -> _Snapshot:
+    def _xpath(self, el: etree._Element, expr: str) -> object:
+        return el.xpath(expr, namespaces=XPATH_NS) if expr else ""
+
+    def _load_forest(self) -> etree._Element:
+        """Load the backend's files, following includes until none is new."""
         session = self.session
         session.load()
+        for _round in range(8):
+            forest_ = forest.read(session.aug, sorted(session.files()))
+            if not self.backend.includes or not session.include(self._includes(forest_)):
+                return forest_
+        raise FileError("includes nest more than 8 deep", file=self.root)
+
+    def _includes(self, forest_: etree._Element) -> list[str]:
+        globs = []
+        for item in forest_.xpath(self.backend.includes):
+            glob = str(item)
+            if not glob.startswith("/"):
+                tree = item.getparent().xpath("ancestor-or-self::tree")[0]
+                glob = os.path.join(os.path.dirname(tree.get("path")[len("/files"):]), glob)
+            globs.append(os.path.normpath(glob))
+        return globs
+
+    def _snapshot(self) -> _Snapshot:
         b = self.backend
-        snap = _Snapshot(forest=forest.read(session.aug, sorted(session.files())))
+        snap = _Snapshot(forest=self._load_forest())
         kernel = sysfs_macs(self.root)
         kernel_names = {mac: name for name, mac in kernel.items()}
-        candidates: dict[str, list[tuple[int, etree._Element, str]]] = {}
+        candidates: dict[tuple[str, str], list[tuple[int, etree._Element]]] = {}
+        configured: dict[str, str] = {}
         for unit in snap.forest.xpath(b.unit):
-            mac = normalize_mac(unit.xpath(b.unit_mac)) or ""
-            name = unit.xpath(b.unit_name) or kernel_names.get(mac, "")
+            mac = normalize_mac(self._xpath(unit, b.unit_mac)) or ""
+            name = self._xpath(unit, b.unit_name) or kernel_names.get(mac, "")
             path = unit.get("path", "")
-            if not name:
-                m = b.name_from_path.search(path)
-                name = m.group(1) if m else ""
+            from_path = b.name_from_path.search(path) if b.name_from_path else None
+            name = name or (from_path.group(1) if from_path else "")
             if not name:
                 continue
-            # Several files may claim one name (a stale copy, a decoy). The
-            # one whose HWADDR is the NIC's address wins, then one without a
-            # HWADDR, then the one whose file is named after the interface.
+            # Several units may claim one name (a stale copy, a decoy). The
+            # one whose MAC is the NIC's wins, then one without a MAC, then
+            # the one whose file is named after the interface, then the first.
             score = 4 if mac and kernel.get(name) == mac else (2 if not mac else 0)
-            m = b.name_from_path.search(path)
-            score += 1 if m and m.group(1) == name else 0
-            candidates.setdefault(name, []).append((score, unit, mac))
-        for name, cands in candidates.items():
-            best = max(cands, key=lambda c: c[0])  # max keeps the first of equals
-            _score, unit, mac = best
-            snap.units[name] = unit
-            snap.masters[name] = unit.xpath(b.unit_master)
-            snap.macs[name] = mac or kernel.get(name, "")
+            score += 1 if from_path and from_path.group(1) == name else 0
+            candidates.setdefault((name, self._xpath(unit, b.unit_key)), []).append((score, unit))
+            configured.setdefault(name, mac) if mac else None
+        for (name, _key), cands in candidates.items():
+            best = max(cands, key=lambda c: c[0])[1]  # max keeps the first of equals
+            snap.units.setdefault(name, []).append(best)
+        for name, units in snap.units.items():
+            for unit in units:
+                master = self._xpath(unit, b.unit_master)
+                if master:
+                    snap.masters.setdefault(name, master)
+                for port in str(self._xpath(unit, b.unit_ports)).split():
+                    if port != "none":
+                        snap.masters.setdefault(port, name)
+            snap.macs[name] = kernel.get(name) or configured.get(name, "")
+        if b.mark:
+            for mark in snap.forest.xpath(b.mark):
+                snap.marks.setdefault(self._xpath(mark, b.mark_name), []).append(mark)
         return snap
 
-    def _remove(self, units: list[etree._Element]) -> list[str]:
-        """Drop *units* from Augeas; return the files that must go with them.
+    def _remove(self, elements: list[etree._Element]) -> list[str]:
+        """Drop *elements* from Augeas; return the files that must go with them.
 
         A unit that is a whole file is deleted by :meth:`AugeasSession.save`
         only once everything else is written, so a failure deletes nothing.
         """
         files = []
-        for unit in units:
-            if unit.tag == "tree":
-                files.append(unit.get("path"))
+        for el in elements:
+            if el.tag == "tree":
+                files.append(el.get("path"))
             else:
-                self.session.aug.remove(unit.get("path"))
+                forest.remove_node(self.session.aug, el.get("path"))
         return files
+
+    def _create(self, el: etree._Element) -> str:
+        """Create the Augeas node (or file) for new forest element *el* and
+        every new container between it and its file; return its path."""
+        if el.tag == "tree":
+            return el.get("path")
+        parent = el.getparent()
+        base = parent.get("path") if parent.tag == "tree" else self._create(parent)
+        aug = self.session.aug
+        label = el.get("label")
+        aug.set(f"{base}/{label}[last()+1]", el.get("value"))
+        return aug.match(f"{base}/{label}")[-1]
 
     def _interface(self, snap: _Snapshot, name: str) -> Interface:
         return Interface(self, name, snap.macs.get(name) or None)
@@ -178,13 +232,12 @@ class Config:
     # -- queries ----------------------------------------------------------------
     def list_interfaces(self) -> list[str]:
         """Names of the top-level interfaces: not a bridge port or bond slave."""
-        snap = self._snapshot()
-        return sorted(n for n in snap.units if not snap.masters.get(n))
+        return self._snapshot().top_level()
 
     def interfaces(self) -> list[Interface]:
         """The top-level interfaces as :class:`Interface` objects."""
         snap = self._snapshot()
-        return [self._interface(snap, n) for n in sorted(snap.units) if not snap.masters.get(n)]
+        return [self._interface(snap, n) for n in snap.top_level()]
 
     def lookup_by_name(self, name: str) -> Interface:
         """The interface called *name* (top-level or not); :class:`NotFound` if none."""
@@ -199,8 +252,7 @@ class Config:
         if want is None:
             raise NotFound(f"{mac!r} is not a MAC address")
         snap = self._snapshot()
-        return [self._interface(snap, n) for n in sorted(snap.units)
-                if snap.macs.get(n) == want and not snap.masters.get(n)]
+        return [self._interface(snap, n) for n in snap.top_level() if snap.macs.get(n) == want]
 
     def xml_desc(self, name: str) -> str:
         """Interface XML for *name*, read from its files and its ports' files."""
@@ -233,16 +285,33 @@ class Config:
         snap = self._snapshot()
         b = self.backend
         aug = self.session.aug
-        written: set[str] = set()
-        for unit in new.xpath(b.unit):
-            uname = unit.xpath(b.unit_name)
-            existing = snap.units.get(uname)
-            target = existing.get("path") if existing is not None else unit.get("path")
-            if target is None:
-                raise InternalError(f"{b.to_forest_xsl} produced a unit without a path for {uname!r}")
-            forest.write(aug, _single(target, unit), b.owned)
-            written.add(target)
-        gone = [u for u in snap.owned(name) if u.get("path") not in written]
+        # What the new description replaces: the interface as it is now, and
+        # the current configuration of every interface it names as a port.
+        defined = [el.get("name") for el in doc.getroot().iter("interface")
+                   if el.getparent() is None or el.getparent().tag != "vlan"]
+        old: list[etree._Element] = []
+        for n in defined:
+            old.extend(el for el in snap.owned(n) if el not in old)
+        kept: set[etree._Element] = set()
+        fresh = {id(el): (el, "unit") for el in new.xpath(b.unit)}
+        if b.mark:
+            fresh.update({id(el): (el, "mark") for el in new.xpath(b.mark)})
+        for el in new.iter():
+            if id(el) not in fresh:
+                continue
+            kind = fresh[id(el)][1]
+            el_name = self._xpath(el, b.unit_name if kind == "unit" else b.mark_name)
+            key = self._xpath(el, b.unit_key if kind == "unit" else b.mark_key)
+            pool = (snap.units if kind == "unit" else snap.marks).get(el_name, [])
+            match = next((e for e in pool if e not in kept and
+                          self._xpath(e, b.unit_key if kind == "unit" else b.mark_key) == key), None)
+            if match is not None:
+                kept.add(match)
+                target = match.get("path")
+            else:
+                target = self._create(el)
+            forest.write_node(aug, target, el, b.owned, b.multi)
+        gone = [el for el in old if el not in kept]
         self.session.save(delete=self._remove(gone))
         mac_el = doc.getroot().find("mac")
         mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None
@@ -251,32 +320,26 @@ class Config:
     def undefine(self, name: str) -> None:
         """Remove *name*'s configuration and that of its ports and slaves."""
         snap = self._snapshot()
-        units = snap.owned(name)
-        if not units:
+        owned = snap.owned(name)
+        if not owned:
             raise NotFound(f"no interface named {name!r} is defined", file=self.root)
-        self.session.save(delete=self._remove(units))
+        self.session.save(delete=self._remove(owned))
 
 
-def _single(path: str, unit: etree._Element) -> etree._Element:
-    """A forest holding *unit*'s content as the tree at *path*."""
+def _subforest(elements: list[etree._Element]) -> etree._Element:
+    """A forest of copies of *elements*, each inside copies of its ancestors
+    (its file's ``<tree>``, an ``auto`` container), in the order given."""
     out = etree.Element("forest")
-    tree = etree.SubElement(out, "tree", path=path)
-    for child in unit.iterchildren("node"):
-        tree.append(copy.deepcopy(child))
-    return out
+    copies: dict[etree._Element, etree._Element] = {}
 
+    def container(orig: etree._Element) -> etree._Element:
+        if orig not in copies:
+            parent = out if orig.tag == "tree" else container(orig.getparent())
+            copies[orig] = etree.SubElement(parent, orig.tag, dict(orig.attrib))
+        return copies[orig]
 
-def _subforest(units: list[etree._Element]) -> etree._Element:
-    """A forest of copies of *units* (each with its file's ``<tree>``), in order."""
-    out = etree.Element("forest")
-    trees: dict[str, etree._Element] = {}
-    for unit in units:
-        if unit.tag == "tree":
-            out.append(copy.deepcopy(unit))
-            continue
-        tree = next(unit.iterancestors("tree"))
-        path = tree.get("path")
-        if path not in trees:
-            trees[path] = etree.SubElement(out, "tree", path=path)
-        trees[path].append(copy.deepcopy(unit))
+    for el in elements:
+        parent = out if el.tag == "tree" else container(el.getparent())
+        copies[el] = copy.deepcopy(el)
+        parent.append(copies[el])
     return out

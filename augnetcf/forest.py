@@ -17,9 +17,9 @@ node's Augeas path and ignored by everything else. The grammar is
 ``xslt/forest.rng``; every backend speaks exactly this format.
 
 This is the only module that knows both Augeas paths and forest XML.
-:func:`write` makes the smallest change that turns what Augeas holds into
-what the forest says: it sets values that differ, adds nodes that are new, and
-removes nodes the backend owns but the forest no longer mentions.
+:func:`write_node` makes the smallest change that turns what Augeas holds
+into what the forest says: it sets values that differ, adds nodes that are
+new, and removes nodes the backend owns but the forest no longer mentions.
 Comments, blank lines, unknown keys, ordering and quoting stay as they were.
 """
 
@@ -71,45 +71,66 @@ def _children(aug: augeas.Augeas, path: str) -> list[tuple[str, str]]:
     return out
 
 
-def _write_children(aug: augeas.Augeas, path: str, want: list[etree._Element], owned: re.Pattern) -> None:
+def _owns(aug: augeas.Augeas, owned: re.Pattern, label: str, path: str) -> bool:
+    return bool(owned.match(f"{label}={aug.get(path) or ''}"))
+
+
+def write_node(aug: augeas.Augeas, path: str, want: etree._Element, owned: re.Pattern,
+               multi: re.Pattern) -> None:
+    """Make the Augeas node at *path* (a file or a node) say what *want* says.
+
+    Each wanted child is matched with an existing child, in this order of
+    preference: the same label and value (nothing to do); the same label and
+    a value the backend owns (set the value); for a label that occurs once
+    (not *multi*), the same label whatever its value. Unmatched wanted
+    children are appended; unmatched existing children the backend owns are
+    removed. Everything else, comments included, is left alone.
+    """
+    value = want.get("value")
+    if want.tag == "node" and aug.get(path) != value:
+        aug.set(path, value)
     have = _children(aug, path)
-    by_label: dict[str, list[str]] = {}
-    for label, p in have:
-        by_label.setdefault(label, []).append(p)
-    used: dict[str, int] = {}
-    keep: set[str] = set()
-    for el in want:
+    free = {p: label for label, p in have}
+    children = list(want.iterchildren("node"))
+    match: dict[int, str] = {}
+    for i, el in enumerate(children):  # 1. identical
+        for p, label in free.items():
+            if label == el.get("label") and aug.get(p) == el.get("value"):
+                match[i] = p
+                del free[p]
+                break
+    for i, el in enumerate(children):  # 2. ours, with another value; 3. a single-valued key
+        if i in match:
+            continue
         label = el.get("label")
-        value = el.get("value")
-        k = used.get(label, 0)
-        used[label] = k + 1
-        existing = by_label.get(label, [])
-        if k < len(existing):
-            p = existing[k]
-            if aug.get(p) != value:
-                aug.set(p, value)
-        else:
-            # Append after the last node of the parent; Augeas numbers it for us.
-            p = f"{path}/{label}[last()+1]" if existing or k else f"{path}/{label}"
-            aug.set(p, value)
+        same = [p for p, lbl in free.items() if lbl == label]
+        ours = [p for p in same if _owns(aug, owned, label, p)]
+        pick = ours[0] if ours else (same[0] if same and not multi.match(label) else None)
+        if pick is not None:
+            match[i] = pick
+            del free[pick]
+    for i, el in enumerate(children):
+        p = match.get(i)
+        if p is None:
+            # Append after the parent's last child; Augeas numbers it for us.
+            label = el.get("label")
+            aug.set(f"{path}/{label}[last()+1]", el.get("value"))
             p = aug.match(f"{path}/{label}")[-1]
-        keep.add(p)
-        _write_children(aug, p, list(el.iterchildren("node")), owned)
-    for label, p in reversed(have):
-        if p not in keep and owned.match(f"{label}={aug.get(p) or ''}"):
+        write_node(aug, p, el, owned, multi)
+    for p, label in reversed(list(free.items())):
+        if _owns(aug, owned, label, p):
             aug.remove(p)
 
 
-def write(aug: augeas.Augeas, forest: etree._Element, owned: re.Pattern) -> None:
-    """Make the Augeas trees say what *forest* says, with the fewest changes.
-
-    *owned* matches ``LABEL=VALUE`` of the nodes the backend is responsible
-    for; such a node that the forest no longer mentions is removed. Other nodes
-    (an admin's ``NM_CONTROLLED``, ``UUID``, comments) are never touched.
-    The caller saves.
-    """
-    for tree in forest.iterchildren("tree"):
-        _write_children(aug, tree.get("path"), list(tree.iterchildren("node")), owned)
+def remove_node(aug: augeas.Augeas, path: str) -> None:
+    """Remove the node at *path*, and its parent if that is left empty (an
+    ``auto`` line whose last interface went, say). Files are never removed here."""
+    aug.remove(path)
+    parent = path.rsplit("/", 1)[0]
+    while parent.startswith("/files/") and not aug.match(f"/augeas{parent}/path") \
+            and not aug.match(f"{parent}/*"):
+        aug.remove(parent)
+        parent = parent.rsplit("/", 1)[0]
 
 
 def strip_paths(forest: etree._Element) -> etree._Element:

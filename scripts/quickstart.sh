@@ -11,7 +11,7 @@ ncf list --all --macs
 ncf dumpxml eth0
 ncf define examples/br0.xml
 ncf dumpxml br0
-echo "\$ diff -ru examples/redhat-root $root   # what the define changed"
-diff -ru examples/redhat-root "$root" || true
+echo "\$ diff -ruN examples/redhat-root $root   # what the define changed"
+diff -ruN examples/redhat-root "$root" || true
 echo
 echo "The example root is left in $root; the venv is .venv (try .venv/bin/augnetcf --help)."

@@ -40,10 +40,14 @@ NAMES: tuple[str, ...] = ("redhat",)
 class Backend:
     """What the engine needs to know about one distribution's files.
 
-    The XPath expressions are evaluated by lxml on a forest
-    (see :mod:`augnetcf.forest`). A *unit* is the forest element that
-    describes one interface: a whole ``<tree>`` when each interface has its
-    own file, a ``<node>`` when many share one file.
+    The XPath expressions are evaluated by lxml on a forest (see
+    :mod:`augnetcf.forest`) and may call the stylesheets' extension functions
+    (prefix ``ancf``). A *unit* is an element that describes one interface: a
+    whole ``<tree>`` when each interface has its own file, a ``<node>`` (a
+    stanza) when interfaces share a file. An interface may have several units
+    (Debian's ``inet`` and ``inet6`` stanzas), told apart by ``unit_key``. A
+    *mark* belongs to an interface without describing it: Debian's ``auto``
+    entries, SUSE's default routes.
     """
 
     name: str
@@ -52,15 +56,31 @@ class Backend:
     unit: str
     #: From a unit: the interface name it describes (may be empty).
     unit_name: str
+    #: From a unit: what tells several units of one interface apart.
+    unit_key: str
     #: From a unit: its hardware address, used to resolve names via sysfs.
     unit_mac: str
-    #: From a unit: the name of the bridge or bond it is a port/slave of.
+    #: From a unit: the bridge or bond it is a port/slave of ("" if none).
     unit_master: str
-    #: A unit's name when ``unit_name`` is empty, from its Augeas path.
-    name_from_path: re.Pattern
+    #: From a unit: its ports or slaves, separated by blanks ("" if none).
+    unit_ports: str
     #: Matched against ``LABEL=VALUE`` of existing nodes: what this backend
     #: writes and therefore removes when a new description no longer implies it.
     owned: re.Pattern
+    #: From ``<forest>`` to every mark ("" if the backend has none).
+    mark: str = ""
+    #: From a mark: the interface it belongs to.
+    mark_name: str = "''"
+    #: From a mark: what tells several marks of one interface apart.
+    mark_key: str = "''"
+    #: A unit's name when ``unit_name`` is empty, from its Augeas path.
+    name_from_path: re.Pattern | None = None
+    #: Labels that may repeat within one node; their nodes are only ever
+    #: matched by value, so a define never rewrites an admin's ``up`` line.
+    multi: re.Pattern = re.compile(r"(?!)")
+    #: From ``<forest>``: more files to read (``source`` lines), as globs
+    #: relative to the root; relative ones are relative to the including file.
+    includes: str = ""
 
     @property
     def to_forest_xsl(self) -> str:

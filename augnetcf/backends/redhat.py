@@ -15,8 +15,10 @@ BACKEND = Backend(
     transforms=(Transform(lens="Ifcfg.lns", incl=(f"{CONFDIR}/ifcfg-*",)),),
     unit="tree",
     unit_name="string(node[@label='DEVICE']/@value)",
+    unit_key="''",
     unit_mac="string(node[@label='HWADDR']/@value)",
     unit_master="string((node[@label='BRIDGE'] | node[@label='MASTER'])[1]/@value)",
+    unit_ports="''",
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
     # TYPE is ours only when it says Bridge: TYPE=Ethernet is kept as the admin wrote it.
     owned=re.compile(
