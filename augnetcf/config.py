@@ -147,18 +147,22 @@ class Config:
         session.load()
         for _round in range(8):
             forest_ = forest.read(session.aug, sorted(session.files()))
-            if not self.backend.includes or not session.include(self._includes(forest_)):
+            if not session.include(self._includes(forest_)):
                 return forest_
         raise FileError("includes nest more than 8 deep", file=self.root)
 
     def _includes(self, forest_: etree._Element) -> list[str]:
+        """Globs (under the root) of the files the loaded ones pull in."""
+        b = self.backend
+        pairs = [(v, "") for v in forest_.xpath(b.includes)] if b.includes else []
+        pairs += [(v, "/*") for v in forest_.xpath(b.include_dirs)] if b.include_dirs else []
         globs = []
-        for item in forest_.xpath(self.backend.includes):
-            glob = str(item)
+        for value, suffix in pairs:
+            glob = str(value)
             if not glob.startswith("/"):
-                tree = item.getparent().xpath("ancestor-or-self::tree")[0]
+                tree = value.getparent().xpath("ancestor-or-self::tree")[0]
                 glob = os.path.join(os.path.dirname(tree.get("path")[len("/files"):]), glob)
-            globs.append(os.path.normpath(glob))
+            globs.append(os.path.normpath(glob) + suffix)
         return globs
 
     def _snapshot(self) -> _Snapshot:
@@ -214,15 +218,29 @@ class Config:
                 forest.remove_node(self.session.aug, el.get("path"))
         return files
 
-    def _create(self, el: etree._Element) -> str:
-        """Create the Augeas node (or file) for new forest element *el* and
-        every new container between it and its file; return its path."""
+    def _create(self, el: etree._Element, before: str | None = None, after: str | None = None) -> str:
+        """Create the Augeas node (or file) for new forest element *el*, and
+        every new container between it and its file; return its path.
+
+        A node goes at the end of its file, or next to an existing node of the
+        same interface (*before* or *after* that node's path), so that an
+        interface kept in an included file stays there in one piece.
+        """
         if el.tag == "tree":
             return el.get("path")
-        parent = el.getparent()
-        base = parent.get("path") if parent.tag == "tree" else self._create(parent)
         aug = self.session.aug
+        parent = el.getparent()
         label = el.get("label")
+        if parent.tag != "tree":
+            base = self._create(parent, before, after)
+        elif before or after:
+            anchor = before or after
+            aug.insert(anchor, label, before=bool(before))
+            path = aug.match(f"{anchor}/{'preceding' if before else 'following'}-sibling::*[1]")[0]
+            aug.set(path, el.get("value"))
+            return path
+        else:
+            base = parent.get("path")
         aug.set(f"{base}/{label}[last()+1]", el.get("value"))
         return aug.match(f"{base}/{label}")[-1]
 
@@ -309,7 +327,11 @@ class Config:
                 kept.add(match)
                 target = match.get("path")
             else:
-                target = self._create(el)
+                near = [u.get("path") for u in snap.units.get(el_name, []) if u.tag == "node"]
+                if kind == "mark":
+                    target = self._create(el, before=near[0] if near else None)
+                else:
+                    target = self._create(el, after=near[-1] if near else None)
             forest.write_node(aug, target, el, b.owned, b.multi)
         gone = [el for el in old if el not in kept]
         self.session.save(delete=self._remove(gone))

@@ -107,9 +107,35 @@ def _vlan_device(_ctx: Any, name: Any) -> str:
 
 
 def _vlan_tag(_ctx: Any, name: Any) -> str:
-    """The tag of a VLAN named DEVICE.TAG ("eth0.42" -> "42")."""
-    _device, sep, tag = _s(name).rpartition(".")
-    return str(int(tag)) if sep and _digits(tag) else ""
+    """The tag of a VLAN named DEVICE.TAG or vlanTAG ("eth0.42", "vlan42" -> "42")."""
+    text = _s(name)
+    _device, sep, tag = text.rpartition(".")
+    if not sep and text.startswith("vlan"):
+        sep, tag = "vlan", text[4:]
+    return str(int(tag)) if sep and _digits(tag) and len(tag) <= 4 else ""
+
+
+def _last_word(_ctx: Any, text: Any) -> str:
+    """The last blank-separated word ("ether 52:54:00:12:34:56" -> the MAC)."""
+    words = _s(text).split()
+    return words[-1] if words else ""
+
+
+#: An ``up`` command that adds an address: iproute2's, or net-tools' as netcf wrote it.
+_ADDED = re.compile(
+    r"(?:/usr)?(?:/s?bin/)?(?:ip\s+(?:-[46]\s+)?addr(?:ess)?\s+add\s+(?P<ip>\S+)"
+    r"|ifconfig\s+\S+\s+inet6?\s+add\s+(?P<ifconfig>\S+))"
+)
+
+
+def _added_address(_ctx: Any, command: Any, family: Any) -> str:
+    """ADDR[/PREFIX] that an ``up`` *command* adds, if of *family* ("ipv4"/"ipv6"), else ""."""
+    m = _ADDED.match(_s(command).strip())
+    if not m:
+        return ""
+    cidr = m.group("ip") or m.group("ifconfig")
+    is_v6 = ":" in cidr.split("/")[0]
+    return cidr if is_v6 == (_s(family) == "ipv6") else ""
 
 
 def _register() -> None:
@@ -120,6 +146,8 @@ def _register() -> None:
     ns["mac"] = _mac
     ns["vlan-device"] = _vlan_device
     ns["vlan-tag"] = _vlan_tag
+    ns["last-word"] = _last_word
+    ns["added-address"] = _added_address
 
 
 _register()

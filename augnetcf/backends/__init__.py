@@ -33,7 +33,7 @@ class Transform:
 
 
 #: Backend names, in the order detection will try them.
-NAMES: tuple[str, ...] = ("redhat",)
+NAMES: tuple[str, ...] = ("redhat", "debian")
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,8 @@ class Backend:
     #: From ``<forest>``: more files to read (``source`` lines), as globs
     #: relative to the root; relative ones are relative to the including file.
     includes: str = ""
+    #: From ``<forest>``: directories whose files are read too (``source-directory``).
+    include_dirs: str = ""
 
     @property
     def to_forest_xsl(self) -> str:

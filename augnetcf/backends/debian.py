@@ -1,0 +1,45 @@
+"""Debian / Ubuntu ifupdown: ``etc/network/interfaces`` and the files it sources.
+
+Interfaces share files, so a unit is an ``iface`` stanza (an interface may
+have an ``inet`` and an ``inet6`` one) and its ``auto``/``allow-*`` entries
+are marks. Files pulled in with ``source`` or ``source-directory`` are read
+too; an interface found there is edited there, a new one goes into the main
+file. Read by Augeas' stock Interfaces lens.
+"""
+
+import re
+
+from . import Backend, Transform
+
+_OPT = r"[_-]"
+BACKEND = Backend(
+    name="debian",
+    transforms=(Transform(lens="Interfaces.lns", incl=("/etc/network/interfaces",)),),
+    unit="tree/node[@label='iface']",
+    unit_name="string(@value)",
+    unit_key="string(node[@label='family']/@value)",
+    unit_mac="ancf:last-word(node[@label='hwaddress']/@value)",
+    unit_master="''",
+    unit_ports="concat(node[translate(@label, '-', '_')='bridge_ports']/@value, ' ',"
+               " node[translate(@label, '-', '_')='bond_slaves']/@value)",
+    mark="tree/node[@label='auto' or starts-with(@label, 'allow-')]/node",
+    mark_name="string(@value)",
+    mark_key="string(../@label)",
+    owned=re.compile(
+        r"^(?:(?:family|method|address|netmask|gateway|mtu|hwaddress"
+        rf"|bridge{_OPT}(?:ports|stp|fd)"
+        rf"|bond{_OPT}(?:slaves|primary|mode|miimon|downdelay|updelay|use{_OPT}carrier"
+        rf"|arp{_OPT}interval|arp{_OPT}ip{_OPT}target|arp{_OPT}validate)"
+        rf"|vlan{_OPT}raw{_OPT}device)=.*"
+        r"|pre-up=ifup \S+|post-down=ifdown \S+"
+        r"|pre-up=echo 0 > /proc/sys/net/ipv6/conf/\S+/autoconf"
+        r"|post-down=echo 1 > /proc/sys/net/ipv6/conf/\S+/autoconf"
+        r"|up=(?:/sbin/)?ip(?: -[46])? addr add \S+ dev \S+"
+        r"|down=(?:/sbin/)?ip(?: -[46])? addr del \S+ dev \S+"
+        r"|up=/sbin/ifconfig \S+ inet6 add \S+|down=/sbin/ifconfig \S+ inet6 del \S+)$",
+        re.DOTALL,
+    ),
+    multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
+    includes="tree/node[@label='source']/@value",
+    include_dirs="tree/node[@label='source-directory']/@value",
+)
