@@ -88,8 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--root", default="/", metavar="DIR",
                    help="operate on the configuration under DIR instead of / (default: /)")
-    p.add_argument("--backend", default="redhat", choices=backends.NAMES,
-                   help="configuration format (default: redhat)")
+    p.add_argument("--backend", default=None, choices=backends.NAMES,
+                   help="configuration format (default: detected from the root's os-release, "
+                        "then from which configuration files exist)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what is loaded and saved")
     p.add_argument("--version", action="version", version=f"augnetcf {__version__}")
     sub = p.add_subparsers(dest="verb", metavar="VERB")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from . import backends, forest, schema, xslt
-from .aug import AugeasSession
+from .aug import AugeasSession, check_root
 from .errors import FileError, InvalidOperation, NotFound, XMLInvalid
 from .xslt import normalize_mac
 
@@ -106,7 +106,8 @@ class Interface:
 
 
 class Config:
-    """The network configuration under *root*, read and written through *backend*.
+    """The network configuration under *root*, read and written through *backend*
+    (``"redhat"``, ``"debian"``, ``"suse"``; detected from the root when ``None``).
 
     Use it as a context manager, or call :meth:`close`::
 
@@ -114,8 +115,9 @@ class Config:
             print(cfg.list_interfaces())
     """
 
-    def __init__(self, root: str = "/", backend: str = "redhat"):
-        self.backend = backends.get(backend)
+    def __init__(self, root: str = "/", backend: str | None = None):
+        root = check_root(root)
+        self.backend = backends.get(backends.detect(root) if backend is None else backend)
         self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms)
         self.root = self._session.root
 

@@ -115,6 +115,11 @@ def _vlan_tag(_ctx: Any, name: Any) -> str:
     return str(int(tag)) if sep and _digits(tag) and len(tag) <= 4 else ""
 
 
+def _join(_ctx: Any, values: Any) -> str:
+    """The string values of a node-set, joined by spaces."""
+    return " ".join(str(v) for v in values) if isinstance(values, list) else _s(values)
+
+
 def _last_word(_ctx: Any, text: Any) -> str:
     """The last blank-separated word ("ether 52:54:00:12:34:56" -> the MAC)."""
     words = _s(text).split()
@@ -147,6 +152,7 @@ def _register() -> None:
     ns["vlan-device"] = _vlan_device
     ns["vlan-tag"] = _vlan_tag
     ns["last-word"] = _last_word
+    ns["join"] = _join
     ns["added-address"] = _added_address
 
 

@@ -32,8 +32,24 @@ class Transform:
     excl: tuple[str, ...] = field(default=BACKUP_GLOBS)
 
 
-#: Backend names, in the order detection will try them.
-NAMES: tuple[str, ...] = ("redhat", "debian")
+#: Backend names.
+NAMES: tuple[str, ...] = ("redhat", "debian", "suse")
+
+#: os-release ``ID``/``ID_LIKE`` words -> backend.
+OS_IDS = {
+    "rhel": "redhat", "fedora": "redhat", "centos": "redhat", "rocky": "redhat", "almalinux": "redhat",
+    "ol": "redhat", "debian": "debian", "ubuntu": "debian", "raspbian": "debian", "linuxmint": "debian",
+    "suse": "suse", "opensuse": "suse", "opensuse-leap": "suse", "opensuse-tumbleweed": "suse",
+    "sles": "suse", "sled": "suse",
+}
+
+#: Where each backend keeps its files, for roots os-release does not decide:
+#: (backend, path under the root, must be a directory).
+LOCATIONS = (
+    ("redhat", "etc/sysconfig/network-scripts", True),
+    ("debian", "etc/network/interfaces", False),
+    ("suse", "etc/sysconfig/network", True),  # a plain file on Red Hat, a directory on SUSE
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,45 @@ class Backend:
     @property
     def from_forest_xsl(self) -> str:
         return f"{self.name}-from-forest.xsl"
+
+
+def _os_ids(root: str) -> list[str]:
+    """``ID`` then the ``ID_LIKE`` words of ``<root>/etc/os-release`` (or
+    ``usr/lib/os-release``), read through Augeas' Sysconfig lens."""
+    from ..aug import AugeasSession
+    from ..errors import FileError
+
+    globs = ("/etc/os-release", "/usr/lib/os-release")
+    try:
+        with AugeasSession(root, (Transform("Sysconfig.lns", globs),)) as s:
+            for glob in globs:
+                ids = s.aug.get(f"/files{glob}/ID")
+                if ids is not None:
+                    return [ids.lower(), *(s.aug.get(f"/files{glob}/ID_LIKE") or "").lower().split()]
+    except FileError:
+        pass  # an unreadable os-release does not decide; the file locations may
+    return []
+
+
+def detect(root: str) -> str:
+    """The backend for the configuration under *root*.
+
+    os-release decides first (``ID``, then ``ID_LIKE``); then which backend's
+    config location exists. Raises :class:`InvalidOperation` naming the
+    choices when neither decides.
+    """
+    import os
+
+    for word in _os_ids(root):
+        if word in OS_IDS:
+            return OS_IDS[word]
+    found = [name for name, rel, is_dir in LOCATIONS
+             if (os.path.isdir if is_dir else os.path.isfile)(os.path.join(root, rel))]
+    if len(found) == 1:
+        return found[0]
+    why = f"both {' and '.join(found)} files are present" if found else "no known configuration was found"
+    raise InvalidOperation(f"cannot tell which backend to use under {root}: {why}; "
+                           f"choose one of {', '.join(NAMES)} (--backend)")
 
 
 def get(name: str) -> Backend:

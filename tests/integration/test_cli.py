@@ -439,7 +439,7 @@ ERRORS = {
     "dumpxml-unterminated-quote": (EXIT_ERROR, lambda r, t: (
         [*R(r), "dumpxml", "br0"], None, [f"{_break_ifcfg(r, UNTERMINATED)}:2:", "cannot be parsed"])),
     "define-save-fails": (EXIT_ERROR, lambda r, t: (
-        [*R(r), "define", "-"], ETH7.encode(), [f"{_scripts_is_a_file(r)}:", "Not a directory"])),
+        [*R(r), "--backend", "redhat", "define", "-"], ETH7.encode(), [f"{_scripts_is_a_file(r)}:", "Not a directory"])),
 }
 
 
@@ -502,7 +502,7 @@ USAGE = {
     "unknown-option": ["list", "--bogus"],
     "extra-argument": ["dumpxml", "br0", "eth0"],
     "root-missing-value": ["--root"],
-    "unknown-backend": ["--backend", "debian", "list"],
+    "unknown-backend": ["--backend", "networkd", "list"],
 }
 
 

@@ -509,7 +509,7 @@ def test_unparseable_file_fixed_after_error(root: Path, cfg: Config) -> None:
 
 
 # -- roots and backends ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["debian", "suse", "", "REDHAT", "../redhat"])
+@pytest.mark.parametrize("backend", ["networkd", "", "REDHAT", "../redhat"])
 def test_unknown_backend(root: Path, backend: str) -> None:
     with unchanged(root), pytest.raises(InvalidOperation) as ei:
         Config(str(root), backend)
@@ -602,7 +602,7 @@ def test_define_save_fails(empty_redhat_root: Path, breaker: Callable[[Path], No
     (or a directory where the file must be) makes Augeas' save fail reliably."""
     root = empty_redhat_root
     breaker(root)
-    with Config(str(root)) as cfg:
+    with Config(str(root), "redhat") as cfg:
         names = cfg.list_interfaces()
         with unchanged(root), pytest.raises(FileError) as ei:
             cfg.define(ETH9, SOURCE)

@@ -1,0 +1,43 @@
+"""SUSE / openSUSE: ``etc/sysconfig/network/ifcfg-*``, ``routes``, ``ifsysctl-*``.
+
+One file per interface, named after it (SUSE has no DEVICE key). Default
+gateways live in the shared ``routes`` file, one line per gateway naming the
+interface; whether IPv6 autoconfigures is the interface's ``ifsysctl`` file.
+Both are marks: they belong to an interface without describing it.
+"""
+
+import re
+
+from . import Backend, Transform
+
+DIR = "/etc/sysconfig/network"
+
+BACKEND = Backend(
+    name="suse",
+    transforms=(
+        Transform(lens="Ifcfg.lns", incl=(f"{DIR}/ifcfg-*",)),
+        Transform(lens="Suse_Routes.lns", incl=(f"{DIR}/routes",)),
+        Transform(lens="Sysctl.lns", incl=(f"{DIR}/ifsysctl-*",)),
+    ),
+    unit="tree[contains(@path, '/ifcfg-')]",
+    unit_name="''",
+    unit_key="''",
+    unit_mac="string(node[@label='LLADDR']/@value)",
+    unit_master="''",
+    unit_ports="concat(node[@label='BRIDGE_PORTS']/@value, ' ',"
+               " ancf:join(node[starts-with(@label, 'BONDING_SLAVE')]/@value))",
+    name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
+    mark="tree[contains(@path, '/ifsysctl-')]"
+         " | tree[substring(@path, string-length(@path) - 6) = '/routes']"
+         "/node[@label='route'][node[@label='destination']/@value='default']",
+    # a routes line names its interface; an ifsysctl file is named after it
+    mark_name="concat(substring-after(@path, '/ifsysctl-'), node[@label='interface']/@value)",
+    mark_key="concat(@label, substring('6', 1, number(contains(node[@label='gateway']/@value, ':'))))",
+    owned=re.compile(
+        r"^(?:(STARTMODE|BOOTPROTO|IPADDR(?:_\S*)?|PREFIXLEN(?:_\S*)?|NETMASK(?:_\S*)?|LLADDR|MTU"
+        r"|BRIDGE|BRIDGE_PORTS|BRIDGE_STP|BRIDGE_FORWARDDELAY"
+        r"|BONDING_MASTER|BONDING_SLAVE_?\S*|BONDING_MODULE_OPTS|ETHERDEVICE|VLAN_ID"
+        r"|destination|gateway|netmask|interface|net\.ipv6\.conf\.\S+\.autoconf)=.*)$",
+        re.DOTALL,
+    ),
+)
