@@ -439,7 +439,8 @@ ERRORS = {
     "dumpxml-unterminated-quote": (EXIT_ERROR, lambda r, t: (
         [*R(r), "dumpxml", "br0"], None, [f"{_break_ifcfg(r, UNTERMINATED)}:2:", "cannot be parsed"])),
     "define-save-fails": (EXIT_ERROR, lambda r, t: (
-        [*R(r), "--backend", "redhat", "define", "-"], ETH7.encode(), [f"{_scripts_is_a_file(r)}:", "Not a directory"])),
+        [*R(r), "--backend", "redhat", "define", "-"], ETH7.encode(),
+        [f"{_scripts_is_a_file(r)}:", "Not a directory"])),
 }
 
 
