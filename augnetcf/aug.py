@@ -105,6 +105,15 @@ class AugeasSession:
             raise FileError(f"Augeas load failed: {e}", file=self.root) from None
         log.debug("loaded %d files under %s", len(self.aug.match("/augeas/files//path")), self.root)
         self.raise_errors()
+        for path in self.files():
+            self.check_inside(self.fs_path(path))
+
+    def check_inside(self, path: str) -> None:
+        """Refuse a file that resolves (through symlinks) to a place outside the root."""
+        real = os.path.realpath(path)
+        top = os.path.realpath(self.root)
+        if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
+            raise FileError(f"leads outside the root (to {real}); augnetcf will not use it", file=path)
 
     def save(self, delete: Iterable[str] = ()) -> list[str]:
         """Write every changed file and delete the files *delete* (Augeas
@@ -117,11 +126,22 @@ class AugeasSession:
         nothing, and the session is reloaded from disk so it stays usable.
         """
         aug = self.aug
-        aug.remove("/augeas/events/saved")
-        aug.set("/augeas/save", "newfile")
+        deleted = [self.fs_path(p) for p in delete]
         failure = None
         try:
+            # A dry run first names every file the save would write: none of
+            # them, nor a file to delete, may lead outside the root.
+            aug.remove("/augeas/events/saved")
+            aug.set("/augeas/save", "noop")
             aug.save()
+            for path in [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")] + deleted:
+                self.check_inside(path)
+            aug.remove("/augeas/events/saved")
+            aug.set("/augeas/save", "newfile")
+            aug.save()
+        except FileError:  # ours, from check_inside (a FileError is also an OSError)
+            self.load()
+            raise
         except (OSError, RuntimeError) as e:
             failure = e
         written = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
@@ -137,7 +157,6 @@ class AugeasSession:
         for path in written:
             os.replace(path + ".augnew", path)
             log.debug("saved %s", path)
-        deleted = [self.fs_path(p) for p in delete]
         for path in deleted:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
