@@ -19,6 +19,7 @@ from .errors import (
     InternalError,
     InvalidOperation,
     NotFound,
+    Unsupported,
     XMLInvalid,
     XMLParseError,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "InternalError",
     "InvalidOperation",
     "NotFound",
+    "Unsupported",
     "XMLInvalid",
     "XMLParseError",
     "__version__",

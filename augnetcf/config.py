@@ -17,7 +17,7 @@ from lxml import etree
 
 from . import backends, forest, schema, xslt
 from .aug import AugeasSession, check_root
-from .errors import FileError, InvalidOperation, NotFound, XMLInvalid
+from .errors import FileError, InvalidOperation, NotFound, Unsupported, XMLInvalid
 from .xslt import normalize_mac
 
 #: Backend XPath expressions may call the stylesheets' extension functions.
@@ -301,6 +301,12 @@ class Config:
         """
         doc = schema.load(xml, source)
         name = doc.getroot().get("name")
+        for expr, why in self.backend.limits:
+            for el in doc.xpath(expr):
+                attrs = " ".join(f"{k}={v!r}" for k, v in el.attrib.items())
+                what = f"<{el.tag}{' ' + attrs if attrs else ''}>"
+                raise Unsupported(f"{what}: the {self.backend.name} backend cannot express this: {why}",
+                                  file=source, line=el.sourceline)
         new = xslt.to_forest(doc, self.backend)
         snap = self._snapshot()
         b = self.backend

@@ -20,6 +20,7 @@ class ErrorCode(str, enum.Enum):
     NOT_FOUND = "not-found"
     FILE = "file"
     INVALID_OP = "invalid-operation"
+    UNSUPPORTED = "unsupported"
     INTERNAL = "internal"
     KERNEL = "kernel"
 
@@ -64,6 +65,14 @@ class XMLInvalid(AugnetcfError, ValueError):
     contradicts itself (the same name twice)."""
 
     code = ErrorCode.XML_INVALID
+
+
+class Unsupported(AugnetcfError, ValueError):
+    """Raised by define when a valid description says something the backend's
+    files cannot express (Debian has no per-interface ``peerdns``, say);
+    nothing is dropped silently, and nothing is written."""
+
+    code = ErrorCode.UNSUPPORTED
 
 
 class NotFound(AugnetcfError, LookupError):

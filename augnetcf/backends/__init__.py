@@ -99,6 +99,9 @@ class Backend:
     includes: str = ""
     #: From ``<forest>``: directories whose files are read too (``source-directory``).
     include_dirs: str = ""
+    #: What the files cannot express: (XPath over interface XML, why). A
+    #: define whose description matches any of them fails, naming the element.
+    limits: tuple[tuple[str, str], ...] = ()
 
     @property
     def to_forest_xsl(self) -> str:

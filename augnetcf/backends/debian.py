@@ -40,6 +40,14 @@ BACKEND = Backend(
         re.DOTALL,
     ),
     multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
+    limits=(
+        ("//dhcp[@peerdns]", "ifupdown has no per-interface setting for DNS from DHCP"),
+        ("//protocol[@family='ipv6'][dhcp][ip]",
+         "an inet6 stanza is either dhcp or static, not both"),
+        ("//interface[@type='vlan'][@name][not(@name = concat(vlan/interface/@name, '.', vlan/@tag))]"
+         "[not(@name = concat('vlan', vlan/@tag))]",
+         "ifupdown takes a VLAN's tag from its name, which must be DEVICE.TAG or vlanTAG"),
+    ),
     includes="tree/node[@label='source']/@value",
     include_dirs="tree/node[@label='source-directory']/@value",
 )

@@ -26,6 +26,11 @@ BACKEND = Backend(
     unit_master="''",
     unit_ports="concat(node[@label='BRIDGE_PORTS']/@value, ' ',"
                " ancf:join(node[starts-with(@label, 'BONDING_SLAVE')]/@value))",
+    limits=(
+        ("//dhcp[@peerdns]", "SUSE sets DNS from DHCP for the whole host, not per interface"),
+        ("/interface/protocol[@family='ipv4'][dhcp][ip] | /interface/protocol[@family='ipv6'][dhcp][ip]",
+         "BOOTPROTO is either dhcp or static, not both"),
+    ),
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
     mark="tree[contains(@path, '/ifsysctl-')]"
          " | tree[substring(@path, string-length(@path) - 6) = '/routes']"
