@@ -167,6 +167,17 @@ class Config:
             globs.append(os.path.normpath(glob) + suffix)
         return globs
 
+    def _identify(self, el: etree._Element, kind: str) -> tuple[str, str]:
+        """(interface name, key) of a unit or mark, as the backend's data says."""
+        b = self.backend
+        if kind == "mark":
+            return self._xpath(el, b.mark_name), self._xpath(el, b.mark_key)
+        name = self._xpath(el, b.unit_name)
+        if not name and b.name_from_path:
+            m = b.name_from_path.search(el.get("path", ""))
+            name = m.group(1) if m else ""
+        return name, self._xpath(el, b.unit_key)
+
     def _snapshot(self) -> _Snapshot:
         b = self.backend
         snap = _Snapshot(forest=self._load_forest())
@@ -319,18 +330,14 @@ class Config:
         for n in defined:
             old.extend(el for el in snap.owned(n) if el not in old)
         kept: set[etree._Element] = set()
-        fresh = {id(el): (el, "unit") for el in new.xpath(b.unit)}
-        if b.mark:
-            fresh.update({id(el): (el, "mark") for el in new.xpath(b.mark)})
-        for el in new.iter():
-            if id(el) not in fresh:
-                continue
-            kind = fresh[id(el)][1]
-            el_name = self._xpath(el, b.unit_name if kind == "unit" else b.mark_name)
-            key = self._xpath(el, b.unit_key if kind == "unit" else b.mark_key)
-            pool = (snap.units if kind == "unit" else snap.marks).get(el_name, [])
-            match = next((e for e in pool if e not in kept and
-                          self._xpath(e, b.unit_key if kind == "unit" else b.mark_key) == key), None)
+        written: set[str] = set()
+        kinds = {el: "unit" for el in new.xpath(b.unit)}
+        kinds.update({el: "mark" for el in new.xpath(b.mark)} if b.mark else {})
+        for el in (e for e in new.iter() if e in kinds):  # document order
+            kind = kinds[el]
+            el_name, key = self._identify(el, kind)
+            match = next((e for e in (snap.units if kind == "unit" else snap.marks).get(el_name, [])
+                          if e not in kept and self._identify(e, kind)[1] == key), None)
             if match is not None:
                 kept.add(match)
                 target = match.get("path")
@@ -341,7 +348,8 @@ class Config:
                 else:
                     target = self._create(el, after=near[-1] if near else None)
             forest.write_node(aug, target, el, b.owned, b.multi)
-        gone = [el for el in old if el not in kept]
+            written.add(target)
+        gone = [el for el in old if el not in kept and el.get("path") not in written]
         self.session.save(delete=self._remove(gone))
         mac_el = doc.getroot().find("mac")
         mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None

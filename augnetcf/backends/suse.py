@@ -28,8 +28,6 @@ BACKEND = Backend(
                " ancf:join(node[starts-with(@label, 'BONDING_SLAVE')]/@value))",
     limits=(
         ("//dhcp[@peerdns]", "SUSE sets DNS from DHCP for the whole host, not per interface"),
-        ("/interface/protocol[@family='ipv4'][dhcp][ip] | /interface/protocol[@family='ipv6'][dhcp][ip]",
-         "BOOTPROTO is either dhcp or static, not both"),
     ),
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
     mark="tree[contains(@path, '/ifsysctl-')]"

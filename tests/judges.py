@@ -1,0 +1,199 @@
+"""Judges from outside augnetcf: the distributions' own readers of the files it writes.
+
+- Debian: ``ifquery`` from the ``ifupdown`` package, which parses
+  ``/etc/network/interfaces`` exactly as ``ifup`` does. It is not installed
+  (that would pull in a network setup); :func:`ifquery` fetches the package
+  with ``apt-get download`` and unpacks it into a cache the first time.
+- Red Hat and SUSE: ifcfg files are shell, read by sourcing them;
+  :func:`source_ifcfg` asks a POSIX shell what a file sets.
+
+What ``ifquery`` prints (ifupdown 0.8.41, Debian 12), for ``ifquery -i FILE NAME``:
+
+- one ``option: value`` line per option, for every ``iface NAME`` stanza of
+  the file in order (``inet`` and ``inet6`` alike, nothing says which
+  family a line came from); ``iface NAME inet dhcp`` without options prints
+  nothing; ``up``/``down`` and the like repeat, once per line;
+- defaults and conversions of the method, not only what the file says:
+  ``address 10.0.0.5/24`` prints ``address: 10.0.0.5``, ``broadcast:
+  10.0.0.255`` and ``netmask: 255.255.255.0``; an ``inet6 static`` stanza adds
+  ``autoconf: 0``, ``preferred-lifetime:`` (empty), ``dad-attempts: 60``,
+  ``dad-interval: 0.1`` and, for ``address A/64``, ``netmask: 64`` and
+  ``accept_ra: 0``; ``inet6 auto``/``dhcp`` print ``accept_ra``,
+  ``request_prefix``, ``ll-attempts`` and ``ll-interval``;
+- only the first ``address`` of a stanza: a second one is dropped silently
+  (``ifup`` ignores it too; several addresses take several stanzas).
+
+The flags used make it a pure reader: ``-i FILE`` instead of
+``/etc/network/interfaces``; ``--state-dir`` in a fresh temporary directory
+(else it creates ``/run/network``); ``--no-mappings`` (else it *runs* the
+scripts of ``mapping`` stanzas); ``--no-loopback`` (else it lists and knows
+``lo`` whether or not the file has it). Traced with strace, it then opens
+nothing for writing and only creates the state directory. ``source`` paths
+that are relative are relative to the including file's directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+#: Where the unpacked ifupdown package is kept between runs.
+CACHE = Path.home() / ".cache" / "augnetcf-tests" / "ifupdown"
+
+#: The environment the judges' programs run in.
+ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
+
+
+class JudgeError(RuntimeError):
+    """A judge refused its input (the message is the program's own)."""
+
+
+def _runs(path: Path) -> bool:
+    try:
+        r = subprocess.run([str(path), "--version"], capture_output=True, env=ENV, timeout=30)
+    except OSError:
+        return False
+    return r.returncode == 0
+
+
+def _run(cmd: list[str], cwd: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, capture_output=True, text=True, env=ENV, cwd=cwd, timeout=300)
+
+
+def _download(cache: Path) -> str | None:
+    """Unpack ifupdown's .deb into *cache*; the reason it failed, or None."""
+    if not shutil.which("apt-get", path=ENV["PATH"]) or not shutil.which("dpkg", path=ENV["PATH"]):
+        return "neither /sbin/ifquery nor apt-get and dpkg (to fetch Debian's ifupdown) are here"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    # Everything happens in a private directory beside the cache, which is
+    # then renamed into place in one step: concurrent callers each unpack
+    # their own copy, the first rename wins, the others find the cache there.
+    with tempfile.TemporaryDirectory(dir=cache.parent, prefix=".ifupdown-") as tmp:
+        r = _run(["apt-get", "download", "-q", "ifupdown"], cwd=tmp)
+        if r.returncode != 0 and os.geteuid() == 0:
+            # A machine whose package lists were never fetched knows no ifupdown.
+            _run(["apt-get", "update", "-qq"])
+            r = _run(["apt-get", "download", "-q", "ifupdown"], cwd=tmp)
+        debs = sorted(Path(tmp).glob("ifupdown_*.deb"))
+        if r.returncode != 0 or not debs:
+            return f"`apt-get download ifupdown` failed: {(r.stderr or r.stdout).strip()}"
+        unpacked = Path(tmp) / "root"
+        r = _run(["dpkg", "-x", str(debs[-1]), str(unpacked)])
+        if r.returncode != 0:
+            return f"`dpkg -x {debs[-1].name}` failed: {r.stderr.strip()}"
+        try:
+            os.rename(unpacked, cache)
+        except OSError:
+            if not cache.is_dir():  # not a lost race: a real failure
+                raise
+    return None
+
+
+@functools.cache
+def _find_ifquery() -> tuple[str | None, str]:
+    system = Path("/sbin/ifquery")
+    if system.exists() and _runs(system):
+        return str(system), ""
+    cached = CACHE / "sbin" / "ifquery"
+    if not cached.exists():
+        try:
+            problem = _download(CACHE)
+        except (OSError, subprocess.SubprocessError) as exc:
+            problem = f"fetching ifupdown failed: {exc}"
+        if problem:
+            return None, problem
+    if not cached.exists():
+        return None, f"{cached} is missing after unpacking ifupdown (remove {CACHE} to fetch it again)"
+    if not _runs(cached):
+        return None, f"{cached} --version failed"
+    return str(cached), ""
+
+
+def ifquery() -> str | None:
+    """A runnable ``ifquery`` from Debian's ifupdown, or None (:func:`ifquery_problem` says why).
+
+    ``/sbin/ifquery`` if the package is installed; otherwise the package is
+    downloaded (not installed) and unpacked into :data:`CACHE`, once.
+    """
+    return _find_ifquery()[0]
+
+
+def ifquery_problem() -> str:
+    """Why :func:`ifquery` returned None ("" if it did not)."""
+    return _find_ifquery()[1]
+
+
+def _ifquery(interfaces_file: str | os.PathLike, *args: str) -> str:
+    prog = ifquery()
+    if prog is None:
+        raise JudgeError(f"no ifquery: {ifquery_problem()}")
+    with tempfile.TemporaryDirectory(prefix="ifquery-state-") as state:
+        r = _run([prog, f"--state-dir={state}/run", "--no-mappings", "--no-loopback",
+                  "-i", os.fspath(interfaces_file), *args])
+    if r.returncode != 0:
+        raise JudgeError(f"ifquery {' '.join(args)} on {os.fspath(interfaces_file)} exited "
+                         f"{r.returncode}: {r.stderr.strip()}")
+    return r.stdout
+
+
+def ifquery_list(interfaces_file: str | os.PathLike, allow: str = "auto") -> list[str]:
+    """The interfaces marked ``auto`` (or ``allow-ALLOW``) in the file and what it sources.
+
+    ``lo`` only if the file marks it. Raises :class:`JudgeError` where ifquery
+    refuses the file, e.g. a parse error, or an ``allow-`` line naming an
+    interface without an ``iface`` stanza.
+    """
+    return _ifquery(interfaces_file, "--list", f"--allow={allow}").split()
+
+
+def ifquery_options(interfaces_file: str | os.PathLike, name: str) -> dict[str, list[str]]:
+    """The options of every ``iface NAME`` stanza, as ``ifquery NAME`` prints them.
+
+    Each option maps to its values in the order printed (all stanzas, both
+    families, with ifupdown's defaults; see the module's docstring). Raises
+    :class:`JudgeError` if the file has no stanza for *name*.
+    """
+    options: dict[str, list[str]] = {}
+    for line in _ifquery(interfaces_file, name).splitlines():
+        key, sep, value = line.partition(": ")
+        if not sep:
+            raise JudgeError(f"ifquery printed a line without ': ': {line!r}")
+        options.setdefault(key, []).append(value)
+    return options
+
+
+@functools.cache
+def _shell_baseline(cwd: str) -> dict[str, str]:
+    return _shell_env("/dev/null", cwd)
+
+
+def _shell_env(path: str, cwd: str) -> dict[str, str]:
+    # env -i: nothing inherited; set -a: every assignment is exported, so env
+    # shows it; "$1" is absolute because ". name" would search $PATH.
+    r = subprocess.run(["env", "-i", "sh", "-c", 'set -a; . "$1"; env -0', "sh", path],
+                       capture_output=True, cwd=cwd, env=ENV, timeout=60)
+    if r.returncode != 0:
+        raise JudgeError(f"sh could not source {path}: {r.stderr.decode(errors='replace').strip()}")
+    out = {}
+    for item in r.stdout.split(b"\0"):
+        if item:
+            key, _, value = item.decode("utf-8", errors="surrogateescape").partition("=")
+            out[key] = value
+    return out
+
+
+def source_ifcfg(path: str | os.PathLike) -> dict[str, str]:
+    """The variables a POSIX shell (``sh``) sets when it sources *path*.
+
+    The variables an empty file leaves (``PWD``) are left out unless the file
+    changes them. Used to judge ifcfg files: initscripts, NetworkManager's
+    ifcfg reader and SUSE's ifup all treat them as shell.
+    """
+    path = os.path.abspath(os.fspath(path))
+    cwd = os.path.dirname(path)
+    base = _shell_baseline(cwd)
+    return {k: v for k, v in _shell_env(path, cwd).items() if base.get(k) != v}
