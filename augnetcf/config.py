@@ -17,7 +17,7 @@ from lxml import etree
 
 from . import backends, forest, schema, xslt
 from .aug import AugeasSession, check_root
-from .errors import FileError, InvalidOperation, NotFound, Unsupported, XMLInvalid
+from .errors import AugnetcfError, FileError, InvalidOperation, NotFound, Unsupported, XMLInvalid
 from .xslt import normalize_mac
 
 #: Backend XPath expressions may call the stylesheets' extension functions.
@@ -166,6 +166,20 @@ class Config:
                 glob = os.path.join(os.path.dirname(tree.get("path")[len("/files"):]), glob)
             globs.append(os.path.normpath(glob) + suffix)
         return globs
+
+    def _already(self, snap: _Snapshot, name: str, new: etree._Element) -> bool:
+        """Whether the files already say what forest *new* says, in their own
+        spelling (PREFIX for NETMASK, ``address A/P``, quotes...). Then a define
+        is a no-op: redefining what dumpxml printed changes no byte."""
+        owned = snap.owned(name)
+        if not owned:
+            return False
+        try:
+            have = xslt.from_forest(_subforest(owned), self.backend, name)
+            want = xslt.from_forest(new, self.backend, name)
+        except AugnetcfError:
+            return False
+        return canonical(have) == canonical(want)
 
     def _identify(self, el: etree._Element, kind: str) -> tuple[str, str]:
         """(interface name, key) of a unit or mark, as the backend's data says."""
@@ -322,6 +336,8 @@ class Config:
         snap = self._snapshot()
         b = self.backend
         aug = self.session.aug
+        if self._already(snap, name, new):
+            return Interface(self, name, snap.macs.get(name) or None)
         # What the new description replaces: the interface as it is now, and
         # the current configuration of every interface it names as a port.
         defined = [el.get("name") for el in doc.getroot().iter("interface")
@@ -362,6 +378,24 @@ class Config:
         if not owned:
             raise NotFound(f"no interface named {name!r} is defined", file=self.root)
         self.session.save(delete=self._remove(owned))
+
+
+def canonical(doc: etree._Element) -> bytes:
+    """Interface XML in a form where equal meaning gives equal bytes: no
+    whitespace, and bridge ports and bond slaves sorted (except the first
+    slave of a bond whose mode has a primary, since its place says so)."""
+    doc = copy.deepcopy(doc)
+    for el in doc.iter():
+        el.text = el.tail = None
+    for parent in doc.iter("bridge", "bond"):
+        keep = 1 if parent.tag == "bond" and parent.get("mode") in ("active-backup", "balance-tlb",
+                                                                      "balance-alb") else 0
+        ports = parent.findall("interface")
+        for port in ports:
+            parent.remove(port)
+        rest = sorted(ports[keep:], key=lambda e: etree.tostring(e, method="c14n"))
+        parent.extend(ports[:keep] + rest)
+    return etree.tostring(doc, method="c14n")
 
 
 def _subforest(elements: list[etree._Element]) -> etree._Element:

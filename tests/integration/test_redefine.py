@@ -111,23 +111,7 @@ def read_confdir(root: Path) -> dict[str, str]:
 
 # -- defining what xml_desc printed is a no-op -------------------------------------------------
 
-GAPS = {
-    "bond0": "issue 4 (lossless edits), not done yet: "
-             "xml_desc(bond0) gives the slaves no <protocol>, so to_forest writes no BOOTPROTO "
-             "for them and the owned BOOTPROTO=none line is deleted from ifcfg-eth1 and ifcfg-eth2",
-    "br1": "issue 4 (lossless edits), not done yet: "
-             "ifcfg-br1 spells masks as PREFIX1=24 and PREFIX8=12; to_forest always writes "
-           "NETMASKn, so PREFIXn lines are deleted and NETMASK1/NETMASK8 lines appended (same meaning)",
-    "lo": "issue 4 (lossless edits), not done yet: "
-             "ifcfg-lo has IPADDR but no BOOTPROTO; xml_desc emits an ipv4 <protocol> and "
-          "to_forest turns it into BOOTPROTO=none, appending a BOOTPROTO=\"none\" line",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=GAPS[n])) if n in GAPS else n
-    for n in FSROOT_TOP_LEVEL
-])
+@pytest.mark.parametrize("name", sorted(FSROOT_TOP_LEVEL))
 def test_redefining_printed_xml_changes_nothing_in_fsroot(redhat_fsroot, name):
     before = snapshot_tree(redhat_fsroot)
     texts = read_confdir(redhat_fsroot)
