@@ -363,7 +363,7 @@ class Config:
                     target = self._create(el, before=near[0] if near else None)
                 else:
                     target = self._create(el, after=near[-1] if near else None)
-            forest.write_node(aug, target, el, b.owned, b.multi)
+            forest.write_node(aug, target, el, b)
             written.add(target)
         gone = [el for el in old if el not in kept and el.get("path") not in written]
         self.session.save(delete=self._remove(gone))

@@ -26,10 +26,12 @@ Comments, blank lines, unknown keys, ordering and quoting stay as they were.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import augeas
 from lxml import etree
+
+from .backends import Backend
 
 #: Labels that Augeas lenses use for layout rather than content.
 _LAYOUT = re.compile(r"^#")
@@ -75,50 +77,68 @@ def _owns(aug: augeas.Augeas, owned: re.Pattern, label: str, path: str) -> bool:
     return bool(owned.match(f"{label}={aug.get(path) or ''}"))
 
 
-def write_node(aug: augeas.Augeas, path: str, want: etree._Element, owned: re.Pattern,
-               multi: re.Pattern) -> None:
+def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Backend) -> None:
     """Make the Augeas node at *path* (a file or a node) say what *want* says.
 
     Each wanted child is matched with an existing child, in this order of
-    preference: the same label and value (nothing to do); the same label and
-    a value the backend owns (set the value); for a label that occurs once
-    (not *multi*), the same label whatever its value. Unmatched wanted
-    children are appended; unmatched existing children the backend owns are
-    removed. Everything else, comments included, is left alone.
+    preference: the same label and value (nothing to do); another spelling
+    of the same thing (``Backend.alias``: PREFIX3=24 for NETMASK3=255.255.255.0;
+    left as it is); the same label and a value the backend owns (set the
+    value); for a label that occurs once (not ``Backend.multi``), the same
+    label whatever its value. Unmatched wanted children are appended, unless
+    they only restate a default (``Backend.defaults``) to a node that already
+    had content. Unmatched existing children the backend owns are removed,
+    unless they hold the default. Everything else, comments included, stays.
     """
+    owned, multi, defaults = backend.owned, backend.multi, backend.defaults
     value = want.get("value")
     if want.tag == "node" and aug.get(path) != value:
         aug.set(path, value)
     have = _children(aug, path)
+    existed = bool(have)
     free = {p: label for label, p in have}
     children = list(want.iterchildren("node"))
-    match: dict[int, str] = {}
-    for i, el in enumerate(children):  # 1. identical
+    match: dict[int, str | None] = {}
+
+    def take(i: int, ok: Callable[[str, str], bool]) -> bool:
         for p, label in free.items():
-            if label == el.get("label") and aug.get(p) == el.get("value"):
+            if ok(label, p):
                 match[i] = p
                 del free[p]
-                break
-    for i, el in enumerate(children):  # 2. ours, with another value; 3. a single-valued key
+                return True
+        return False
+
+    for i, el in enumerate(children):  # 1. identical
+        take(i, lambda lbl, p, el=el: lbl == el.get("label") and aug.get(p) == el.get("value"))
+    for i, el in enumerate(children):  # 2. the same, spelled otherwise
+        if i not in match and backend.alias is not None and not len(el):
+            for alt_label, alt_value in backend.alias(el.get("label"), el.get("value") or ""):
+                if take(i, lambda lbl, p, a=alt_label, v=alt_value: re.fullmatch(a, lbl) is not None
+                        and aug.get(p) == v):
+                    match[i] = None  # matched, and left exactly as it is
+                    break
+    for i, el in enumerate(children):  # 3. ours, with another value; 4. a single-valued key
         if i in match:
             continue
         label = el.get("label")
         same = [p for p, lbl in free.items() if lbl == label]
         ours = [p for p in same if _owns(aug, owned, label, p)]
-        pick = ours[0] if ours else (same[0] if same and not multi.match(label) else None)
-        if pick is not None:
-            match[i] = pick
-            del free[pick]
+        if ours or (same and not multi.match(label)):
+            take(i, lambda lbl, p, pick=(ours or same)[0]: p == pick)
+        elif existed and defaults.get(label) == el.get("value"):
+            match[i] = None  # absent already means this
     for i, el in enumerate(children):
+        if i in match and match[i] is None:
+            continue
         p = match.get(i)
         if p is None:
             # Append after the parent's last child; Augeas numbers it for us.
             label = el.get("label")
             aug.set(f"{path}/{label}[last()+1]", el.get("value"))
             p = aug.match(f"{path}/{label}")[-1]
-        write_node(aug, p, el, owned, multi)
+        write_node(aug, p, el, backend)
     for p, label in reversed(list(free.items())):
-        if _owns(aug, owned, label, p):
+        if _owns(aug, owned, label, p) and defaults.get(label) != aug.get(p):
             aug.remove(p)
 
 

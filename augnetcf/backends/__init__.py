@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import InvalidOperation
@@ -102,6 +103,12 @@ class Backend:
     #: What the files cannot express: (XPath over interface XML, why). A
     #: define whose description matches any of them fails, naming the element.
     limits: tuple[tuple[str, str], ...] = ()
+    #: Other spellings of a node: (LABEL, VALUE) -> [(label regex, value)].
+    #: An existing node spelled so is taken as the wanted one and left alone.
+    alias: Callable[[str, str], list[tuple[str, str]]] | None = None
+    #: LABEL -> the value a missing LABEL means. A define neither adds such a
+    #: node to a file that lacks it nor removes one that states it.
+    defaults: dict[str, str] = field(default_factory=dict)
 
     @property
     def to_forest_xsl(self) -> str:

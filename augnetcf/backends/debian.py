@@ -12,6 +12,15 @@ import re
 from . import Backend, Transform
 
 _OPT = r"[_-]"
+
+
+def _alias(label: str, value: str) -> list[tuple[str, str]]:
+    """ifupdown reads bridge_ports and bridge-ports alike (and so on)."""
+    if "_" not in label and "-" not in label:
+        return []
+    return [(re.sub(r"[_-]", "[_-]", label), value)]
+
+
 BACKEND = Backend(
     name="debian",
     transforms=(Transform(lens="Interfaces.lns", incl=("/etc/network/interfaces",)),),
@@ -39,6 +48,7 @@ BACKEND = Backend(
         r"|up=/sbin/ifconfig \S+ inet6 add \S+|down=/sbin/ifconfig \S+ inet6 del \S+)$",
         re.DOTALL,
     ),
+    alias=_alias,
     multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
     limits=(
         ("//dhcp[@peerdns]", "ifupdown has no per-interface setting for DNS from DHCP"),

@@ -6,7 +6,18 @@ that writes new simple values without quotes; see lenses/ifcfg.aug).
 
 import re
 
+import netaddr
+
 from . import Backend, Transform
+
+
+def _alias(label: str, value: str) -> list[tuple[str, str]]:
+    """NETMASKn=255.255.255.0 is also spelled PREFIXn=24."""
+    m = re.fullmatch(r"NETMASK([0-9]*)", label)
+    if m and netaddr.valid_ipv4(value):
+        return [(f"PREFIX{m.group(1)}", str(netaddr.IPAddress(value).netmask_bits()))]
+    return []
+
 
 CONFDIR = "/etc/sysconfig/network-scripts"
 
@@ -20,6 +31,8 @@ BACKEND = Backend(
     unit_master="string((node[@label='BRIDGE'] | node[@label='MASTER'])[1]/@value)",
     unit_ports="''",
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
+    alias=_alias,
+    defaults={"BOOTPROTO": "none"},
     # TYPE is ours only when it says Bridge: TYPE=Ethernet is kept as the admin wrote it.
     owned=re.compile(
         r"^(?:(DEVICE|HWADDR|ONBOOT|HOTPLUG|MTU|BOOTPROTO|PEERDNS|"

@@ -10,6 +10,11 @@ import re
 
 from . import Backend, Transform
 
+
+def _alias(label: str, value: str) -> list[tuple[str, str]]:
+    """A bond's slaves may be numbered otherwise (BONDING_SLAVE_1 for _0)."""
+    return [(r"BONDING_SLAVE_?\S*", value)] if label.startswith("BONDING_SLAVE") else []
+
 DIR = "/etc/sysconfig/network"
 
 BACKEND = Backend(
@@ -30,6 +35,7 @@ BACKEND = Backend(
         ("//dhcp[@peerdns]", "SUSE sets DNS from DHCP for the whole host, not per interface"),
     ),
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
+    alias=_alias,
     mark="tree[contains(@path, '/ifsysctl-')]"
          " | tree[substring(@path, string-length(@path) - 6) = '/routes']"
          "/node[@label='route'][node[@label='destination']/@value='default']",
