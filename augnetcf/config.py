@@ -327,7 +327,7 @@ class Config:
         doc = schema.load(xml, source)
         name = doc.getroot().get("name")
         for expr, why in self.backend.limits:
-            for el in doc.xpath(expr):
+            for el in doc.xpath(expr, namespaces=XPATH_NS):
                 attrs = " ".join(f"{k}={v!r}" for k, v in el.attrib.items())
                 what = f"<{el.tag}{' ' + attrs if attrs else ''}>"
                 raise Unsupported(f"{what}: the {self.backend.name} backend cannot express this: {why}",
@@ -380,13 +380,20 @@ class Config:
         self.session.save(delete=self._remove(owned))
 
 
+_RANK = {"start": 0, "mac": 1, "mtu": 2, "protocol": 3, "link": 4, "autoconf": 0, "dhcp": 1, "ip": 2,
+         "route": 3, "miimon": 0, "arpmon": 0}
+
+
 def canonical(doc: etree._Element) -> bytes:
     """Interface XML in a form where equal meaning gives equal bytes: no
     whitespace, and bridge ports and bond slaves sorted (except the first
     slave of a bond whose mode has a primary, since its place says so)."""
     doc = copy.deepcopy(doc)
-    for el in doc.iter():
+    for el in list(doc.iter()):
         el.text = el.tail = None
+        # the schema interleaves children: only same-named siblings keep their order
+        children = sorted(el, key=lambda c: (_RANK.get(c.tag, 9), c.get("family", "")))
+        el[:] = children
     for parent in doc.iter("bridge", "bond"):
         keep = 1 if parent.tag == "bond" and parent.get("mode") in ("active-backup", "balance-tlb",
                                                                       "balance-alb") else 0

@@ -226,6 +226,10 @@ def validate(tree: etree._ElementTree, source: str = "<string>") -> etree._Eleme
     for el in root.iter("interface"):
         name = el.get("name")
         if name is None:
+            if el.getparent() is None or el.getparent().tag != "vlan":
+                # libvirt lets a vlan go nameless; its files are named after it
+                raise XMLInvalid(f"this {el.get('type', '')} interface has no name (a vlan's is "
+                                 "usually DEVICE.TAG)", file=source, line=el.sourceline)
             continue
         why = check_name(name)
         if why:

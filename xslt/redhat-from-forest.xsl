@@ -59,6 +59,8 @@
     <interface type="{$type}" name="{$ifname}">
       <xsl:if test="$top">
         <xsl:apply-templates select="node[@label = 'ONBOOT']" mode="start"/>
+        <!-- initscripts starts every interface whose ONBOOT is not "no" -->
+        <xsl:if test="not(node[@label = 'ONBOOT'])"><start mode="onboot"/></xsl:if>
       </xsl:if>
       <xsl:if test="$type = 'ethernet' and ancf:mac(node[@label = 'HWADDR']/@value) != ''">
         <mac address="{ancf:mac(node[@label = 'HWADDR']/@value)}"/>

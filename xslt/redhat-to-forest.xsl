@@ -32,6 +32,9 @@
         <node label="HWADDR" value="{mac/@address}"/>
       </xsl:if>
       <xsl:apply-templates select="$top/start"/>
+      <xsl:if test="not($top/start)">
+        <node label="ONBOOT" value="no"/>  <!-- no <start> means none -->
+      </xsl:if>
       <xsl:if test="$top/mtu">
         <node label="MTU" value="{$top/mtu/@size}"/>
       </xsl:if>

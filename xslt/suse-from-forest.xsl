@@ -39,7 +39,7 @@
       <xsl:choose>
         <xsl:when test="translate($k[@label = 'BRIDGE']/@value, $upper, $lower) = 'yes'">bridge</xsl:when>
         <xsl:when test="translate($k[@label = 'BONDING_MASTER']/@value, $upper, $lower) = 'yes'">bond</xsl:when>
-        <xsl:when test="$k[@label = 'ETHERDEVICE'] or ancf:vlan-tag($ifname) != ''">vlan</xsl:when>
+        <xsl:when test="$k[@label = 'ETHERDEVICE']">vlan</xsl:when>
         <xsl:otherwise>ethernet</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>

@@ -52,11 +52,18 @@ BACKEND = Backend(
     multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
     limits=(
         ("//dhcp[@peerdns]", "ifupdown has no per-interface setting for DNS from DHCP"),
+        ("/interface/protocol[route][not(ip)]",
+         "ifupdown takes a gateway only in a static stanza, which needs an address"),
         ("//protocol[@family='ipv6'][dhcp][ip]",
          "an inet6 stanza is either dhcp or static, not both"),
         ("//interface[@type='vlan'][@name][not(@name = concat(vlan/interface/@name, '.', vlan/@tag))]"
          "[not(@name = concat('vlan', vlan/@tag))]",
          "ifupdown takes a VLAN's tag from its name, which must be DEVICE.TAG or vlanTAG"),
+        ("//interface[@type!='vlan'][contains(@name, '.') or (starts-with(@name, 'vlan')"
+         " and ancf:vlan-tag(@name) != '')]",
+         "ifupdown would take an interface named DEVICE.TAG or vlanTAG for a VLAN"),
+        ("//bridge/interface[@type='ethernet'][mac] | //bond/interface[mac]",
+         "ifupdown has no stanza for a bridge port or bond slave to carry its MAC"),
     ),
     includes="tree/node[@label='source']/@value",
     include_dirs="tree/node[@label='source-directory']/@value",
