@@ -30,7 +30,8 @@ import augnetcf
 from augnetcf import config
 
 BACKENDS = ("redhat", "debian", "suse")
-CONFDIR = {"redhat": "etc/sysconfig/network-scripts", "debian": "etc/network", "suse": "etc/sysconfig/network"}
+CONFDIR = {"redhat": "etc/sysconfig/network-scripts", "debian": "etc/network",
+           "suse": "etc/sysconfig/network"}
 
 
 def empty_root(backend: str) -> Path:
