@@ -170,7 +170,8 @@
     <xsl:variable name="sysctl" select="$forest/tree/node[@label = concat('net.ipv6.conf.', $ifname, '.autoconf')]"/>
     <xsl:variable name="dhcp4" select="$proto = 'dhcp' or $proto = 'dhcp4' or starts-with($proto, 'dhcp+')"/>
     <xsl:variable name="dhcp6" select="$proto = 'dhcp' or $proto = 'dhcp6'"/>
-    <xsl:if test="$dhcp4 or $addrs[not(contains(@value, ':'))]">
+    <xsl:if test="$dhcp4 or $addrs[not(contains(@value, ':'))]
+                  or $routes[not(contains(node[@label = 'gateway']/@value, ':'))]">
       <protocol family="ipv4">
         <xsl:if test="$dhcp4"><dhcp/></xsl:if>
         <xsl:for-each select="$addrs[not(contains(@value, ':'))]">
@@ -181,7 +182,8 @@
         </xsl:for-each>
       </protocol>
     </xsl:if>
-    <xsl:if test="$dhcp6 or $addrs[contains(@value, ':')] or $sysctl">
+    <xsl:if test="$dhcp6 or $addrs[contains(@value, ':')] or $sysctl
+                  or $routes[contains(node[@label = 'gateway']/@value, ':')]">
       <protocol family="ipv6">
         <xsl:if test="not($sysctl) or $sysctl/@value != '0'"><autoconf/></xsl:if>
         <xsl:if test="$dhcp6"><dhcp/></xsl:if>

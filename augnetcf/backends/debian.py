@@ -62,6 +62,8 @@ BACKEND = Backend(
         ("//interface[@type!='vlan'][contains(@name, '.') or (starts-with(@name, 'vlan')"
          " and ancf:vlan-tag(@name) != '')]",
          "ifupdown would take an interface named DEVICE.TAG or vlanTAG for a VLAN"),
+        ("//bridge/interface[@name='none' or @name='all'] | //bond/interface[@name='none' or @name='all']",
+         "in bridge_ports and bond_slaves, 'none' and 'all' are keywords, not interface names"),
         ("//bridge/interface[@type='ethernet'][mac] | //bond/interface[mac]",
          "ifupdown has no stanza for a bridge port or bond slave to carry its MAC"),
     ),

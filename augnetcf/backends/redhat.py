@@ -32,6 +32,8 @@ BACKEND = Backend(
     unit_ports="''",
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
     alias=_alias,
+    limits=(("//protocol[@family='ipv6']/dhcp[@peerdns]",
+             "PEERDNS applies to DHCP for IPv4; initscripts has no DNS setting for DHCPv6"),),
     defaults={"BOOTPROTO": "none"},
     # TYPE is ours only when it says Bridge: TYPE=Ethernet is kept as the admin wrote it.
     owned=re.compile(

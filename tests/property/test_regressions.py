@@ -1,0 +1,44 @@
+"""Examples hypothesis found, kept as explicit tests (see test_roundtrip.py).
+
+Each is either defined and read back unchanged, or refused as Unsupported by
+the backends that cannot express it, with nothing written.
+"""
+
+import shutil
+
+import pytest
+from test_roundtrip import empty_root, files, normal
+
+import augnetcf
+
+FOUND = {
+    # ifupdown reads 'none' in bond_slaves / bridge_ports as "no interfaces"
+    "slave-named-none": ('<interface type="bond" name="0"><bond>'
+                         '<interface type="ethernet" name="none"/></bond></interface>', {"debian"}),
+    # PEERDNS is an IPv4 DHCP setting in initscripts
+    "ipv6-dhcp-peerdns": ('<interface type="ethernet" name="0"><start mode="none"/>'
+                          '<protocol family="ipv6"><dhcp peerdns="yes"/></protocol></interface>',
+                          {"redhat", "debian", "suse"}),
+    # a gateway and nothing else: SUSE keeps it in routes, ifupdown needs an address for it
+    "gateway-only": ('<interface type="bond" name="0"><start mode="none"/><protocol family="ipv4">'
+                     '<route gateway="0.0.0.0"/></protocol><bond><interface type="ethernet" name="00"/>'
+                     '<interface type="ethernet" name="1"/></bond></interface>', {"debian"}),
+}
+
+
+@pytest.mark.parametrize("backend", ["redhat", "debian", "suse"])
+@pytest.mark.parametrize(("xml", "refused_by"), list(FOUND.values()), ids=list(FOUND))
+def test_found_example(backend: str, xml: str, refused_by: set[str]) -> None:
+    root = empty_root(backend)
+    try:
+        with augnetcf.Config(str(root), backend) as cfg:
+            if backend in refused_by:
+                before = files(root)
+                with pytest.raises(augnetcf.Unsupported):
+                    cfg.define(xml, "<found>")
+                assert files(root) == before
+            else:
+                cfg.define(xml, "<found>")
+                assert normal(cfg.xml_desc("0")) == normal(xml.encode())
+    finally:
+        shutil.rmtree(root)
