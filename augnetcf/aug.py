@@ -70,13 +70,14 @@ class AugeasSession:
     def errors(self) -> list[FileError]:
         """Every problem Augeas recorded, as FileErrors naming file and line."""
         found = []
+        get = self._get_text
         for err in self.aug.match("/augeas/files//error"):
             meta = err[: -len("/error")]
             file = self.fs_path(meta[len("/augeas/files"):])
-            kind = self.aug.get(err) or "error"
-            message = self.aug.get(f"{err}/message") or kind
-            line = self.aug.get(f"{err}/line")
-            lens = self.aug.get(f"{err}/lens")
+            kind = get(err) or "error"
+            message = get(f"{err}/message") or kind
+            line = get(f"{err}/line")
+            lens = get(f"{err}/lens")
             if kind == "parse_failed":
                 text = f"cannot be parsed: {message}"
             elif kind in ("put_failed", "mk_augtemp", "open_augnew", "rename_augtemp", "unlink_orig",
@@ -90,6 +91,13 @@ class AugeasSession:
         for err in self.aug.match("/augeas/load/*/error"):
             found.append(FileError(f"Augeas cannot load a lens: {self.aug.get(err)}", file=self.root))
         return found
+
+    def _get_text(self, path: str) -> str | None:
+        """A value from /augeas; Augeas' own messages are not always valid UTF-8."""
+        try:
+            return self.aug.get(path)
+        except UnicodeDecodeError:
+            return "(Augeas gave a message that is not UTF-8)"
 
     def raise_errors(self) -> None:
         errs = self.errors()
@@ -155,6 +163,8 @@ class AugeasSession:
                 raise errs[0] from None
             raise FileError(f"Augeas save failed: {failure}", file=self.root) from None
         for path in written:
+            if os.path.isfile(path) and os.path.getsize(path) == 0:
+                _no_leading_newline(path + ".augnew")
             os.replace(path + ".augnew", path)
             log.debug("saved %s", path)
         for path in deleted:
@@ -193,3 +203,12 @@ class AugeasSession:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+
+def _no_leading_newline(path: str) -> None:
+    """Some lenses (Interfaces) open a new stanza with a blank line, even at
+    the top of an empty file; a file that was empty should not start with one."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.startswith(b"\n"):
+        with open(path, "wb") as f:
+            f.write(data[1:])

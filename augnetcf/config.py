@@ -237,12 +237,18 @@ class Config:
         A unit that is a whole file is deleted by :meth:`AugeasSession.save`
         only once everything else is written, so a failure deletes nothing.
         """
+        aug = self.session.aug
         files = []
+        shared = set()
         for el in elements:
             if el.tag == "tree":
                 files.append(el.get("path"))
             else:
-                forest.remove_node(self.session.aug, el.get("path"))
+                shared.add(next(el.iterancestors("tree")).get("path"))
+                forest.remove_node(aug, el.get("path"))
+        disposable = self.backend.disposable
+        files += [p for p in sorted(shared)
+                  if disposable and disposable.search(p) and not aug.match(f"{p}/*")]
         return files
 
     def _create(self, el: etree._Element, before: str | None = None, after: str | None = None) -> str:
@@ -257,7 +263,7 @@ class Config:
             return el.get("path")
         aug = self.session.aug
         parent = el.getparent()
-        label = el.get("label")
+        label = forest.step(el.get("label"))
         if parent.tag != "tree":
             base = self._create(parent, before, after)
         elif before or after:
@@ -334,7 +340,6 @@ class Config:
                                   file=source, line=el.sourceline)
         new = xslt.to_forest(doc, self.backend)
         snap = self._snapshot()
-        b = self.backend
         aug = self.session.aug
         if self._already(snap, name, new):
             return Interface(self, name, snap.macs.get(name) or None)
@@ -345,6 +350,20 @@ class Config:
         old: list[etree._Element] = []
         for n in defined:
             old.extend(el for el in snap.owned(n) if el not in old)
+        touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
+        pins = forest.pin(aug, dict.fromkeys(touched))
+        try:
+            self._write(snap, new, old)
+        finally:
+            forest.unpin(aug, pins)
+        mac_el = doc.getroot().find("mac")
+        mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None
+        return Interface(self, name, mac or sysfs_macs(self.root).get(name))
+
+    def _write(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element]) -> None:
+        """Write forest *new* over the snapshot, replacing the elements *old*, and save."""
+        b = self.backend
+        aug = self.session.aug
         kept: set[etree._Element] = set()
         written: set[str] = set()
         kinds = {el: "unit" for el in new.xpath(b.unit)}
@@ -367,9 +386,6 @@ class Config:
             written.add(target)
         gone = [el for el in old if el not in kept and el.get("path") not in written]
         self.session.save(delete=self._remove(gone))
-        mac_el = doc.getroot().find("mac")
-        mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None
-        return Interface(self, name, mac or sysfs_macs(self.root).get(name))
 
     def undefine(self, name: str) -> None:
         """Remove *name*'s configuration and that of its ports and slaves."""
@@ -377,7 +393,11 @@ class Config:
         owned = snap.owned(name)
         if not owned:
             raise NotFound(f"no interface named {name!r} is defined", file=self.root)
-        self.session.save(delete=self._remove(owned))
+        pins = forest.pin(self.session.aug, owned)
+        try:
+            self.session.save(delete=self._remove(owned))
+        finally:
+            forest.unpin(self.session.aug, pins)
 
 
 _RANK = {"start": 0, "mac": 1, "mtu": 2, "protocol": 3, "link": 4, "autoconf": 0, "dhcp": 1, "ip": 2,

@@ -73,6 +73,11 @@ def _children(aug: augeas.Augeas, path: str) -> list[tuple[str, str]]:
     return out
 
 
+def step(label: str) -> str:
+    """*label* as one step of an Augeas path: a '/' in a sysctl key, say, escaped."""
+    return re.sub(r"([/\[\]\\*|=()!<>,+'\" \t])", r"\\\1", label)
+
+
 def _owns(aug: augeas.Augeas, owned: re.Pattern, label: str, path: str) -> bool:
     return bool(owned.match(f"{label}={aug.get(path) or ''}"))
 
@@ -133,7 +138,7 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         p = match.get(i)
         if p is None:
             # Append after the parent's last child; Augeas numbers it for us.
-            label = el.get("label")
+            label = step(el.get("label"))
             aug.set(f"{path}/{label}[last()+1]", el.get("value"))
             p = aug.match(f"{path}/{label}")[-1]
         write_node(aug, p, el, backend)
@@ -145,12 +150,39 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
 def remove_node(aug: augeas.Augeas, path: str) -> None:
     """Remove the node at *path*, and its parent if that is left empty (an
     ``auto`` line whose last interface went, say). Files are never removed here."""
+    up = aug.match(f"{path}/..")
     aug.remove(path)
-    parent = path.rsplit("/", 1)[0]
+    parent = up[0] if up else ""
     while parent.startswith("/files/") and not aug.match(f"/augeas{parent}/path") \
             and not aug.match(f"{parent}/*"):
+        up = aug.match(f"{parent}/..")
         aug.remove(parent)
-        parent = parent.rsplit("/", 1)[0]
+        parent = up[0] if up else ""
+
+
+def pin(aug: augeas.Augeas, elements: Iterable[etree._Element]) -> list[str]:
+    """Make the paths of forest *elements* survive edits elsewhere in their file.
+
+    A path such as ``iface[3]`` names the third stanza *now*; removing or
+    inserting a stanza before it would make it name another. Each node
+    element's path is replaced by an Augeas variable bound to the node itself.
+    Returns the variable names, for :func:`unpin`.
+    """
+    names = []
+    for el in elements:
+        path = el.get("path", "")
+        if el.tag == "node" and path.startswith("/files/"):
+            name = f"ancf{len(names)}"  # reused by the next pin(); unpin() empties it
+            aug.defvar(name, path)
+            el.set("path", f"${name}")
+            names.append(name)
+    return names
+
+
+def unpin(aug: augeas.Augeas, names: Iterable[str]) -> None:
+    # python-augeas cannot pass NULL to remove a variable; an empty node-set does.
+    for name in names:
+        aug.defvar(name, "/augeas/ancf-unpinned")
 
 
 def strip_paths(forest: etree._Element) -> etree._Element:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 TESTS = Path(__file__).resolve().parent
 DATA = TESTS / "data"
@@ -23,6 +24,16 @@ REDHAT_DIR = "etc/sysconfig/network-scripts"
 
 # hypothesis strategies live beside the property tests; other layers reuse them.
 sys.path.insert(0, str(TESTS / "property"))
+
+# Hypothesis profiles. ``ci`` (the default, what the README's test command runs):
+# bounded and deterministic. ``thorough``: 10,000 examples per property, for
+# benchmark and fuzz runs: AUGNETCF_HYPOTHESIS_PROFILE=thorough pytest tests/property
+_QUIET = [HealthCheck.too_slow, HealthCheck.filter_too_much]
+settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None, print_blob=True,
+                          suppress_health_check=_QUIET)
+settings.register_profile("thorough", max_examples=10_000, deadline=None, print_blob=True,
+                          suppress_health_check=_QUIET)
+settings.load_profile(os.environ.get("AUGNETCF_HYPOTHESIS_PROFILE", "ci"))
 
 
 def snapshot_tree(root: Path) -> dict[str, tuple[int, str]]:

@@ -85,7 +85,8 @@
               </xsl:attribute>
             </xsl:if>
             <xsl:if test="$fd != ''"><xsl:attribute name="delay"><xsl:value-of select="$fd"/></xsl:attribute></xsl:if>
-            <xsl:for-each select="str:tokenize($opts[translate(@label, '-', '_') = 'bridge_ports'][1]/@value, ' &#9;')">
+            <xsl:variable name="bp" select="$opts[translate(@label, '-', '_') = 'bridge_ports'][1]"/>
+            <xsl:for-each select="str:tokenize(concat($bp/@value, ' ', ancf:join($bp/node/@value)), ' &#9;')">
               <xsl:if test=". != 'none'">
                 <xsl:call-template name="port"><xsl:with-param name="ifname" select="string(.)"/></xsl:call-template>
               </xsl:if>
@@ -149,7 +150,9 @@
                                  and substring(@value, string-length(@value) - 8) = '/autoconf']
                             | node[@label = 'autoconf' and @value = '0']"/>
       <protocol family="ipv6">
-        <xsl:if test="$method = 'auto' or not($off)"><autoconf/></xsl:if>
+        <!-- ifupdown's static method turns autoconf off unless told `autoconf 1` -->
+        <xsl:if test="$method = 'auto' or ($method = 'static' and node[@label = 'autoconf' and @value = '1'])
+                      or ($method != 'static' and not($off))"><autoconf/></xsl:if>
         <xsl:if test="$method = 'dhcp'"><dhcp/></xsl:if>
         <xsl:if test="$method = 'static'">
           <xsl:call-template name="address"><xsl:with-param name="family" select="'ipv6'"/></xsl:call-template>
@@ -233,7 +236,8 @@
           </miimon>
         </xsl:when>
       </xsl:choose>
-      <xsl:variable name="slaves" select="str:tokenize($o[translate(@label, '-', '_') = 'bond_slaves'][1]/@value, ' &#9;')"/>
+      <xsl:variable name="bs" select="$o[translate(@label, '-', '_') = 'bond_slaves'][1]"/>
+      <xsl:variable name="slaves" select="str:tokenize(concat($bs/@value, ' ', ancf:join($bs/node/@value)), ' &#9;')"/>
       <!-- the primary first: its position is what says it is the primary -->
       <xsl:for-each select="$slaves[. = $primary and . != 'none']">
         <interface type="ethernet" name="{.}"/>

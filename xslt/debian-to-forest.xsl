@@ -67,6 +67,9 @@
         <xsl:if test="not($v4)">
           <xsl:apply-templates select="." mode="options"/>
         </xsl:if>
+        <xsl:if test="$v6/ip and $v6/autoconf">
+          <node label="autoconf" value="1"/>  <!-- inet6 static defaults to 0 -->
+        </xsl:if>
         <xsl:if test="not($v6/autoconf)">
           <node label="pre-up" value="echo 0 &gt; /proc/sys/net/ipv6/conf/{@name}/autoconf"/>
           <node label="post-down" value="echo 1 &gt; /proc/sys/net/ipv6/conf/{@name}/autoconf"/>

@@ -167,7 +167,9 @@
     <xsl:variable name="proto" select="translate($k[@label = 'BOOTPROTO']/@value, $upper, $lower)"/>
     <xsl:variable name="addrs" select="$k[(@label = 'IPADDR' or starts-with(@label, 'IPADDR_')) and @value != '']"/>
     <xsl:variable name="routes" select="$forest/tree/node[@label = 'route'][node[@label = 'interface']/@value = $ifname]"/>
-    <xsl:variable name="sysctl" select="$forest/tree/node[@label = concat('net.ipv6.conf.', $ifname, '.autoconf')]"/>
+    <xsl:variable name="sysctl"
+                  select="$forest/tree/node[@label = concat('net.ipv6.conf.', translate($ifname, '.', '/'), '.autoconf')
+                                            or @label = concat('net.ipv6.conf.', $ifname, '.autoconf')]"/>
     <xsl:variable name="dhcp4" select="$proto = 'dhcp' or $proto = 'dhcp4' or starts-with($proto, 'dhcp+')"/>
     <xsl:variable name="dhcp6" select="$proto = 'dhcp' or $proto = 'dhcp6'"/>
     <xsl:if test="$dhcp4 or $addrs[not(contains(@value, ':'))]

@@ -34,7 +34,8 @@
       </xsl:if>
       <xsl:for-each select="protocol[@family = 'ipv6']">
         <tree path="{$dir}/ifsysctl-{$top/@name}">
-          <node label="net.ipv6.conf.{$top/@name}.autoconf" value="{count(autoconf)}"/>
+          <!-- ifsysctl(5): a dot in the interface name is written as '/' -->
+          <node label="net.ipv6.conf.{translate($top/@name, '.', '/')}.autoconf" value="{count(autoconf)}"/>
         </tree>
       </xsl:for-each>
     </forest>

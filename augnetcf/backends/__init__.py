@@ -106,6 +106,8 @@ class Backend:
     #: Other spellings of a node: (LABEL, VALUE) -> [(label regex, value)].
     #: An existing node spelled so is taken as the wanted one and left alone.
     alias: Callable[[str, str], list[tuple[str, str]]] | None = None
+    #: Shared files (by Augeas path) that are deleted once nothing is left in them.
+    disposable: re.Pattern | None = None
     #: LABEL -> the value a missing LABEL means. A define neither adds such a
     #: node to a file that lacks it nor removes one that states it.
     defaults: dict[str, str] = field(default_factory=dict)

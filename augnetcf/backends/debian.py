@@ -29,8 +29,11 @@ BACKEND = Backend(
     unit_key="string(node[@label='family']/@value)",
     unit_mac="ancf:last-word(node[@label='hwaddress']/@value)",
     unit_master="''",
+    # bridge_ports is a value; the lens makes bridge-ports (with a dash) a list of children
     unit_ports="concat(node[translate(@label, '-', '_')='bridge_ports']/@value, ' ',"
-               " node[translate(@label, '-', '_')='bond_slaves']/@value)",
+               " ancf:join(node[translate(@label, '-', '_')='bridge_ports']/node/@value), ' ',"
+               " node[translate(@label, '-', '_')='bond_slaves']/@value, ' ',"
+               " ancf:join(node[translate(@label, '-', '_')='bond_slaves']/node/@value))",
     mark="tree/node[@label='auto' or starts-with(@label, 'allow-')]/node",
     mark_name="string(@value)",
     mark_key="string(../@label)",
@@ -39,7 +42,7 @@ BACKEND = Backend(
         rf"|bridge{_OPT}(?:ports|stp|fd)"
         rf"|bond{_OPT}(?:slaves|primary|mode|miimon|downdelay|updelay|use{_OPT}carrier"
         rf"|arp{_OPT}interval|arp{_OPT}ip{_OPT}target|arp{_OPT}validate)"
-        rf"|vlan{_OPT}raw{_OPT}device)=.*"
+        rf"|vlan{_OPT}raw{_OPT}device|autoconf)=.*"
         r"|pre-up=ifup \S+|post-down=ifdown \S+"
         r"|pre-up=echo 0 > /proc/sys/net/ipv6/conf/\S+/autoconf"
         r"|post-down=echo 1 > /proc/sys/net/ipv6/conf/\S+/autoconf"

@@ -36,6 +36,7 @@ BACKEND = Backend(
     ),
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
     alias=_alias,
+    disposable=re.compile(r"/routes$"),
     mark="tree[contains(@path, '/ifsysctl-')]"
          " | tree[substring(@path, string-length(@path) - 6) = '/routes']"
          "/node[@label='route'][node[@label='destination']/@value='default']",

@@ -10,7 +10,7 @@ Properties, each on real libaugeas and temporary roots:
 A description a backend cannot express must be refused with ``Unsupported``
 (naming the element) and leave the root untouched; it is then skipped here.
 
-Profiles (tests/property/conftest.py): ``ci`` is bounded and deterministic
+Profiles (tests/conftest.py): ``ci`` is bounded and deterministic
 and is what the test command runs; ``thorough`` has 10,000 examples per
 property: ``AUGNETCF_HYPOTHESIS_PROFILE=thorough pytest tests/property``.
 """

@@ -1,0 +1,391 @@
+"""Which backend a root gets when none is named: ``augnetcf.backends.detect`` and ``Config(root)``.
+
+os-release(5) decides first: ``ID``, then the words of ``ID_LIKE``, read from
+``etc/os-release`` or else ``usr/lib/os-release``. When it does not decide,
+the configuration location that exists does (a ``network-scripts``
+directory, an ``interfaces`` file, a ``sysconfig/network`` directory). When
+that does not decide either, detection fails naming the choices. A backend
+given by the caller always wins.
+
+The os-release files below are what the distributions ship (trimmed of
+nothing but blank lines).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import augnetcf
+from augnetcf import backends
+from augnetcf.errors import ErrorCode, InvalidOperation
+
+OS_RELEASE = {
+    "rhel-9": ("redhat", """\
+        NAME="Red Hat Enterprise Linux"
+        VERSION="9.4 (Plow)"
+        ID="rhel"
+        ID_LIKE="fedora"
+        VERSION_ID="9.4"
+        PLATFORM_ID="platform:el9"
+        PRETTY_NAME="Red Hat Enterprise Linux 9.4 (Plow)"
+        ANSI_COLOR="0;31"
+        LOGO="fedora-logo-icon"
+        CPE_NAME="cpe:/o:redhat:enterprise_linux:9::baseos"
+        HOME_URL="https://www.redhat.com/"
+        DOCUMENTATION_URL="https://access.redhat.com/documentation/en-us/red_hat_enterprise_linux/9"
+        BUG_REPORT_URL="https://issues.redhat.com/"
+
+        REDHAT_BUGZILLA_PRODUCT="Red Hat Enterprise Linux 9"
+        REDHAT_BUGZILLA_PRODUCT_VERSION=9.4
+        REDHAT_SUPPORT_PRODUCT="Red Hat Enterprise Linux"
+        REDHAT_SUPPORT_PRODUCT_VERSION="9.4"
+    """),
+    "fedora-40": ("redhat", """\
+        NAME="Fedora Linux"
+        VERSION="40 (Server Edition)"
+        ID=fedora
+        VERSION_ID=40
+        VERSION_CODENAME=""
+        PLATFORM_ID="platform:f40"
+        PRETTY_NAME="Fedora Linux 40 (Server Edition)"
+        ANSI_COLOR="0;38;2;60;110;180"
+        LOGO=fedora-logo-icon
+        CPE_NAME="cpe:/o:fedoraproject:fedora:40"
+        HOME_URL="https://fedoraproject.org/"
+        DOCUMENTATION_URL="https://docs.fedoraproject.org/en-US/fedora/f40/system-administrators-guide/"
+        SUPPORT_URL="https://ask.fedoraproject.org/"
+        BUG_REPORT_URL="https://bugzilla.redhat.com/"
+        REDHAT_BUGZILLA_PRODUCT="Fedora"
+        REDHAT_BUGZILLA_PRODUCT_VERSION=40
+        REDHAT_SUPPORT_PRODUCT="Fedora"
+        REDHAT_SUPPORT_PRODUCT_VERSION=40
+        SUPPORT_END=2025-05-13
+        VARIANT="Server Edition"
+        VARIANT_ID=server
+    """),
+    "centos-stream-9": ("redhat", """\
+        NAME="CentOS Stream"
+        VERSION="9"
+        ID="centos"
+        ID_LIKE="rhel fedora"
+        VERSION_ID="9"
+        PLATFORM_ID="platform:el9"
+        PRETTY_NAME="CentOS Stream 9"
+        ANSI_COLOR="0;31"
+        LOGO="fedora-logo-icon"
+        CPE_NAME="cpe:/o:centos:centos:9"
+        HOME_URL="https://centos.org/"
+        BUG_REPORT_URL="https://issues.redhat.com/"
+        REDHAT_SUPPORT_PRODUCT="Red Hat Enterprise Linux 9"
+        REDHAT_SUPPORT_PRODUCT_VERSION="CentOS Stream"
+    """),
+    "rocky-9": ("redhat", """\
+        NAME="Rocky Linux"
+        VERSION="9.4 (Blue Onyx)"
+        ID="rocky"
+        ID_LIKE="rhel centos fedora"
+        VERSION_ID="9.4"
+        PLATFORM_ID="platform:el9"
+        PRETTY_NAME="Rocky Linux 9.4 (Blue Onyx)"
+        ANSI_COLOR="0;32"
+        LOGO="fedora-logo-icon"
+        CPE_NAME="cpe:/o:rocky:rocky:9::baseos"
+        HOME_URL="https://rockylinux.org/"
+        BUG_REPORT_URL="https://bugs.rockylinux.org/"
+        SUPPORT_END="2032-05-31"
+        ROCKY_SUPPORT_PRODUCT="Rocky-Linux-9"
+        ROCKY_SUPPORT_PRODUCT_VERSION="9.4"
+        REDHAT_SUPPORT_PRODUCT="Rocky Linux"
+        REDHAT_SUPPORT_PRODUCT_VERSION="9.4"
+    """),
+    "debian-12": ("debian", """\
+        PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+        NAME="Debian GNU/Linux"
+        VERSION_ID="12"
+        VERSION="12 (bookworm)"
+        VERSION_CODENAME=bookworm
+        ID=debian
+        HOME_URL="https://www.debian.org/"
+        SUPPORT_URL="https://www.debian.org/support"
+        BUG_REPORT_URL="https://bugs.debian.org/"
+    """),
+    "ubuntu-24.04": ("debian", """\
+        PRETTY_NAME="Ubuntu 24.04.1 LTS"
+        NAME="Ubuntu"
+        VERSION_ID="24.04"
+        VERSION="24.04.1 LTS (Noble Numbat)"
+        VERSION_CODENAME=noble
+        ID=ubuntu
+        ID_LIKE=debian
+        HOME_URL="https://www.ubuntu.com/"
+        SUPPORT_URL="https://help.ubuntu.com/"
+        BUG_REPORT_URL="https://bugs.launchpad.net/ubuntu/"
+        PRIVACY_POLICY_URL="https://www.ubuntu.com/legal/terms-and-policies/privacy-policy"
+        UBUNTU_CODENAME=noble
+        LOGO=ubuntu-logo
+    """),
+    "opensuse-leap-15.6": ("suse", """\
+        NAME="openSUSE Leap"
+        VERSION="15.6"
+        ID="opensuse-leap"
+        ID_LIKE="suse opensuse"
+        VERSION_ID="15.6"
+        PRETTY_NAME="openSUSE Leap 15.6"
+        ANSI_COLOR="0;32"
+        CPE_NAME="cpe:/o:opensuse:leap:15.6"
+        BUG_REPORT_URL="https://bugs.opensuse.org"
+        HOME_URL="https://www.opensuse.org/"
+        DOCUMENTATION_URL="https://en.opensuse.org/Portal:Leap"
+        LOGO="distributor-logo-Leap"
+    """),
+    "sles-15": ("suse", """\
+        NAME="SLES"
+        VERSION="15-SP6"
+        VERSION_ID="15.6"
+        PRETTY_NAME="SUSE Linux Enterprise Server 15 SP6"
+        ID="sles"
+        ID_LIKE="suse"
+        ANSI_COLOR="0;32"
+        CPE_NAME="cpe:/o:suse:sles:15:sp6"
+        DOCUMENTATION_URL="https://documentation.suse.com/"
+    """),
+}
+
+#: backend -> (path of its configuration location under the root, is a directory).
+LOCATION = {
+    "redhat": ("etc/sysconfig/network-scripts", True),
+    "debian": ("etc/network/interfaces", False),
+    "suse": ("etc/sysconfig/network", True),
+}
+
+
+def make_root(tmp_path: Path, os_release: str | None = None, at: str = "etc/os-release",
+              locations: tuple[str, ...] = ()) -> Path:
+    root = tmp_path / "root"
+    root.mkdir(exist_ok=True)
+    if os_release is not None:
+        path = root / at
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(os_release))
+    for backend in locations:
+        add_location(root, backend)
+    return root
+
+
+def add_location(root: Path, backend: str) -> None:
+    rel, is_dir = LOCATION[backend]
+    path = root / rel
+    if is_dir:
+        path.mkdir(parents=True, exist_ok=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("")
+
+
+def detected(root: Path) -> str:
+    """The backend detection picks, asked both ways; they must agree."""
+    name = backends.detect(str(root))
+    with augnetcf.Config(str(root)) as cfg:
+        assert cfg.backend.name == name
+    return name
+
+
+def assert_undecided(root: Path) -> InvalidOperation:
+    with pytest.raises(InvalidOperation) as exc:
+        backends.detect(str(root))
+    for choice in ("redhat", "debian", "suse"):
+        assert choice in exc.value.message
+    assert exc.value.code is ErrorCode.INVALID_OP
+    with pytest.raises(InvalidOperation):
+        augnetcf.Config(str(root))
+    return exc.value
+
+
+# -- os-release decides ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "want"), [pytest.param(t, w, id=k) for k, (w, t) in OS_RELEASE.items()])
+def test_os_release_decides(tmp_path, text, want):
+    assert detected(make_root(tmp_path, text)) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [pytest.param(t, w, id=k) for k, (w, t) in OS_RELEASE.items()])
+def test_os_release_in_usr_lib_only(tmp_path, text, want):
+    assert detected(make_root(tmp_path, text, at="usr/lib/os-release")) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [pytest.param(t, w, id=k) for k, (w, t) in OS_RELEASE.items()])
+def test_etc_os_release_as_the_relative_symlink_distributions_ship(tmp_path, text, want):
+    root = make_root(tmp_path, text, at="usr/lib/os-release")
+    (root / "etc").mkdir()
+    os.symlink("../usr/lib/os-release", root / "etc" / "os-release")
+    assert detected(root) == want
+
+
+def test_etc_os_release_wins_over_usr_lib(tmp_path):
+    root = make_root(tmp_path, OS_RELEASE["debian-12"][1])
+    make_root(tmp_path, OS_RELEASE["fedora-40"][1], at="usr/lib/os-release")
+    assert detected(root) == "debian"
+
+
+@pytest.mark.parametrize(("text", "want"), [pytest.param(t, w, id=k) for k, (w, t) in OS_RELEASE.items()])
+def test_os_release_wins_over_another_backends_location(tmp_path, text, want):
+    others = [b for b in LOCATION if b != want]
+    assert detected(make_root(tmp_path, text, locations=tuple(others))) == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    pytest.param('NAME="Pop!_OS"\nID=pop\nID_LIKE="ubuntu debian"\n', "debian", id="pop-os"),
+    pytest.param('NAME="Linux Mint"\nID=linuxmint\nID_LIKE="ubuntu debian"\n', "debian", id="mint"),
+    pytest.param('NAME="Nobara Linux"\nID=nobara\nID_LIKE="rhel centos fedora"\n', "redhat", id="nobara"),
+    pytest.param('NAME="Oracle Linux Server"\nID="ol"\nID_LIKE="fedora"\n', "redhat", id="oracle"),
+    pytest.param('NAME="AlmaLinux"\nID="almalinux"\nID_LIKE="rhel centos fedora"\n', "redhat", id="alma"),
+    pytest.param('NAME="openSUSE Tumbleweed"\nID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n', "suse",
+                 id="tumbleweed"),
+    pytest.param('NAME="GeckoLinux"\nID=geckolinux\nID_LIKE="opensuse suse"\n', "suse", id="gecko"),
+    pytest.param('NAME="Ubuntu"\nID=UBUNTU\n', "debian", id="id-in-upper-case"),
+])
+def test_unknown_id_but_known_id_like(tmp_path, text, want):
+    assert detected(make_root(tmp_path, text)) == want
+
+
+@pytest.mark.parametrize("backend", list(LOCATION))
+def test_unknown_os_release_falls_back_to_the_location(tmp_path, backend):
+    root = make_root(tmp_path, 'NAME="Gentoo"\nID=gentoo\n', locations=(backend,))
+    assert detected(root) == backend
+
+
+def test_unknown_os_release_and_no_location_is_undecided(tmp_path):
+    assert_undecided(make_root(tmp_path, 'NAME="Arch Linux"\nID=arch\nBUILD_ID=rolling\n'))
+
+
+# -- no os-release: the configuration location decides ----------------------------------------
+
+@pytest.mark.parametrize("backend", list(LOCATION))
+def test_location_decides_without_os_release(tmp_path, backend):
+    assert detected(make_root(tmp_path, locations=(backend,))) == backend
+
+
+def test_red_hat_root_with_its_plain_sysconfig_network_file(tmp_path):
+    """On Red Hat etc/sysconfig/network is a FILE (NETWORKING=yes); SUSE's is a directory."""
+    root = make_root(tmp_path, locations=("redhat",))
+    (root / "etc/sysconfig/network").write_text("NETWORKING=yes\nHOSTNAME=host.example.com\n")
+    assert detected(root) == "redhat"
+
+
+def test_a_plain_sysconfig_network_file_alone_is_not_suse(tmp_path):
+    root = make_root(tmp_path)
+    (root / "etc/sysconfig").mkdir(parents=True)
+    (root / "etc/sysconfig/network").write_text("NETWORKING=yes\n")
+    assert_undecided(root)
+
+
+def test_an_interfaces_directory_is_not_debian(tmp_path):
+    root = make_root(tmp_path)
+    (root / "etc/network/interfaces").mkdir(parents=True)
+    assert_undecided(root)
+
+
+def test_an_empty_root_is_undecided(tmp_path):
+    err = assert_undecided(make_root(tmp_path))
+    assert "no known configuration" in err.message
+
+
+@pytest.mark.parametrize("found", [
+    ("redhat", "debian"), ("debian", "suse"), ("redhat", "suse"), ("redhat", "debian", "suse"),
+], ids="+".join)
+def test_several_locations_are_undecided(tmp_path, found):
+    err = assert_undecided(make_root(tmp_path, locations=found))
+    for name in found:
+        assert name in err.message.split("present")[0]
+
+
+# -- the caller's choice wins ------------------------------------------------------------------
+
+@pytest.mark.parametrize("backend", ["redhat", "debian", "suse"])
+def test_config_backend_argument_wins(tmp_path, backend):
+    root = make_root(tmp_path, OS_RELEASE["fedora-40"][1], locations=("redhat", "debian", "suse"))
+    with augnetcf.Config(str(root), backend) as cfg:
+        assert cfg.backend.name == backend
+
+
+def test_cli_backend_option_wins(tmp_path):
+    root = make_root(tmp_path, OS_RELEASE["fedora-40"][1])
+    (root / "etc/network").mkdir(parents=True)
+    (root / "etc/network/interfaces").write_text(textwrap.dedent("""\
+        auto lo
+        iface lo inet loopback
+
+        auto eth0
+        iface eth0 inet dhcp
+    """))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "augnetcf", "--root", str(root), *args],
+                              capture_output=True, text=True, timeout=60)
+
+    r = run("--backend", "debian", "list")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert r.stdout.split() == ["eth0", "lo"]
+    r = run("list")  # os-release says fedora: the redhat backend, which finds nothing here
+    assert (r.returncode, r.stderr, r.stdout) == (0, "", "")
+
+
+def test_an_unknown_backend_is_refused(tmp_path):
+    with pytest.raises(InvalidOperation, match="redhat, debian, suse"):
+        augnetcf.Config(str(make_root(tmp_path, locations=("debian",))), "gentoo")
+
+
+# -- os-release that cannot be parsed ----------------------------------------------------------
+
+MALFORMED = {
+    "line-without-equals": "NAME=Debian\nthis is not an assignment\nID=debian\n",
+    "unterminated-quote": "NAME=\"Debian\nID=debian\n",
+    "space-around-equals": "NAME = Debian\nID = debian\n",
+    "binary": "\x00\x01\x02ID=debian\xff\n",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("text", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_os_release_falls_back_to_the_location(tmp_path, text):
+    root = make_root(tmp_path, locations=("suse",))
+    (root / "etc").mkdir(exist_ok=True)
+    (root / "etc/os-release").write_bytes(text.encode("utf-8", "surrogateescape"))
+    assert detected(root) == "suse"
+
+
+@pytest.mark.parametrize("text", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_os_release_and_no_location_is_undecided(tmp_path, text):
+    root = make_root(tmp_path)
+    (root / "etc").mkdir()
+    (root / "etc/os-release").write_bytes(text.encode("utf-8", "surrogateescape"))
+    assert_undecided(root)
+
+
+def test_an_os_release_that_is_a_directory_does_not_crash(tmp_path):
+    root = make_root(tmp_path, locations=("debian",))
+    (root / "etc/os-release").mkdir()
+    assert detected(root) == "debian"
+
+
+def test_an_os_release_symlink_leading_outside_the_root_is_not_followed(tmp_path):
+    outside = tmp_path / "os-release"
+    outside.write_text("ID=fedora\n")
+    root = make_root(tmp_path, locations=("debian",))
+    os.symlink(outside, root / "etc/os-release")
+    assert detected(root) == "debian"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "BUG (minor): one line the Sysconfig lens cannot parse makes backends._os_ids drop the whole "
+    "os-release (FileError swallowed), so ID=debian is ignored; os-release readers such as Python's "
+    "platform.freedesktop_os_release skip lines that are not assignments and keep the rest"))
+def test_a_bad_line_does_not_hide_the_id(tmp_path):
+    root = make_root(tmp_path, MALFORMED["line-without-equals"])
+    assert detected(root) == "debian"
