@@ -414,7 +414,7 @@ def canonical(doc: etree._Element) -> bytes:
         # the schema interleaves children: only same-named siblings keep their order
         children = sorted(el, key=lambda c: (_RANK.get(c.tag, 9), c.get("family", "")))
         el[:] = children
-    for parent in doc.iter("bridge", "bond"):
+    for parent in reversed(list(doc.iter("bridge", "bond"))):  # innermost first: keys include them
         keep = 1 if parent.tag == "bond" and parent.get("mode") in ("active-backup", "balance-tlb",
                                                                       "balance-alb") else 0
         ports = parent.findall("interface")
