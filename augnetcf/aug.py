@@ -46,6 +46,7 @@ class AugeasSession:
         except (OSError, RuntimeError) as e:
             raise FileError(f"cannot initialise Augeas: {e}", file=self.root) from None
         self._included: set[str] = set()
+        self._broken: list[FileError] = []
         try:
             for i, t in enumerate(transforms):
                 base = f"/augeas/load/xfm{i}"
@@ -104,6 +105,11 @@ class AugeasSession:
         if errs:
             raise errs[0]
 
+    @property
+    def broken(self) -> list[FileError]:
+        """Files the lenses could not parse at the last load (they have no tree)."""
+        return self._broken
+
     # -- load / save ----------------------------------------------------------
     def load(self) -> None:
         """(Re)read the files; Augeas skips files that have not changed."""
@@ -112,7 +118,15 @@ class AugeasSession:
         except (OSError, RuntimeError) as e:
             raise FileError(f"Augeas load failed: {e}", file=self.root) from None
         log.debug("loaded %d files under %s", len(self.aug.match("/augeas/files//path")), self.root)
-        self.raise_errors()
+        # A file its lens rejects is left out, not fatal: reading the others goes
+        # on (the engine refuses to write while one is broken). Anything else is.
+        errs = self.errors()
+        self._broken = [e for e in errs if "cannot be parsed" in e.message]
+        for err in errs:
+            if err not in self._broken:
+                raise err
+        for err in self._broken:
+            log.debug("%s (left out)", err)
         for path in self.files():
             self.check_inside(self.fs_path(path))
 

@@ -140,7 +140,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "no_config", False):
             return args.func(None, args)
         with Config(args.root, args.backend) as cfg:
-            return args.func(cfg, args)
+            status = args.func(cfg, args)
+            for err in cfg.broken_files:  # read past them; say so once the answer is out
+                print(f"augnetcf: warning: {err} (left out)", file=sys.stderr)
+            return status
     except NotFound as e:
         print(f"augnetcf: {e}", file=sys.stderr)
         return EXIT_NOT_FOUND

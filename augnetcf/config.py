@@ -167,6 +167,27 @@ class Config:
             globs.append(os.path.normpath(glob) + suffix)
         return globs
 
+    @property
+    def broken_files(self) -> list[FileError]:
+        """Files that could not be parsed at the last read, one error each.
+
+        Reading goes on without them (list, lookup and dumpxml of the other
+        interfaces work); define and undefine refuse until they are fixed,
+        since a broken file might hold the very interface being changed.
+        """
+        return list(self.session.broken)
+
+    def _refuse_if_broken(self) -> None:
+        self.session.load()
+        for err in self.session.broken:
+            raise FileError(f"{err.message}; fix it before changing the configuration",
+                            file=err.file, line=err.line)
+
+    def _not_found(self, name: str) -> NotFound:
+        broken = self.session.broken
+        hint = f" (unless it is in {broken[0].where}, which cannot be parsed)" if broken else ""
+        return NotFound(f"no interface named {name!r} is defined{hint}", file=self.root)
+
     def _already(self, snap: _Snapshot, name: str, new: etree._Element) -> bool:
         """Whether the files already say what forest *new* says, in their own
         spelling (PREFIX for NETMASK, ``address A/P``, quotes...). Then a define
@@ -294,7 +315,7 @@ class Config:
         """The interface called *name* (top-level or not); :class:`NotFound` if none."""
         snap = self._snapshot()
         if name not in snap.units:
-            raise NotFound(f"no interface named {name!r} is defined", file=self.root)
+            raise self._not_found(name)
         return self._interface(snap, name)
 
     def lookup_by_mac(self, mac: str) -> list[Interface]:
@@ -310,7 +331,7 @@ class Config:
         snap = self._snapshot()
         units = snap.owned(name)
         if not units:
-            raise NotFound(f"no interface named {name!r} is defined", file=self.root)
+            raise self._not_found(name)
         doc = xslt.from_forest(_subforest(units), self.backend, name)
         try:
             # What we print, we must accept: a hand-edited file may say things
@@ -332,6 +353,7 @@ class Config:
         """
         doc = schema.load(xml, source)
         name = doc.getroot().get("name")
+        self._refuse_if_broken()
         for expr, why in self.backend.limits:
             for el in doc.xpath(expr, namespaces=XPATH_NS):
                 attrs = " ".join(f"{k}={v!r}" for k, v in el.attrib.items())
@@ -392,7 +414,8 @@ class Config:
         snap = self._snapshot()
         owned = snap.owned(name)
         if not owned:
-            raise NotFound(f"no interface named {name!r} is defined", file=self.root)
+            raise self._not_found(name)
+        self._refuse_if_broken()
         pins = forest.pin(self.session.aug, owned)
         try:
             self.session.save(delete=self._remove(owned))

@@ -25,6 +25,7 @@ from conftest import NETCF, REDHAT_DIR, snapshot_tree
 from lxml import etree
 
 import augnetcf
+import augnetcf.schema
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
 
@@ -434,10 +435,11 @@ ERRORS = {
     "define-too-large": (EXIT_ERROR, lambda r, t: (
         [*R(r), "define", _write(t, b"<interface>" + b" " * (1 << 20) + b"</interface>")], None,
         ["larger than"])),
-    "list-unparseable-ifcfg": (EXIT_ERROR, lambda r, t: (
-        [*R(r), "list"], None, [f"{_break_ifcfg(r, 'this is not shell')}:1:", "cannot be parsed"])),
-    "dumpxml-unterminated-quote": (EXIT_ERROR, lambda r, t: (
-        [*R(r), "dumpxml", "br0"], None, [f"{_break_ifcfg(r, UNTERMINATED)}:2:", "cannot be parsed"])),
+    "define-while-a-file-is-unparseable": (EXIT_ERROR, lambda r, t: (
+        [*R(r), "define", "-"], ETH7.encode(),
+        [f"{_break_ifcfg(r, 'this is not shell')}:1:", "cannot be parsed", "fix it before"])),
+    "undefine-while-a-file-is-unparseable": (EXIT_ERROR, lambda r, t: (
+        [*R(r), "undefine", "br0"], None, [f"{_break_ifcfg(r, UNTERMINATED)}:2:", "cannot be parsed"])),
     "define-save-fails": (EXIT_ERROR, lambda r, t: (
         [*R(r), "--backend", "redhat", "define", "-"], ETH7.encode(),
         [f"{_scripts_is_a_file(r)}:", "Not a directory"])),
@@ -527,3 +529,15 @@ def test_usage_error(root: Path, args: Sequence[str]) -> None:
     synopsis = lines[:-1]
     assert synopsis and synopsis[0].startswith("usage: augnetcf"), proc.stderr
     assert all(ln.startswith(" ") for ln in synopsis[1:]), proc.stderr
+
+
+@pytest.mark.parametrize("verb", [["list"], ["dumpxml", "br0"]], ids=["list", "dumpxml"])
+def test_reads_go_on_past_an_unparseable_file_with_a_warning(root: Path, verb: list[str]) -> None:
+    broken = _break_ifcfg(root, UNTERMINATED)
+    with unchanged(root):
+        proc = run(*R(root), *verb)
+    assert proc.returncode == EXIT_OK, proc.stderr
+    assert proc.stderr == f"augnetcf: warning: {broken}:2: cannot be parsed: " + \
+        proc.stderr.split("cannot be parsed: ", 1)[1]
+    assert proc.stderr.count("\n") == 1 and "(left out)" in proc.stderr
+    assert "br0" in proc.stdout

@@ -478,24 +478,44 @@ def _check_unparseable(err: FileError, path: Path, line: int) -> None:
     check_where(err, str(path), line)
 
 
+#: What goes on and what refuses while one file cannot be parsed (README: "A file that cannot be parsed").
+READS_GO_ON = {"list_interfaces", "interfaces", "lookup_by_name", "lookup_by_mac", "xml_desc"}
+
+
 @pytest.mark.parametrize(("content", "line"), list(UNPARSEABLE.values()), ids=list(UNPARSEABLE))
-def test_unparseable_file_on_open(root: Path, content: str, line: int) -> None:
+def test_unparseable_file_on_open_is_left_out(root: Path, content: str, line: int) -> None:
     path = root / REDHAT_DIR / "ifcfg-broken"
     path.write_text(content)
-    with unchanged(root), pytest.raises(FileError) as ei:
-        Config(str(root))
-    _check_unparseable(ei.value, path, line)
+    with unchanged(root), Config(str(root)) as cfg:
+        [err] = cfg.broken_files
+        _check_unparseable(err, path, line)
+        assert "br0" in cfg.list_interfaces()
 
 
 @pytest.mark.parametrize("op", list(UNPARSEABLE_OPS))
 @pytest.mark.parametrize(("content", "line"), list(UNPARSEABLE.values()), ids=list(UNPARSEABLE))
 def test_unparseable_file_after_open(root: Path, cfg: Config, op: str, content: str, line: int) -> None:
-    """A file that breaks after the Config was opened is reported by the next operation."""
+    """A file that breaks after the Config was opened: reads of the other interfaces go
+    on; define and undefine refuse, naming the broken file, and change nothing."""
     path = root / REDHAT_DIR / "ifcfg-broken"
     path.write_text(content)
-    with unchanged(root), pytest.raises(FileError) as ei:
-        UNPARSEABLE_OPS[op](cfg)
-    _check_unparseable(ei.value, path, line)
+    with unchanged(root):
+        if op in READS_GO_ON:
+            UNPARSEABLE_OPS[op](cfg)
+            _check_unparseable(cfg.broken_files[0], path, line)
+        else:
+            with pytest.raises(FileError) as ei:
+                UNPARSEABLE_OPS[op](cfg)
+            _check_unparseable(ei.value, path, line)
+            assert "fix it before changing the configuration" in str(ei.value)
+
+
+def test_unknown_name_while_a_file_is_broken_says_where_it_might_be(root: Path, cfg: Config) -> None:
+    path = root / REDHAT_DIR / "ifcfg-broken"
+    path.write_text('DEVICE="eth8\n')
+    with pytest.raises(NotFound) as ei:
+        cfg.xml_desc("eth8")
+    assert f"unless it is in {path}:1, which cannot be parsed" in str(ei.value)
 
 
 def test_unparseable_file_fixed_after_error(root: Path, cfg: Config) -> None:
@@ -503,9 +523,10 @@ def test_unparseable_file_fixed_after_error(root: Path, cfg: Config) -> None:
     path = root / REDHAT_DIR / "ifcfg-broken"
     path.write_text('DEVICE="eth8\n')
     with pytest.raises(FileError):
-        cfg.list_interfaces()
+        cfg.define(ETH, SOURCE)
     path.write_text('DEVICE="eth8"\n')
     assert "eth8" in cfg.list_interfaces()
+    assert cfg.broken_files == []
 
 
 # -- roots and backends ------------------------------------------------------------------------------------
