@@ -11,8 +11,12 @@ lens' complaint.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
+import re
+import shutil
+import stat
 from collections.abc import Iterable
 
 import augeas
@@ -150,13 +154,20 @@ class AugeasSession:
         aug = self.aug
         deleted = [self.fs_path(p) for p in delete]
         failure = None
+        planned: list[str] = []
+        # Augeas writes through temporary FILE.XXXXXX files and does not always
+        # remove them when a save fails (a full disk): note what is there now.
+        folders = {os.path.dirname(self.fs_path(p)) for p in self.files()}
+        folders |= {os.path.dirname(os.path.join(self.root, g.lstrip("/"))) for g in self._included}
+        litter = {d: set(os.listdir(d)) for d in folders if os.path.isdir(d)}
         try:
             # A dry run first names every file the save would write: none of
             # them, nor a file to delete, may lead outside the root.
             aug.remove("/augeas/events/saved")
             aug.set("/augeas/save", "noop")
             aug.save()
-            for path in [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")] + deleted:
+            planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
+            for path in planned + deleted:
                 self.check_inside(path)
             aug.remove("/augeas/events/saved")
             aug.set("/augeas/save", "newfile")
@@ -172,18 +183,34 @@ class AugeasSession:
             for path in written:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path + ".augnew")
+            _sweep(litter)
             self.load()
             if errs:
                 raise errs[0] from None
             raise FileError(f"Augeas save failed: {failure}", file=self.root) from None
+        for path in deleted:  # before anything is renamed: a deletion that cannot happen stops it all
+            folder = os.path.dirname(os.path.realpath(path))
+            if os.path.lexists(path) and not os.access(folder, os.W_OK):
+                for p in written:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(p + ".augnew")
+                self.load()
+                raise FileError(f"cannot be deleted: {os.strerror(errno.EACCES)} or read-only", file=path)
         for path in written:
-            if os.path.isfile(path) and os.path.getsize(path) == 0:
-                _no_leading_newline(path + ".augnew")
-            os.replace(path + ".augnew", path)
+            try:
+                _install(path + ".augnew", path)
+            except OSError as e:
+                self.load()
+                raise FileError(f"cannot be written: {e.strerror}", file=path) from None
             log.debug("saved %s", path)
         for path in deleted:
-            with contextlib.suppress(FileNotFoundError):
+            try:
                 os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError as e:
+                self.load()
+                raise FileError(f"cannot be deleted: {e.strerror}", file=path) from None
             log.debug("deleted %s", path)
         self.load()
         return written + deleted
@@ -226,3 +253,42 @@ def _no_leading_newline(path: str) -> None:
     if data.startswith(b"\n"):
         with open(path, "wb") as f:
             f.write(data[1:])
+
+
+def _install(new: str, path: str) -> None:
+    """Put *new* in place of *path*: atomically (a rename), with the old file's
+    mode and owner (an ifcfg file may hold secrets, so 0600 stays 0600), and
+    through a symlink (inside the root) rather than over it."""
+    target = os.path.realpath(path)
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    if st is not None:
+        if st.st_size == 0:
+            _no_leading_newline(new)
+        os.chown(new, st.st_uid, st.st_gid)
+        os.chmod(new, stat.S_IMODE(st.st_mode))
+    try:
+        os.replace(new, target)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        shutil.copy2(new, target + ".augnew")  # same directory as the target: rename works
+        os.replace(target + ".augnew", target)
+        os.unlink(new)
+
+
+def _sweep(before: dict[str, set[str]]) -> None:
+    """Remove the temporary files (FILE.XXXXXX, FILE.augnew) a failed Augeas
+    save leaves behind: only names that appeared since *before*."""
+    pattern = re.compile(r".+\.(augnew|[A-Za-z0-9]{6})")
+    for folder, names in before.items():
+        try:
+            now = os.listdir(folder)
+        except OSError:
+            continue
+        for name in now:
+            if name not in names and pattern.fullmatch(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
