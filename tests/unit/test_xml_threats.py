@@ -18,8 +18,8 @@ SECRET = "/etc/hostname"
 
 CASES = {
     "billion-laughs": b'<?xml version="1.0"?>\n<!DOCTYPE l [<!ENTITY a "lol">'
-                      + b"".join(b'<!ENTITY a%d "%s">' % (i, b"&a;" * 10 if i == 0
-                                                               else b"&a%d;" % (i - 1) * 10) for i in range(9))
+                      + b"".join(b'<!ENTITY a%d "%s">' % (i, b"&a;" * 10 if i == 0 else
+                                                          b"&a%d;" % (i - 1) * 10) for i in range(9))
                       + b']>\n<interface type="ethernet" name="&a8;"/>',
     "quadratic-blowup": b'<!DOCTYPE x [<!ENTITY a "' + b"x" * 100_000 + b'">]>\n<interface name="'
                         + b"&a;" * 1000 + b'" type="ethernet"/>',
@@ -29,7 +29,8 @@ CASES = {
                 b'<interface type="ethernet" name="&e;"/>',
     "parameter-entity": b'<!DOCTYPE x [<!ENTITY % p SYSTEM "file://' + SECRET.encode() + b'"> %p;]>'
                         b'<interface type="ethernet" name="eth0"/>',
-    "external-dtd": b'<!DOCTYPE interface SYSTEM "http://127.0.0.1:9/x.dtd"><interface type="ethernet" name="e"/>',
+    "external-dtd": b'<!DOCTYPE interface SYSTEM "http://127.0.0.1:9/x.dtd">'
+                    b'<interface type="ethernet" name="e"/>',
     "doctype-after-comment": b'<?xml version="1.0"?>\n<!-- hi -->\n<!DOCTYPE x []>\n<interface/>',
     "deep-nesting": b"<interface>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</interface>",
     "huge": b'<interface type="ethernet" name="e">' + b"<!-- -->" * 200_000 + b"</interface>",
