@@ -148,7 +148,11 @@ class Config:
         session = self.session
         session.load()
         for _round in range(8):
-            forest_ = forest.read(session.aug, sorted(session.files()))
+            unreadable: list[str] = []
+            forest_ = forest.read(session.aug, sorted(session.files()), unreadable)
+            for path in unreadable:  # left out, like a file the lens rejects
+                session.broken.append(FileError("cannot be parsed: it holds bytes that are not UTF-8 "
+                                                "text, or control characters", file=session.fs_path(path)))
             if not session.include(self._includes(forest_)):
                 return forest_
         raise FileError("includes nest more than 8 deep", file=self.root)
@@ -178,7 +182,7 @@ class Config:
         return list(self.session.broken)
 
     def _refuse_if_broken(self) -> None:
-        self.session.load()
+        self._load_forest()
         for err in self.session.broken:
             raise FileError(f"{err.message}; fix it before changing the configuration",
                             file=err.file, line=err.line)

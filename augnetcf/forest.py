@@ -54,12 +54,22 @@ def _read_children(aug: augeas.Augeas, parent_path: str, parent_el: etree._Eleme
         _read_children(aug, p, el)
 
 
-def read(aug: augeas.Augeas, paths: Iterable[str]) -> etree._Element:
-    """Build a forest from the Augeas trees at *paths* (``/files/...``)."""
+def read(aug: augeas.Augeas, paths: Iterable[str],
+         unreadable: list[str] | None = None) -> etree._Element:
+    """Build a forest from the Augeas trees at *paths* (``/files/...``).
+
+    A tree holding text XML cannot carry (bytes that are not UTF-8, control
+    characters) is left out, and its path appended to *unreadable*.
+    """
     forest = etree.Element("forest")
     for path in paths:
         tree = etree.SubElement(forest, "tree", path=path)
-        _read_children(aug, path, tree)
+        try:
+            _read_children(aug, path, tree)
+        except (UnicodeDecodeError, ValueError):
+            forest.remove(tree)
+            if unreadable is not None:
+                unreadable.append(path)
     return forest
 
 
