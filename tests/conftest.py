@@ -33,6 +33,9 @@ settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None
                           suppress_health_check=_QUIET)
 settings.register_profile("thorough", max_examples=10_000, deadline=None, print_blob=True,
                           suppress_health_check=_QUIET)
+# A sample of the thorough run, e.g. to time it: AUGNETCF_HYPOTHESIS_EXAMPLES=300
+settings.register_profile("sample", max_examples=int(os.environ.get("AUGNETCF_HYPOTHESIS_EXAMPLES", "300")),
+                          deadline=None, print_blob=True, suppress_health_check=_QUIET)
 settings.load_profile(os.environ.get("AUGNETCF_HYPOTHESIS_PROFILE", "ci"))
 
 
