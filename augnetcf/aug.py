@@ -215,6 +215,53 @@ class AugeasSession:
         self.load()
         return written + deleted
 
+    def preview(self, delete: Iterable[str] = ()) -> list[tuple[str, bytes | None, bytes | None]]:
+        """What :meth:`save` would do, done to nothing: ``(path, before,
+        after)`` for every file it would write or delete (``None`` for a file
+        that does not exist before, or no longer after). The tree is reloaded
+        from disk afterwards, so the session forgets the pending edits.
+
+        Augeas itself prints the new contents (newfile mode, into ``FILE.augnew``
+        that is read and removed at once), so the preview is exactly what a
+        save would write.
+        """
+        aug = self.aug
+        deleted = [self.fs_path(p) for p in delete]
+        folders = {os.path.dirname(self.fs_path(p)) for p in self.files()}
+        folders |= {os.path.dirname(os.path.join(self.root, g.lstrip("/"))) for g in self._included}
+        litter = {d: set(os.listdir(d)) for d in folders if os.path.isdir(d)}
+        changes: list[tuple[str, bytes | None, bytes | None]] = []
+        try:
+            aug.remove("/augeas/events/saved")
+            aug.set("/augeas/save", "noop")
+            aug.save()
+            planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
+            for path in planned + deleted:
+                self.check_inside(path)
+            aug.remove("/augeas/events/saved")
+            aug.set("/augeas/save", "newfile")
+            aug.save()
+            for meta in aug.match("/augeas/events/saved"):
+                path = self.fs_path(aug.get(meta))
+                before = _read_or_none(path)
+                with open(path + ".augnew", "rb") as f:
+                    after = f.read()
+                if before == b"" and after.startswith(b"\n"):
+                    after = after[1:]  # as _install does
+                changes.append((path, before, after))
+            changes += [(path, _read_or_none(path), None) for path in deleted if os.path.lexists(path)]
+        except FileError:
+            raise
+        except (OSError, RuntimeError) as e:
+            errs = self.errors()
+            if errs:
+                raise errs[0] from None
+            raise FileError(f"Augeas save failed: {e}", file=self.root) from None
+        finally:
+            _sweep(litter)
+            self.load()
+        return changes
+
     def include(self, globs: Iterable[str]) -> bool:
         """Also read the files matching *globs* (absolute, under the root)
         with the first transform's lens; reload if any glob is new."""
@@ -243,6 +290,14 @@ class AugeasSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _read_or_none(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
 
 
 def _no_leading_newline(path: str) -> None:

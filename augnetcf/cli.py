@@ -1,24 +1,33 @@
 """The ``augnetcf`` command: ncftool's verbs over the library.
 
-Exit codes are stable: 0 success, 1 error, 2 usage, 3 not found.
-Errors are one line on stderr naming what went wrong and where; a traceback
-appears only for bugs in augnetcf itself.
+Exit codes are stable: 0 success, 1 error, 2 usage, 3 not found, 70 a bug
+in augnetcf. Errors are one line on stderr naming what went wrong and where;
+a traceback appears only for bugs in augnetcf itself, and only with
+``--verbose``. With no verb, the command is an interactive shell (ncftool's).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import os
+import shlex
 import sys
+import traceback
 from collections.abc import Sequence
 
+from lxml import etree
+
 from . import __version__, backends, schema
-from .config import Config
+from .config import Config, unified_diff
 from .errors import AugnetcfError, FileError, NotFound
 from .xslt import normalize_mac
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_BUG = 0, 1, 2, 3, 70
+EXIT_STATUS = ("Exit status: 0 success, 1 error, 2 usage error, 3 interface not found, "
+               "70 a bug in augnetcf (run with --verbose for the traceback).")
 
 
 def _read_input(path: str) -> tuple[bytes, str]:
@@ -34,7 +43,11 @@ def _read_input(path: str) -> tuple[bytes, str]:
 def cmd_list(cfg: Config, args: argparse.Namespace) -> int:
     ifaces = cfg.interfaces()
     if args.json:
-        print(json.dumps([{"name": i.name, "mac": i.mac} for i in ifaces], indent=2))
+        out = []
+        for i in ifaces:
+            doc = etree.fromstring(cfg.xml_desc(i.name).encode())
+            out.append({"name": i.name, "mac": i.mac, "type": doc.get("type")})
+        print(json.dumps(out, indent=2))
         return EXIT_OK
     for i in ifaces:
         print(f"{i.name:<16} {i.mac or '-'}" if args.macs else i.name)
@@ -61,12 +74,18 @@ def cmd_dumpxml(cfg: Config, args: argparse.Namespace) -> int:
 
 def cmd_define(cfg: Config, args: argparse.Namespace) -> int:
     data, source = _read_input(args.file)
+    if args.dry_run:
+        sys.stdout.write(unified_diff(cfg.plan_define(data, source)))
+        return EXIT_OK
     iface = cfg.define(data, source)
     print(f"Defined interface {iface.name}")
     return EXIT_OK
 
 
 def cmd_undefine(cfg: Config, args: argparse.Namespace) -> int:
+    if args.dry_run:
+        sys.stdout.write(unified_diff(cfg.plan_undefine(args.name)))
+        return EXIT_OK
     cfg.undefine(args.name)
     print(f"{args.name} undefined")
     return EXIT_OK
@@ -84,17 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="augnetcf",
         description="Read and change network interface configuration through Augeas, "
                     "described in libvirt-style interface XML (ncftool's verbs).",
-        epilog="Exit status: 0 success, 1 error, 2 usage error, 3 interface not found.",
+        epilog=EXIT_STATUS + " With no VERB, augnetcf reads commands from an interactive shell "
+               "(or one per line from standard input).",
     )
     p.add_argument("--root", default="/", metavar="DIR",
                    help="operate on the configuration under DIR instead of / (default: /)")
-    p.add_argument("--backend", default=None, choices=backends.NAMES,
+    p.add_argument("--backend", default=None, choices=backends.NAMES, metavar="NAME",
                    help="configuration format (default: detected from the root's os-release, "
                         "then from which configuration files exist)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what is loaded and saved")
     p.add_argument("--version", action="version", version=f"augnetcf {__version__}")
     sub = p.add_subparsers(dest="verb", metavar="VERB")
-    sub.required = True
 
     s = sub.add_parser("list", help="list defined top-level interfaces",
                        description="List top-level interfaces (not bridge ports or bond slaves). "
@@ -102,40 +121,81 @@ def build_parser() -> argparse.ArgumentParser:
                                    "interface, exactly like --all.")
     s.add_argument("--macs", action="store_true", help="show each interface's MAC too")
     s.add_argument("--all", action="store_true", help="active and inactive interfaces")
-    s.add_argument("--json", action="store_true", help="print a JSON list of {name, mac}")
+    s.add_argument("--json", action="store_true", help="print a JSON list of {name, mac, type}")
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("dumpxml", help="print an interface's XML description",
                        description="Print the interface XML of NAME (or, with --mac, of the "
                                    "interface that has MAC address MAC).")
     s.add_argument("--mac", action="store_true", help="NAME is a MAC address")
-    s.add_argument("name", metavar="NAME|MAC")
+    s.add_argument("name", metavar="NAME|MAC", help="the interface's name (or MAC, with --mac)")
     s.set_defaults(func=cmd_dumpxml)
 
     s = sub.add_parser("define", help="define an interface from an XML file",
                        description="Define (or redefine) an interface from interface XML in FILE "
                                    "('-' reads standard input).")
-    s.add_argument("file", metavar="FILE")
+    s.add_argument("--dry-run", action="store_true",
+                   help="change nothing; print a unified diff of every file the define would touch")
+    s.add_argument("file", metavar="FILE", help="interface XML; '-' reads standard input")
     s.set_defaults(func=cmd_define)
 
     s = sub.add_parser("undefine", help="remove an interface's configuration",
                        description="Remove the configuration of NAME and of its ports and slaves.")
-    s.add_argument("name", metavar="NAME")
+    s.add_argument("--dry-run", action="store_true",
+                   help="change nothing; print a unified diff of every file the undefine would touch")
+    s.add_argument("name", metavar="NAME", help="the interface's name")
     s.set_defaults(func=cmd_undefine)
 
     s = sub.add_parser("validate", help="check an XML description without touching anything",
                        description="Check interface XML in FILE ('-' reads standard input). "
                                    "Problems are printed as FILE:LINE: message.")
-    s.add_argument("file", metavar="FILE")
+    s.add_argument("file", metavar="FILE", help="interface XML; '-' reads standard input")
     s.set_defaults(func=cmd_validate, no_config=True)
+
+    s = sub.add_parser("help", help="show help for the command or one verb",
+                       description="Show the list of verbs, or the help of VERB.")
+    s.add_argument("topic", nargs="?", metavar="VERB")
+    s.set_defaults(func=cmd_help, no_config=True)
+
+    s = sub.add_parser("completion", help="print a shell completion script",
+                       description="Print a completion script generated from this command's parser. "
+                                   "Install it with: augnetcf completion bash > "
+                                   "/etc/bash_completion.d/augnetcf")
+    s.add_argument("shell", choices=["bash"])
+    s.set_defaults(func=cmd_completion, no_config=True)
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def verbs(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Verb -> its subparser, in the order they were added."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def cmd_help(_cfg: Config | None, args: argparse.Namespace) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="augnetcf: %(message)s")
+    if args.topic is None:
+        parser.print_help()
+        return EXIT_OK
+    found = verbs(parser).get(args.topic)
+    if found is None:
+        print(f"augnetcf: no verb {args.topic!r}; verbs: {', '.join(verbs(parser))}", file=sys.stderr)
+        return EXIT_USAGE
+    found.print_help()
+    return EXIT_OK
+
+
+def cmd_completion(_cfg: Config | None, args: argparse.Namespace) -> int:
+    from . import clidoc
+
+    sys.stdout.write(clidoc.bash_completion(build_parser()))
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    """Carry out one parsed command; errors become a message and an exit code."""
     try:
         if getattr(args, "no_config", False):
             return args.func(None, args)
@@ -155,6 +215,175 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as e:  # a bug in augnetcf, not a user mistake
+        if args.verbose:
+            traceback.print_exc()
+        else:
+            print(f"augnetcf: internal error: {type(e).__name__}: {e} (run with --verbose for the "
+                  "traceback, and please report it)", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.Namespace | int:
+    """Parse *argv*; a usage error is an exit code rather than an exit."""
+    try:
+        return parser.parse_args(argv)
+    except SystemExit as e:  # argparse has printed the usage message (or --help/--version)
+        return e.code if isinstance(e.code, int) else EXIT_USAGE
+
+
+class Shell:
+    """ncftool's shell: one command per line, the verbs and options of the
+    command line, with line editing, history and completion on a terminal."""
+
+    PROMPT = "augnetcf> "
+
+    def __init__(self, parser: argparse.ArgumentParser, globals_: Sequence[str]):
+        self.parser = parser
+        self.globals = list(globals_)
+        self.verbs = verbs(parser)
+        self._names: list[str] | None = None
+
+    def run(self, stream=None) -> int:
+        """Run until ``quit``/``exit`` or end of input; the status is that of
+        the last command that failed (0 when none did)."""
+        stream = stream or sys.stdin
+        tty = stream.isatty()
+        if tty:
+            self._readline()
+        status = EXIT_OK
+        while True:
+            try:
+                line = input(self.PROMPT) if tty else stream.readline()
+            except EOFError:
+                print()
+                break
+            except KeyboardInterrupt:
+                print()
+                continue
+            if not tty and not line:
+                break
+            rc = self.execute(line)
+            if rc is None:
+                break
+            if rc:
+                status = rc
+            self._names = None  # a define or undefine may have changed them
+        return status
+
+    def execute(self, line: str) -> int | None:
+        """Run one line; ``None`` means the shell should stop."""
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as e:
+            print(f"augnetcf: cannot split the line: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        if not words:
+            return EXIT_OK
+        if words[0] in ("quit", "exit"):
+            return None
+        if words[0] not in self.verbs:
+            print(f"augnetcf: unknown verb {words[0]!r}; try 'help'", file=sys.stderr)
+            return EXIT_USAGE
+        args = _parse(self.parser, self.globals + words)
+        if isinstance(args, int):
+            return args
+        status = run(args)
+        sys.stdout.flush()
+        return status
+
+    # -- terminal niceties ------------------------------------------------------
+    def _readline(self) -> None:
+        try:
+            import readline
+        except ImportError:  # pragma: no cover - Python without readline
+            return
+        history = os.path.join(os.path.expanduser("~"), ".augnetcf_history")
+        with contextlib.suppress(OSError):
+            readline.read_history_file(history)
+        import atexit
+
+        atexit.register(_write_history, readline, history)
+        readline.set_completer_delims(" \t")
+        readline.set_completer(self.complete)
+        readline.parse_and_bind("tab: complete")
+
+    def candidates(self, words: list[str], current: str) -> list[str]:
+        """What may come next after *words* on a line, starting with *current*."""
+        if not words:
+            options = [*self.verbs, "quit"]
+        else:
+            sub = self.verbs.get(words[0])
+            if sub is None:
+                return []
+            options = [o for a in sub._actions for o in a.option_strings if o.startswith("--")]
+            positional = [a for a in sub._actions if not a.option_strings]
+            if not current.startswith("-") and positional:
+                dest = positional[0].dest
+                if dest == "name":
+                    options = self.interface_names()
+                elif dest == "topic":
+                    options = list(self.verbs)
+                elif dest == "file":
+                    return _files(current)
+        return sorted(o for o in options if o.startswith(current))
+
+    def interface_names(self) -> list[str]:
+        if self._names is None:
+            args = _parse(self.parser, self.globals + ["list", "--all"])
+            self._names = []
+            if not isinstance(args, int):
+                try:
+                    with Config(args.root, args.backend) as cfg:
+                        self._names = cfg.list_interfaces()
+                except AugnetcfError:
+                    pass
+        return self._names
+
+    def complete(self, text: str, state: int) -> str | None:
+        import readline
+
+        line = readline.get_line_buffer()[: readline.get_begidx()]
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            return None
+        found = self.candidates(words, text)
+        if state < len(found):
+            return found[state] + ("" if found[state].endswith("/") else " ")
+        return None
+
+
+def _files(prefix: str) -> list[str]:
+    folder = os.path.dirname(prefix) or "."
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    out = []
+    for n in names:
+        path = os.path.join(os.path.dirname(prefix), n)
+        out.append(path + "/" if os.path.isdir(path) else path)
+    return out
+
+
+def _write_history(readline: object, path: str) -> None:
+    with contextlib.suppress(OSError):
+        readline.write_history_file(path)  # type: ignore[attr-defined]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parse(parser, argv)
+    if isinstance(args, int):
+        return args
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="augnetcf: %(message)s")
+    if args.verb is None:
+        # argv holds only global options: the shell puts them before every line
+        return Shell(parser, argv).run()
+    return run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,9 @@ Dumpxml: forest.read (all files) -> pick the interface's units -> from_forest
 from __future__ import annotations
 
 import copy
+import difflib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -41,6 +43,40 @@ def sysfs_macs(root: str) -> dict[str, str]:
         if mac:
             macs[name] = mac
     return macs
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a define or undefine writes or deletes, as a dry run reports it."""
+
+    #: the file's path relative to the root (``etc/network/interfaces``)
+    path: str
+    #: its bytes now, ``None`` when the change creates it
+    before: bytes | None
+    #: its bytes after the change, ``None`` when the change deletes it
+    after: bytes | None
+
+
+def unified_diff(changes: Iterable[FileChange]) -> str:
+    """The changes as one unified diff (``---``/``+++`` headers with paths
+    relative to the root, ``/dev/null`` for a created or deleted file), the
+    form ``patch -p0`` applies from the root and reviewers expect."""
+    out: list[str] = []
+    for ch in changes:
+        old = _lines(ch.before)
+        new = _lines(ch.after)
+        out.extend(difflib.unified_diff(old, new, "/dev/null" if ch.before is None else ch.path,
+                                        "/dev/null" if ch.after is None else ch.path))
+    return "".join(out)
+
+
+def _lines(data: bytes | None) -> list[str]:
+    if not data:
+        return []
+    lines = data.decode("utf-8", "replace").splitlines(keepends=True)
+    if not lines[-1].endswith("\n"):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
 
 
 @dataclass
@@ -120,6 +156,7 @@ class Config:
         self.backend = backends.get(backends.detect(root) if backend is None else backend)
         self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms)
         self.root = self._session.root
+        self._plan: list[FileChange] | None = None
 
     # -- plumbing ---------------------------------------------------------------
     @property
@@ -127,6 +164,33 @@ class Config:
         if self._session is None:
             raise InvalidOperation("the configuration has been closed")
         return self._session
+
+    def _save(self, delete: list[str]) -> None:
+        """Save, or, inside :meth:`plan_define`/:meth:`plan_undefine`, record
+        what a save would do and forget the edits."""
+        if self._plan is None:
+            self.session.save(delete=delete)
+            return
+        for path, before, after in self.session.preview(delete=delete):
+            self._plan.append(FileChange(os.path.relpath(path, self.root), before, after))
+
+    def _planned(self, change: object) -> list[FileChange]:
+        self._plan = []
+        try:
+            change()  # type: ignore[operator]
+            return self._plan
+        finally:
+            self._plan = None
+
+    def plan_define(self, xml: str | bytes, source: str = "<string>") -> list[FileChange]:
+        """What :meth:`define` would write, without writing anything: one
+        :class:`FileChange` per file (none when the files already say it).
+        :func:`unified_diff` turns them into a reviewable diff."""
+        return self._planned(lambda: self.define(xml, source))
+
+    def plan_undefine(self, name: str) -> list[FileChange]:
+        """What :meth:`undefine` would change, without changing anything."""
+        return self._planned(lambda: self.undefine(name))
 
     def close(self) -> None:
         """Release libaugeas; the object is unusable afterwards."""
@@ -411,7 +475,7 @@ class Config:
             forest.write_node(aug, target, el, b)
             written.add(target)
         gone = [el for el in old if el not in kept and el.get("path") not in written]
-        self.session.save(delete=self._remove(gone))
+        self._save(self._remove(gone))
 
     def undefine(self, name: str) -> None:
         """Remove *name*'s configuration and that of its ports and slaves."""
@@ -422,7 +486,7 @@ class Config:
         self._refuse_if_broken()
         pins = forest.pin(self.session.aug, owned)
         try:
-            self.session.save(delete=self._remove(owned))
+            self._save(self._remove(owned))
         finally:
             forest.unpin(self.session.aug, pins)
 

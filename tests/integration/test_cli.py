@@ -195,7 +195,10 @@ def test_list_json(root: Path) -> None:
         proc = run(*R(root), "list", "--json")
     assert_ok(proc)
     data = json.loads(proc.stdout)
-    assert data == [{"name": n, "mac": MACS.get(n)} for n in TOP_LEVEL]
+    assert [{k: row[k] for k in ("name", "mac")} for row in data] == \
+        [{"name": n, "mac": MACS.get(n)} for n in TOP_LEVEL]
+    types = {"bond0": "bond", "br0": "bridge", "br1": "bridge", "br2": "bridge"}
+    assert {row["name"]: row["type"] for row in data} == {n: types.get(n, "ethernet") for n in TOP_LEVEL}
 
 
 def test_list_empty_root(empty_redhat_root: Path) -> None:
@@ -496,7 +499,6 @@ def test_error_odd_arguments(root: Path, code: int, args: list[str]) -> None:
 
 # -- usage errors ----------------------------------------------------------------------------------------
 USAGE = {
-    "no-verb": [],
     "unknown-verb": ["frobnicate"],
     "dumpxml-missing-name": ["dumpxml"],
     "define-missing-file": ["define"],
