@@ -39,7 +39,7 @@ def check_root(root: str) -> str:
 class AugeasSession:
     """A libaugeas handle limited to the given transforms, under *root*."""
 
-    def __init__(self, root: str, transforms: Iterable[Transform]):
+    def __init__(self, root: str, transforms: Iterable[Transform], spans: bool = False):
         self.root = check_root(root)
         try:
             self.aug = augeas.Augeas(
@@ -52,6 +52,8 @@ class AugeasSession:
         self._included: set[str] = set()
         self._broken: list[FileError] = []
         try:
+            if spans:  # each node's position in its file, for stanza_comments
+                self.aug.set("/augeas/span", "enable")
             for i, t in enumerate(transforms):
                 base = f"/augeas/load/xfm{i}"
                 self.aug.set(f"{base}/lens", t.lens)

@@ -154,7 +154,8 @@ class Config:
     def __init__(self, root: str = "/", backend: str | None = None):
         root = check_root(root)
         self.backend = backends.get(backends.detect(root) if backend is None else backend)
-        self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms)
+        self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms,
+                                                          spans=bool(self.backend.stanza_comments))
         self.root = self._session.root
         self._plan: list[FileChange] | None = None
 
@@ -329,12 +330,20 @@ class Config:
         aug = self.session.aug
         files = []
         shared = set()
+        label = self.backend.stanza_comments
+        stanzas = [el for el in elements if el.tag == "node" and el.getparent().tag == "tree"]
+        # Decide which comments go before anything moves: the decision reads positions.
+        plans = forest.stanza_comments(aug, [el.get("path") for el in stanzas], label) if label else []
+        for plan in plans:
+            forest.rehome_comments(aug, plan)
         for el in elements:
             if el.tag == "tree":
                 files.append(el.get("path"))
             else:
                 shared.add(next(el.iterancestors("tree")).get("path"))
                 forest.remove_node(aug, el.get("path"))
+        for plan in plans:
+            forest.remove_comments(aug, plan)
         disposable = self.backend.disposable
         files += [p for p in sorted(shared)
                   if disposable and disposable.search(p) and not aug.match(f"{p}/*")]

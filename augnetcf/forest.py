@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 import augeas
 from lxml import etree
@@ -168,6 +169,136 @@ def remove_node(aug: augeas.Augeas, path: str) -> None:
         up = aug.match(f"{parent}/..")
         aug.remove(parent)
         parent = up[0] if up else ""
+
+
+@dataclass
+class CommentPlan:
+    """What happens to the comments around one stanza that is being removed."""
+
+    stanza: str
+    label: str
+    #: pinned paths of comments that go with the stanza (above it, or inside it)
+    drop: list[str] = field(default_factory=list)
+    #: texts of comments the lens put inside the stanza that belong elsewhere
+    keep: list[str] = field(default_factory=list)
+    #: the stanza before it, which takes the kept comments ("" for top level)
+    home: str = ""
+    pins: list[str] = field(default_factory=list)
+
+
+def stanza_comments(aug: augeas.Augeas, paths: list[str], label: str) -> list[CommentPlan]:
+    """Decide which comments go with the stanzas at *paths* (top-level nodes
+    of shared files, all being removed). Needs Augeas spans.
+
+    Comments belong to what they touch. A block of comment lines directly
+    above a stanza (or above its ``auto`` line, when that goes too) belongs to
+    it; so does one inside it or directly after its last line. A block set
+    apart by a blank line, or directly above the next line of the file,
+    introduces something else and stays. The Interfaces lens nests every
+    comment after a stanza's last option inside that stanza, so the ones that
+    stay are handed to the stanza before.
+    """
+    texts: dict[str, bytes] = {}
+    gone = {aug.get(p) for p in paths}
+    found: list[tuple[CommentPlan, str, list[tuple[int, str]], int, int | None]] = []
+    real = {aug.match(p)[0] for p in paths}
+    lead_lines: set[tuple[str, int]] = set()
+    for path in paths:
+        fname, *_, start, end = aug.span(path)
+        if fname not in texts:
+            with open(fname, "rb") as f:
+                texts[fname] = f.read()
+        text = texts[fname]
+        lines = text.split(b"\n")
+
+        def line_of(pos: int, text: bytes = text) -> int:
+            return text.count(b"\n", 0, pos)
+
+        file_node = aug.match(f"{path}/..")[0]
+        comment_at = {line_of(aug.span(c)[5]): c for c in aug.match(f"{file_node}//{step(label)}")}
+        marks_at = {line_of(aug.span(m)[5]): m for m in aug.match(f"{file_node}/*")
+                    if _label(aug, m) == "auto" or _label(aug, m).startswith("allow-")}
+        first = line_of(start)
+        children = aug.match(f"{path}/*")
+        body = [line_of(aug.span(c)[5]) for c in children if _label(aug, c) != label]
+        last_body = max([first, *body])
+        plan = CommentPlan(stanza=path, label=label)
+        above = first - 1
+        while above >= 0:
+            if above in comment_at:
+                plan.drop.append(comment_at[above])
+            elif above in marks_at and {aug.get(v) for v in aug.match(f"{marks_at[above]}/*")} <= gone:
+                pass
+            else:
+                break
+            lead_lines.add((fname, above))
+            above -= 1
+        trailing = sorted((line_of(aug.span(c)[5]), c) for c in children
+                          if _label(aug, c) == label and line_of(aug.span(c)[5]) > last_body)
+        after = line_of(max(end - 1, start)) + 1
+        while after < len(lines) and not lines[after].strip():
+            after += 1
+        for prev in aug.match(f"{path}/preceding-sibling::*"):  # Augeas gives the nearest first
+            kind = _label(aug, prev)
+            if prev in real or (kind == "auto" or kind.startswith("allow-")) and \
+                    {aug.get(v) for v in aug.match(f"{prev}/*")} <= gone:
+                continue  # it goes too
+            plan.home = prev if kind in ("iface", "mapping") else ""
+            break
+        found.append((plan, fname, trailing, last_body, after if after < len(lines) else None))
+    plans = []
+    for plan, fname, trailing, last_body, next_line in found:
+        blocks: list[list[tuple[int, str]]] = []
+        for line, c in trailing:
+            if blocks and blocks[-1][-1][0] == line - 1:
+                blocks[-1].append((line, c))
+            else:
+                blocks.append([(line, c)])
+        for block in blocks:
+            attached = block[0][0] == last_body + 1
+            introduces = next_line is not None and block[-1][0] + 1 == next_line
+            if all((fname, line) in lead_lines for line, _c in block):
+                continue  # it introduces a stanza that goes too
+            if attached and not introduces:
+                continue  # it goes with the stanza
+            plan.keep.extend(aug.get(c) for _line, c in block)
+        plans.append(plan)
+    # Pin what is decided: paths shift as nodes are removed.
+    n = 0
+    for plan in plans:
+        for i, c in enumerate(plan.drop):
+            aug.defvar(f"ancfc{n}", c)
+            plan.pins.append(f"ancfc{n}")
+            plan.drop[i] = f"$ancfc{n}"
+            n += 1
+        if plan.home:
+            aug.defvar(f"ancfc{n}", plan.home)
+            plan.pins.append(f"ancfc{n}")
+            plan.home = f"$ancfc{n}"
+            n += 1
+    return plans
+
+
+def rehome_comments(aug: augeas.Augeas, plan: CommentPlan) -> None:
+    """Give the comments that stay a place outside the stanza, in order."""
+    if not plan.keep:
+        return
+    if plan.home:
+        for text in plan.keep:
+            aug.set(f"{plan.home}/{step(plan.label)}[last()+1]", text)
+        return
+    anchor = plan.stanza
+    for text in plan.keep:
+        aug.insert(anchor, plan.label, before=False)
+        anchor = aug.match(f"{anchor}/following-sibling::*[1]")[0]
+        aug.set(anchor, text)
+
+
+def remove_comments(aug: augeas.Augeas, plan: CommentPlan) -> None:
+    """Remove the comments that went with the stanza, then forget the pins."""
+    for path in plan.drop:
+        aug.remove(path)
+    unpin(aug, plan.pins)
 
 
 def pin(aug: augeas.Augeas, elements: Iterable[etree._Element]) -> list[str]:

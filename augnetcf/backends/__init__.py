@@ -111,6 +111,11 @@ class Backend:
     #: LABEL -> the value a missing LABEL means. A define neither adds such a
     #: node to a file that lacks it nor removes one that states it.
     defaults: dict[str, str] = field(default_factory=dict)
+    #: Label of comment nodes, for backends whose units are stanzas in a
+    #: shared file: a removed stanza takes the comments that belong to it
+    #: (see :func:`augnetcf.forest.stanza_comments`) and leaves the others.
+    #: Needs Augeas spans, which cost a little at load, so it is opt-in.
+    stanza_comments: str = ""
 
     @property
     def to_forest_xsl(self) -> str:

@@ -70,6 +70,7 @@ BACKEND = Backend(
         ("//bridge/interface[@type='ethernet'][mac] | //bond/interface[mac]",
          "ifupdown has no stanza for a bridge port or bond slave to carry its MAC"),
     ),
+    stanza_comments="#comment",
     includes="tree/node[@label='source']/@value",
     include_dirs="tree/node[@label='source-directory']/@value",
 )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -427,8 +428,8 @@ def test_undefine_removes_the_stanza_and_its_line_from_the_included_file(include
     before = snapshot_tree(include_root)
     undefine(include_root, "eth5")
     assert changed(before, snapshot_tree(include_root)) == {"etc/network/interfaces.d/eth5"}
+    # the comment directly above eth5's allow-hotplug line was about eth5: it goes too
     assert (include_root / "etc/network/interfaces.d/eth5").read_text() == textwrap.dedent("""\
-        # eth5: plugged in now and then
         auto eth6
         iface eth6 inet manual
     """)
@@ -536,10 +537,50 @@ def test_undefine_keeps_the_other_name_of_an_auto_line(admin_root):
     assert listed(admin_root) == ["lo"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: the stock Interfaces lens makes the comments and blank lines after a stanza's last option "
-    "children of that iface node, so undefine (aug.remove of the node) also deletes the comment that "
-    "introduces the NEXT stanza, and a trailing comment at the end of the file"))
+COMMENTED = """\
+    # top of the file
+
+    auto lo
+    iface lo inet loopback
+
+    # eth5 is the uplink
+    # (two lines about it)
+    auto eth5
+    iface eth5 inet dhcp
+        # the switch port is 12
+        mtu 1500
+        # no jumbo frames yet
+
+    # eth6: the backup link, ask Alice before changing it
+    auto eth6
+    iface eth6 inet dhcp
+
+    # a closing note for the whole file
+"""
+
+
+def comments(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text().splitlines() if line.lstrip().startswith("#")]
+
+
+@pytest.mark.parametrize(("name", "gone"), [
+    ("eth5", ["# eth5 is the uplink", "# (two lines about it)", "# the switch port is 12",
+              "# no jumbo frames yet"]),
+    ("eth6", ["# eth6: the backup link, ask Alice before changing it"]),
+    ("lo", []),
+])
+def test_undefine_takes_the_comments_of_its_stanza_and_only_those(empty_debian_root, name, gone):
+    """Comments belong to what they touch: the block directly above a stanza
+    (or its auto line) and the lines inside it or right after its last line go
+    with it; a block set apart by a blank line, or directly above the next
+    stanza, stays."""
+    path = write(empty_debian_root / IFACES, COMMENTED)
+    before = comments(path)
+    undefine(empty_debian_root, name)
+    assert comments(path) == [c for c in before if c not in gone]
+    assert listed(empty_debian_root) == sorted({"lo", "eth5", "eth6"} - {name})
+
+
 def test_undefine_keeps_the_comment_that_introduces_the_next_stanza(empty_debian_root):
     path = write(empty_debian_root / IFACES, """\
         auto eth5
@@ -550,7 +591,47 @@ def test_undefine_keeps_the_comment_that_introduces_the_next_stanza(empty_debian
         iface eth6 inet dhcp
     """)
     undefine(empty_debian_root, "eth5")
-    assert "# eth6: the backup link, ask Alice before changing it\n" in path.read_text()
+    assert path.read_text() == ("# eth6: the backup link, ask Alice before changing it\n"
+                                "auto eth6\niface eth6 inet dhcp\n")
+
+
+def test_a_comment_between_two_removed_stanzas_goes(empty_debian_root):
+    """A bridge and its port stanza: the comment above the port is the port's, and goes with it."""
+    path = write(empty_debian_root / IFACES, """\
+        auto lo
+        iface lo inet loopback
+        # the bridge for the guests
+        auto br0
+        iface br0 inet dhcp
+            bridge_ports eth0
+        # its port
+        iface eth0 inet manual
+        # right after the port's stanza: the port's
+
+        # kept: set apart by a blank line
+    """)
+    undefine(empty_debian_root, "br0")
+    assert comments(path) == ["# kept: set apart by a blank line"]
+    assert listed(empty_debian_root) == ["lo"]
+
+
+def test_redefine_that_drops_a_port_takes_the_ports_comment_along(empty_debian_root):
+    path = write(empty_debian_root / IFACES, """\
+        # the bridge
+        auto br0
+        iface br0 inet dhcp
+            bridge_ports eth0 eth1
+
+        # eth1: the old port
+        iface eth1 inet manual
+
+        # eth9: not a port
+        iface eth9 inet dhcp
+    """)
+    xml = etree.tostring(xml_desc(empty_debian_root, "br0"), encoding="unicode")
+    define(empty_debian_root, re.sub(r'<interface type="ethernet" name="eth1"\s*/>', "", xml))
+    assert comments(path) == ["# the bridge", "# eth9: not a port"]
+    assert "iface eth1" not in path.read_text()
 
 
 SKELETON = ("known limit (issue 4, lossless edits): Augeas re-prints the stanzas after a removed one "
