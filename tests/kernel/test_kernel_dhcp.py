@@ -1,0 +1,90 @@
+"""DHCP through a real client (dhclient) against dnsmasq serving in the peer namespace."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from netns import KERNEL, Lan, lan, make_netns, no_namespace_left_behind, validate_both  # noqa: F401
+
+pytestmark = [*KERNEL, pytest.mark.skipif(not (shutil.which("dnsmasq") and shutil.which("dhclient")),
+                                          reason="needs dnsmasq and dhclient (scripts/setup.sh installs them)")]
+
+DHCP = """<interface type="ethernet" name="nic0">
+  <start mode="onboot"/>
+  <protocol family="ipv4">
+    <dhcp/>
+  </protocol>
+</interface>
+"""
+MAC = "52:54:00:aa:00:05"
+
+
+@pytest.fixture
+def served(lan: Lan, tmp_path: Path) -> tuple[Lan, Path]:
+    """nic0 in the namespace under test; dnsmasq serves 192.0.2.100-150 on its peer."""
+    lan.nic("nic0", "p0")
+    lan.ns.ip("link", "set", "nic0", "address", MAC)
+    lan.peer.ip("addr", "add", "192.0.2.1/24", "dev", "p0")
+    leases = tmp_path / "dnsmasq.leases"
+    leases.touch()
+    server = subprocess.Popen(
+        ["ip", "netns", "exec", lan.peer.name, "dnsmasq", "--keep-in-foreground", "--conf-file=/dev/null",
+         "--port=0", "--user=root", "--group=root", "--interface=p0", "--bind-interfaces", "--no-ping",
+         "--dhcp-range=192.0.2.100,192.0.2.150,255.255.255.0,1h", "--dhcp-option=option:router,192.0.2.1",
+         f"--dhcp-leasefile={leases}", f"--pid-file={tmp_path / 'dnsmasq.pid'}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not (tmp_path / "dnsmasq.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lan.define(DHCP)
+        yield lan, leases
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_ifup_gets_a_lease_and_ifdown_releases_it(served: tuple[Lan, Path]) -> None:
+    lan, leases = served
+    lan.ok("ifup", "nic0")
+    [addr] = lan.ns.addresses("nic0")
+    ip, prefix = addr.split("/")
+    assert prefix == "24" and 100 <= int(ip.split(".")[-1]) <= 150
+    assert [(r["gateway"], r["dev"]) for r in lan.ns.default_routes()] == [("192.0.2.1", "nic0")]
+    assert f"{MAC} {ip}" in leases.read_text()  # the server handed it out
+    assert len(lan.ns.pids()) == 1, "dhclient stays to renew the lease"
+    lan.peer.run("ping", "-c1", "-W5", ip, check=True)
+    assert lan.augnetcf("diff", "nic0").returncode == 0
+    doc = validate_both(lan.ok("dumpxml", "--live", "nic0"))
+    assert [i.get("address") for i in doc.iterfind("protocol[@family='ipv4']/ip")] == [ip]
+
+    lan.ok("ifdown", "nic0")
+    assert MAC not in leases.read_text(), "the lease was released"
+    assert lan.ns.pids() == [], "dhclient is gone"
+    assert lan.ns.addresses("nic0") == set()
+    assert "UP" not in lan.ns.link("nic0")["flags"]
+    assert list((lan.ns.run_dir).glob("*/dhclient4-nic0.*")) == []
+
+
+def test_diff_notices_a_lost_lease(served: tuple[Lan, Path]) -> None:
+    lan, _leases = served
+    lan.ok("ifup", "nic0")
+    lan.ns.ip("-4", "addr", "flush", "dev", "nic0")
+    proc = lan.augnetcf("diff", "nic0")
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == ["nic0: has no address from DHCP"]
+    lan.ok("ifdown", "nic0")
+
+
+def test_no_server_is_a_clear_error(lan: Lan) -> None:
+    lan.nic("nic0", "p0")
+    lan.define(DHCP)
+    proc = lan.augnetcf("ifup", "--timeout", "2", "nic0")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("augnetcf: nic0: no DHCPv4 lease within 2 s")
+    assert proc.stderr.count("\n") == 1
+    assert lan.ns.pids() == [], "no dhclient left running"
