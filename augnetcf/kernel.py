@@ -261,6 +261,11 @@ def _attrs(nla: Any) -> dict[str, Any]:
     return {k: v for k, v in nla.get("attrs", [])} if isinstance(nla, dict) else dict(nla.get("attrs", []))
 
 
+def _info_data(msg: Any) -> dict[str, Any]:
+    """The kind-specific attributes (IFLA_INFO_DATA) of a link message."""
+    return _attrs(_attrs(msg.get_attr("IFLA_LINKINFO")).get("IFLA_INFO_DATA"))
+
+
 def read(ipr: Any) -> Snapshot:
     links: dict[str, Link] = {}
     for msg in ipr.get_links():
@@ -737,8 +742,33 @@ def _configure_link(ipr: Any, w: Want, idx: int) -> None:
         _call(f"{w.name}: cannot set bridge options", ipr.link, "set", index=idx, kind="bridge",
               **_bridge_options(w))
     if w.kind == "bond" and w.bond:
-        opts = {f"bond_{k}": v for k, v in w.bond.items()}
-        _call(f"{w.name}: cannot set bond options", ipr.link, "set", index=idx, kind="bond", **opts)
+        _configure_bond(ipr, w, idx, link)
+
+
+def _configure_bond(ipr: Any, w: Want, idx: int, link: Any) -> None:
+    """Set the bond options that differ (the kernel refuses some, even unchanged,
+    while the bond is up); a new mode needs the bond down and without slaves."""
+    have = _info_data(link)
+    changed = {}
+    for key, want in w.bond.items():
+        now = have.get(f"IFLA_BOND_{key.upper()}")
+        if key == "arp_ip_target":
+            now = {str(t) for t in (now if isinstance(now, list) else [now] if now else [])}
+            if now != set(want):
+                changed[key] = want
+        elif now != want:
+            changed[key] = want
+    if not changed:
+        return
+    if "mode" in changed:
+        _call(f"{w.name}: cannot set it down", ipr.link, "set", index=idx, state="down")
+        for msg in ipr.get_links():
+            if msg.get_attr("IFLA_MASTER") == idx:
+                _call(f"{msg.get_attr('IFLA_IFNAME')}: cannot release it from {w.name}", ipr.link, "set",
+                      index=msg["index"], master=0)
+    opts = {f"bond_{k}": v for k, v in changed.items()}
+    _call(f"{w.name}: cannot set bond options {', '.join(changed)}", ipr.link, "set", index=idx, kind="bond",
+          **opts)
 
 
 def _enslave(ipr: Any, w: Want, indexes: dict[str, int]) -> None:
@@ -752,7 +782,8 @@ def _enslave(ipr: Any, w: Want, indexes: dict[str, int]) -> None:
                 _call(f"{w.name}: cannot set it down", ipr.link, "set", index=idx, state="down")
             _call(f"{w.name}: cannot add it to {w.master}", ipr.link, "set", index=idx, master=master)
         _flush_addresses(ipr, idx, w.name, keep_link_local=True)
-    if w.kind == "bond" and w.ports and BOND_MODES[w.bond.get("mode", 0)] in PRIMARY_MODES:
+    if w.kind == "bond" and w.ports and BOND_MODES[w.bond.get("mode", 0)] in PRIMARY_MODES and \
+            _info_data(ipr.get_links(idx)[0]).get("IFLA_BOND_PRIMARY") != indexes[w.ports[0]]:
         _call(f"{w.name}: cannot make {w.ports[0]} its primary slave", ipr.link, "set", index=idx,
               kind="bond", bond_primary=indexes[w.ports[0]])
 

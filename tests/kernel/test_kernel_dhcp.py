@@ -8,10 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
-from netns import KERNEL, Lan, lan, make_netns, no_namespace_left_behind, validate_both  # noqa: F401
 
-pytestmark = [*KERNEL, pytest.mark.skipif(not (shutil.which("dnsmasq") and shutil.which("dhclient")),
-                                          reason="needs dnsmasq and dhclient (scripts/setup.sh installs them)")]
+from .conftest import KERNEL, Lan, validate_both
+
+NO_DHCP = not (shutil.which("dnsmasq") and shutil.which("dhclient"))
+pytestmark = [*KERNEL, pytest.mark.skipif(NO_DHCP, reason="needs dnsmasq and dhclient (scripts/setup.sh)")]
 
 DHCP = """<interface type="ethernet" name="nic0">
   <start mode="onboot"/>

@@ -7,7 +7,8 @@ judge the result, independently of pyroute2.
 from __future__ import annotations
 
 import pytest
-from netns import KERNEL, Lan, lan, make_netns, no_namespace_left_behind, validate_both  # noqa: F401
+
+from .conftest import KERNEL, Lan, validate_both
 
 pytestmark = KERNEL
 

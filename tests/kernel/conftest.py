@@ -1,8 +1,7 @@
 """Fixtures for the kernel layer: network namespaces with veth pairs as NICs.
 
-(A helper module, not a conftest.py: a second conftest module would shadow
-``tests/conftest.py`` for the layers collected after this one.) Test modules
-import the fixtures and set ``pytestmark = KERNEL``.
+tests/kernel is a package, so this conftest is ``kernel.conftest`` and does not
+shadow ``tests/conftest.py``. Test modules set ``pytestmark = KERNEL``.
 
 Every namespace a test uses is created here with a unique name and deleted
 afterwards, whatever happens, after killing the processes left in it (a DHCP
@@ -14,6 +13,7 @@ never touched, and no packet leaves the namespaces.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -110,10 +110,8 @@ class Netns:
         for sig in (signal.SIGTERM, signal.SIGKILL):
             pids = self.pids()
             for pid in pids:  # only processes inside the namespace this fixture made
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, sig)
-                except ProcessLookupError:
-                    pass
             deadline = time.monotonic() + 3
             while self.pids() and time.monotonic() < deadline:
                 time.sleep(0.05)
@@ -191,8 +189,9 @@ def validate_both(xml: str) -> etree._Element:
 
 def kernel_has(kind: str, make_netns) -> str | None:
     """Why this kernel cannot create a *kind* device (after modprobe), or None."""
-    subprocess.run(["modprobe", {"vlan": "8021q", "bond": "bonding"}[kind]], capture_output=True,
-                   check=False)
+    if shutil.which("modprobe"):
+        subprocess.run(["modprobe", {"vlan": "8021q", "bond": "bonding"}[kind]], capture_output=True,
+                       check=False)
     ns = make_netns()
     ns.ip("link", "add", "probe0", "type", "veth", "peer", "name", "probe1")
     if kind == "bond":
