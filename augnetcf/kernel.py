@@ -492,8 +492,8 @@ def _address_differences(w: Want, link: Link, snap: Snapshot) -> list[str]:
                 continue
             if a.permanent or not dynamic_ok:
                 out.append(f"{n}: has address {a.address}/{a.prefix}, not configured")
-        if dhcp and family == socket.AF_INET and link.up and not any(not a.permanent for a in have):
-            out.append(f"{n}: has no address from DHCP")
+        if dhcp and link.up and not any(not a.permanent for a in have):
+            out.append(f"{n}: has no address from DHCP" + ("v6" if family == socket.AF_INET6 else ""))
     for family, gw in ((socket.AF_INET, w.gw4), (socket.AF_INET6, w.gw6)):
         if gw and not any(f == family and _same_ip(g, gw) for f, g in snap.defaults.get(link.index, [])):
             out.append(f"{n}: lacks default route via {gw}")
@@ -605,6 +605,8 @@ def _dhclient_args(name: str, family: int, timeout: float) -> list[str]:
 def dhcp_start(name: str, family: int, timeout: float) -> None:
     """Get a lease for *name* with dhclient, which stays behind to renew it."""
     args = _dhclient_args(name, family, timeout)
+    if family == 6:
+        _wait_for_link_local(name, timeout)
     log = _run_dir() / f"dhclient{family}-{name}.log"
     with open(log, "wb") as err:
         try:
@@ -616,6 +618,19 @@ def dhcp_start(name: str, family: int, timeout: float) -> None:
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
         why = lines[-1] if lines else f"dhclient exited with status {proc.returncode}"
         raise KernelError(f"{name}: no DHCPv{family} lease within {timeout:g} s ({why})")
+
+
+def _wait_for_link_local(name: str, timeout: float) -> None:
+    """DHCPv6 talks from the link-local address: wait (bounded) until it has
+    passed duplicate address detection, or dhclient cannot bind to it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        snap = snapshot()
+        link = snap.links.get(name)
+        if link is None or any(a.link_local and not a.flags & IFA_F_TENTATIVE
+                               for a in snap.addrs.get(link.index, [])):
+            return
+        time.sleep(0.05)
 
 
 def dhcp_release(name: str, family: int) -> None:
