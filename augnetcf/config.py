@@ -458,6 +458,10 @@ class Config:
     def _plan(self, name: str) -> list:
         from . import kernel
 
+        master = self._snapshot().masters.get(name)
+        if master:
+            raise InvalidOperation(f"{name} is configured as a port or slave of {master}: "
+                                   f"bring {master} up or down instead")
         return kernel.plan(schema.parse(self.xml_desc(name), name).getroot())
 
     def status(self, name: str) -> str:

@@ -129,3 +129,12 @@ def test_a_device_of_another_type_is_refused(lan: Lan) -> None:
     assert proc.returncode == 1
     assert proc.stderr.strip() == "augnetcf: br0: exists as a veth device, configured as a bridge"
     assert lan.ns.link("br0")["linkinfo"]["info_kind"] == "veth"
+
+
+@pytest.mark.parametrize("verb", ["ifup", "ifdown", "diff"])
+def test_a_port_is_not_brought_up_on_its_own(br: Lan, verb: str) -> None:
+    proc = br.augnetcf(verb, "nic0")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == ("augnetcf: nic0 is configured as a port or slave of br0: "
+                                   "bring br0 up or down instead")
+    assert br.ns.link("br0") is None
