@@ -20,8 +20,8 @@ from .aug import AugeasSession, check_root
 from .errors import (
     AugnetcfError,
     FileError,
-    InternalError,
     InvalidOperation,
+    KernelError,
     NotFound,
     Unsupported,
     XMLInvalid,
@@ -485,8 +485,9 @@ class Config:
         doc = kernel.describe(kernel.snapshot(), name)
         try:
             schema.validate(etree.ElementTree(doc), f"live state of {name}")
-        except XMLInvalid as e:  # what we print, we must accept
-            raise InternalError(f"the live description is not valid interface XML: {e}") from None
+        except XMLInvalid as e:  # what we print, we must accept (a kernel name may be one we refuse)
+            raise KernelError(f"{name}: the kernel's state cannot be described as interface XML: "
+                              f"{e.message}") from None
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
 
     def ifup(self, name: str, timeout: float = 10.0) -> list[str]:

@@ -660,6 +660,7 @@ def ifup(wants: list[Want], timeout: float = 10.0) -> list[str]:
     record = _load_record(top.name)
     created: dict[str, int] = {}
     warnings: list[str] = []
+    leases: list[int] = []
     try:
         with _iproute() as ipr:
             snap = read(ipr)
@@ -678,6 +679,7 @@ def ifup(wants: list[Want], timeout: float = 10.0) -> list[str]:
         dhcp = [f for f, on in ((4, top.dhcp4), (6, top.dhcp6)) if on]
         for family in dhcp:
             dhcp_start(top.name, family, timeout)
+            leases.append(family)
         if dhcp:
             record["dhcp"] = dhcp
             _save_record(top.name, record)
@@ -685,6 +687,8 @@ def ifup(wants: list[Want], timeout: float = 10.0) -> list[str]:
         if diffs:
             raise KernelError(f"{top.name} is up but differs from its configuration: " + "; ".join(diffs))
     except BaseException:
+        for family in leases:  # no DHCP client outlives a failed ifup
+            dhcp_release(top.name, family)
         if created:
             _delete_created(created)
             record["created"] = {k: v for k, v in record.get("created", {}).items() if k not in created}
@@ -724,6 +728,8 @@ def _ensure_device(ipr: Any, snap: Snapshot, w: Want, created: dict[str, int]) -
         lower = _index(ipr, w.vlan_dev)
         if lower is None:
             raise KernelError(f"{w.name}: its vlan device {w.vlan_dev} is not in the kernel")
+        # tagged frames need the device up, as Debian's vlan scripts do it (ifdown leaves it up)
+        _call(f"{w.vlan_dev}: cannot set it up", ipr.link, "set", index=lower, state="up")
         kwargs.update(link=lower, vlan_id=w.vlan_tag)
     elif w.kind == "bond":
         kwargs.update({f"bond_{k}": v for k, v in w.bond.items()})

@@ -53,8 +53,7 @@ def vlan(lan: Lan, make_netns) -> Lan:
     why = kernel_has("vlan", make_netns)
     if why:
         pytest.skip(why)
-    lan.nic("nic0", "p0")
-    lan.ns.ip("link", "set", "nic0", "up")
+    lan.nic("nic0", "p0")  # down: ifup brings a vlan's device up
     lan.peer.ip("link", "add", "link", "p0", "name", "p0.42", "type", "vlan", "id", "42")
     lan.peer.ip("link", "set", "p0.42", "up")
     lan.peer.ip("addr", "add", "198.51.100.1/24", "dev", "p0.42")
@@ -110,6 +109,7 @@ def test_vlan_up_live_diff_down(vlan: Lan) -> None:
     link = ns.link("nic0.42")
     assert link["linkinfo"]["info_kind"] == "vlan" and link["linkinfo"]["info_data"]["id"] == 42
     assert ns.addresses("nic0.42") == {"198.51.100.10/24"}
+    assert "UP" in ns.link("nic0")["flags"] and ns.addresses("nic0") == set()
     vlan.peer.run("ping", "-c1", "-W5", "198.51.100.10", check=True)  # tagged frames across the veth
     assert vlan.augnetcf("diff", "nic0.42").returncode == 0
     doc = validate_both(vlan.ok("dumpxml", "--live", "nic0.42"))

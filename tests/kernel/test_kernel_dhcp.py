@@ -135,3 +135,18 @@ def test_ipv6_autoconf_from_router_advertisements(lan: Lan, tmp_path: Path) -> N
         assert lan.augnetcf("diff", "nic0").returncode == 0
         lan.ok("ifdown", "nic0")
         assert lan.ns.addresses("nic0") == set()
+
+
+def test_a_failed_ifup_leaves_no_dhcp_client(served: tuple[Lan, Path]) -> None:
+    lan, leases = served
+    # DHCP works, but the static IPv6 address is a duplicate: verification fails after the lease
+    lan.peer.ip("-6", "addr", "add", "2001:db8::10/64", "dev", "p0", "nodad")
+    lan.define(DHCP.replace("</interface>", """  <protocol family="ipv6">
+    <ip address="2001:db8::10" prefix="64"/>
+  </protocol>
+</interface>"""))
+    proc = lan.augnetcf("ifup", "nic0")
+    assert proc.returncode == 1
+    assert "nic0: address 2001:db8::10 failed duplicate address detection" in proc.stderr
+    assert lan.ns.pids() == [], "dhclient was stopped"
+    assert MAC not in leases.read_text(), "and its lease released"
