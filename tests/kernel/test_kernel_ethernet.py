@@ -149,3 +149,10 @@ def test_ifup_reports_a_duplicate_address(nic0: Lan) -> None:
 def test_ifup_of_an_undefined_interface(lan: Lan) -> None:
     proc = lan.augnetcf("ifup", "nic0")
     assert proc.returncode == 3 and "'nic0'" in proc.stderr
+
+
+def test_live_state_the_schema_cannot_hold_is_a_clear_error(lan: Lan) -> None:
+    lan.nic("nic+0", "p0")  # the kernel allows '+', interface XML (ours) does not
+    proc = lan.augnetcf("dumpxml", "--live", "nic+0")
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("augnetcf: nic+0: the kernel's state cannot be described as interface XML")
