@@ -888,3 +888,12 @@ def ifdown(wants: list[Want]) -> None:
     _delete_created({w.name: created[w.name] for w in wants if w.name in created})
     with contextlib.suppress(OSError):
         _record_path(top.name).unlink()
+    _tidy_run_dir()
+
+
+def _tidy_run_dir() -> None:
+    """Remove this namespace's run directory once nothing in it is in use."""
+    d = _run_dir()
+    with contextlib.suppress(OSError):
+        if {p.name for p in d.iterdir()} <= {"dhclient-script"}:
+            shutil.rmtree(d)

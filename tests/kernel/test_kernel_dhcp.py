@@ -78,7 +78,7 @@ def test_ifup_gets_a_lease_and_ifdown_releases_it(served: tuple[Lan, Path]) -> N
     assert lan.ns.pids() == [], "dhclient is gone"
     assert lan.ns.addresses("nic0") == set()
     assert "UP" not in lan.ns.link("nic0")["flags"]
-    assert list((lan.ns.run_dir).glob("*/dhclient4-nic0.*")) == []
+    assert list(lan.ns.run_dir.glob("*")) == [], "nothing left in the run directory"
 
 
 def test_diff_notices_a_lost_lease(served: tuple[Lan, Path]) -> None:
