@@ -42,11 +42,16 @@ def _read_input(path: str) -> tuple[bytes, str]:
 
 def cmd_list(cfg: Config, args: argparse.Namespace) -> int:
     ifaces = cfg.interfaces()
+    # the kernel is asked only when the answer depends on it
+    status = cfg.statuses([i.name for i in ifaces]) if args.which != "all" or args.json else {}
+    if args.which != "all":
+        wanted = "inactive" if args.which == "inactive" else "active"
+        ifaces = [i for i in ifaces if status[i.name] == wanted]
     if args.json:
         out = []
         for i in ifaces:
             doc = etree.fromstring(cfg.xml_desc(i.name).encode())
-            out.append({"name": i.name, "mac": i.mac, "type": doc.get("type")})
+            out.append({"name": i.name, "mac": i.mac, "type": doc.get("type"), "status": status[i.name]})
         print(json.dumps(out, indent=2))
         return EXIT_OK
     for i in ifaces:
@@ -68,7 +73,7 @@ def cmd_dumpxml(cfg: Config, args: argparse.Namespace) -> int:
         name = found[0].name
     else:
         name = args.name
-    sys.stdout.write(cfg.xml_desc(name))
+    sys.stdout.write(cfg.xml_state(name) if args.live else cfg.xml_desc(name))
     return EXIT_OK
 
 
@@ -98,6 +103,60 @@ def cmd_validate(_cfg: Config | None, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_ifup(cfg: Config, args: argparse.Namespace) -> int:
+    for warning in cfg.ifup(args.name, args.timeout):
+        print(f"augnetcf: warning: {warning}", file=sys.stderr)
+    print(f"Interface {args.name} successfully brought up")
+    return EXIT_OK
+
+
+def cmd_ifdown(cfg: Config, args: argparse.Namespace) -> int:
+    cfg.ifdown(args.name)
+    print(f"Interface {args.name} successfully brought down")
+    return EXIT_OK
+
+
+def cmd_diff(cfg: Config, args: argparse.Namespace) -> int:
+    diffs = cfg.diff(args.name)
+    for line in diffs:
+        print(line)
+    return EXIT_ERROR if diffs else EXIT_OK
+
+
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return value
+
+
+def _add_kernel_verbs(sub: argparse._SubParsersAction) -> None:
+    """ifup, ifdown and diff: the verbs that change or compare the kernel."""
+    s = sub.add_parser("ifup", help="bring an interface up as configured",
+                       description="Bring NAME up from its configuration, without distro scripts: "
+                                   "create its bridge, bond or vlan, add ports, set mtu, mac and "
+                                   "addresses, run DHCP, then check that the kernel matches.")
+    s.add_argument("--timeout", type=_timeout, default=10.0, metavar="SECONDS",
+                   help="how long to wait for carrier and for a DHCP lease (default: 10)")
+    s.add_argument("name", metavar="NAME")
+    s.set_defaults(func=cmd_ifup)
+
+    s = sub.add_parser("ifdown", help="bring an interface down",
+                       description="Bring NAME down: release its DHCP lease, remove its addresses, "
+                                   "release its ports, delete the devices ifup created.")
+    s.add_argument("name", metavar="NAME")
+    s.set_defaults(func=cmd_ifdown)
+
+    s = sub.add_parser("diff", help="show how the kernel differs from an interface's configuration",
+                       description="Print one line for each way the kernel differs from NAME's "
+                                   "configuration. Exit status 1 when anything differs.")
+    s.add_argument("name", metavar="NAME")
+    s.set_defaults(func=cmd_diff)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="augnetcf",
@@ -116,18 +175,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="verb", metavar="VERB")
 
     s = sub.add_parser("list", help="list defined top-level interfaces",
-                       description="List top-level interfaces (not bridge ports or bond slaves). "
-                                   "Until the kernel layer lands, plain 'list' lists every defined "
-                                   "interface, exactly like --all.")
+                       description="List defined top-level interfaces (not bridge ports or bond "
+                                   "slaves). Plain 'list' shows the active ones: the kernel has them "
+                                   "and they are up.")
     s.add_argument("--macs", action="store_true", help="show each interface's MAC too")
-    s.add_argument("--all", action="store_true", help="active and inactive interfaces")
-    s.add_argument("--json", action="store_true", help="print a JSON list of {name, mac, type}")
+    which = s.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_const", const="all", dest="which",
+                       help="active and inactive interfaces")
+    which.add_argument("--inactive", action="store_const", const="inactive", dest="which",
+                       help="only the interfaces that are not active")
+    s.add_argument("--json", action="store_true", help="print a JSON list of {name, mac, type, status}")
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("dumpxml", help="print an interface's XML description",
                        description="Print the interface XML of NAME (or, with --mac, of the "
                                    "interface that has MAC address MAC).")
     s.add_argument("--mac", action="store_true", help="NAME is a MAC address")
+    s.add_argument("--live", action="store_true",
+                   help="describe the interface as the kernel has it now, not its configuration")
     s.add_argument("name", metavar="NAME|MAC", help="the interface's name (or MAC, with --mac)")
     s.set_defaults(func=cmd_dumpxml)
 
@@ -151,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Problems are printed as FILE:LINE: message.")
     s.add_argument("file", metavar="FILE", help="interface XML; '-' reads standard input")
     s.set_defaults(func=cmd_validate, no_config=True)
+    _add_kernel_verbs(sub)
 
     s = sub.add_parser("help", help="show help for the command or one verb",
                        description="Show the list of verbs, or the help of VERB.")

@@ -19,7 +19,15 @@ from lxml import etree
 
 from . import backends, forest, schema, xslt
 from .aug import AugeasSession, check_root
-from .errors import AugnetcfError, FileError, InvalidOperation, NotFound, Unsupported, XMLInvalid
+from .errors import (
+    AugnetcfError,
+    FileError,
+    InvalidOperation,
+    KernelError,
+    NotFound,
+    Unsupported,
+    XMLInvalid,
+)
 from .xslt import normalize_mac
 
 #: Backend XPath expressions may call the stylesheets' extension functions.
@@ -130,6 +138,26 @@ class Interface:
     def undefine(self) -> None:
         """Remove this interface's configuration (and its ports' and slaves')."""
         self._config.undefine(self.name)
+
+    def status(self) -> str:
+        """``"active"`` when the kernel has it and it is up, else ``"inactive"``."""
+        return self._config.status(self.name)
+
+    def xml_state(self) -> str:
+        """Interface XML describing this interface as the kernel has it now."""
+        return self._config.xml_state(self.name)
+
+    def ifup(self, timeout: float = 10.0) -> list[str]:
+        """Bring it up as configured; see :meth:`Config.ifup`."""
+        return self._config.ifup(self.name, timeout)
+
+    def ifdown(self) -> None:
+        """Bring it down; see :meth:`Config.ifdown`."""
+        self._config.ifdown(self.name)
+
+    def diff(self) -> list[str]:
+        """How the kernel differs from its configuration; see :meth:`Config.diff`."""
+        return self._config.diff(self.name)
 
     def __repr__(self) -> str:
         return f"<Interface {self.name}{' ' + self._mac if self._mac else ''}>"
@@ -498,6 +526,64 @@ class Config:
             self._save(self._remove(owned))
         finally:
             forest.unpin(self.session.aug, pins)
+
+    # -- the kernel (augnetcf.kernel; pyroute2 is imported on first use) ------------
+    def _plan(self, name: str) -> list:
+        from . import kernel
+
+        master = self._snapshot().masters.get(name)
+        if master:
+            raise InvalidOperation(f"{name} is configured as a port or slave of {master}: "
+                                   f"bring {master} up or down instead")
+        return kernel.plan(schema.parse(self.xml_desc(name), name).getroot())
+
+    def status(self, name: str) -> str:
+        """``"active"`` when the kernel has *name* and it is administratively up
+        (ncftool's meaning), else ``"inactive"``. *name* need not be defined."""
+        return self.statuses([name])[name]
+
+    def statuses(self, names: list[str] | None = None) -> dict[str, str]:
+        """Status of each of *names* (default: the top-level interfaces), from one kernel read."""
+        from . import kernel
+
+        snap = kernel.snapshot()
+        return {n: kernel.status(snap, n) for n in (self.list_interfaces() if names is None else names)}
+
+    def xml_state(self, name: str) -> str:
+        """Interface XML describing device *name* as the kernel has it now:
+        addresses, mtu, mac, ports and slaves, vlan, link state and speed.
+        :class:`NotFound` when the kernel has no such device."""
+        from . import kernel
+
+        doc = kernel.describe(kernel.snapshot(), name)
+        try:
+            schema.validate(etree.ElementTree(doc), f"live state of {name}")
+        except XMLInvalid as e:  # what we print, we must accept (a kernel name may be one we refuse)
+            raise KernelError(f"{name}: the kernel's state cannot be described as interface XML: "
+                              f"{e.message}") from None
+        return etree.tostring(doc, pretty_print=True, encoding="unicode")
+
+    def ifup(self, name: str, timeout: float = 10.0) -> list[str]:
+        """Bring *name* up from its configuration without distro scripts, then
+        verify that the kernel matches it. Returns warnings (no carrier within
+        *timeout* seconds); raises :class:`KernelError` naming what failed or differs."""
+        from . import kernel
+
+        return kernel.ifup(self._plan(name), timeout)
+
+    def ifdown(self, name: str) -> None:
+        """Bring *name* down: release its DHCP lease, remove its addresses,
+        release its ports and slaves, delete the virtual devices ifup created."""
+        from . import kernel
+
+        kernel.ifdown(self._plan(name))
+
+    def diff(self, name: str) -> list[str]:
+        """Each way the kernel differs from *name*'s configuration, one line
+        each naming the device; empty when they agree."""
+        from . import kernel
+
+        return kernel.differences(self._plan(name), kernel.snapshot())
 
 
 _RANK = {"start": 0, "mac": 1, "mtu": 2, "protocol": 3, "link": 4, "autoconf": 0, "dhcp": 1, "ip": 2,

@@ -100,3 +100,12 @@ class InternalError(AugnetcfError, RuntimeError):
     produces output that breaks the forest contract. Always a bug to report."""
 
     code = ErrorCode.INTERNAL
+
+
+class KernelError(AugnetcfError, OSError):
+    """Raised by the kernel layer (status, live state, ifup, ifdown): the
+    kernel refused a change, a device the configuration names is missing or of
+    another type, the DHCP client failed, or after ifup the kernel still
+    differs from the configuration (the message names each difference)."""
+
+    code = ErrorCode.KERNEL

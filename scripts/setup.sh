@@ -5,8 +5,12 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-DEB_PKGS="libaugeas0 augeas-lenses augeas-tools libaugeas-dev pkg-config gcc python3-dev python3-venv iproute2"
-RPM_PKGS="augeas-libs augeas augeas-devel pkgconf-pkg-config gcc python3-devel iproute"
+# iproute2, a DHCP client (dhclient), and for the kernel tests dnsmasq (only its binary:
+# dnsmasq-base, so no DNS service starts on the host) and ping.
+DEB_PKGS="libaugeas0 augeas-lenses augeas-tools libaugeas-dev pkg-config gcc python3-dev python3-venv iproute2
+          isc-dhcp-client dnsmasq-base iputils-ping"
+RPM_PKGS="augeas-libs augeas augeas-devel pkgconf-pkg-config gcc python3-devel iproute
+          dhcp-client dnsmasq iputils"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -329,10 +329,10 @@ def test_cli_backend_option_wins(tmp_path):
         return subprocess.run([sys.executable, "-m", "augnetcf", "--root", str(root), *args],
                               capture_output=True, text=True, timeout=60)
 
-    r = run("--backend", "debian", "list")
+    r = run("--backend", "debian", "list", "--all")
     assert (r.returncode, r.stderr) == (0, "")
     assert r.stdout.split() == ["eth0", "lo"]
-    r = run("list")  # os-release says fedora: the redhat backend, which finds nothing here
+    r = run("list", "--all")  # os-release says fedora: the redhat backend, which finds nothing here
     assert (r.returncode, r.stderr, r.stdout) == (0, "", "")
 
 
