@@ -185,7 +185,7 @@ class Config:
         self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms,
                                                           spans=bool(self.backend.stanza_comments))
         self.root = self._session.root
-        self._plan: list[FileChange] | None = None
+        self._dry_run: list[FileChange] | None = None
 
     # -- plumbing ---------------------------------------------------------------
     @property
@@ -197,19 +197,19 @@ class Config:
     def _save(self, delete: list[str]) -> None:
         """Save, or, inside :meth:`plan_define`/:meth:`plan_undefine`, record
         what a save would do and forget the edits."""
-        if self._plan is None:
+        if self._dry_run is None:
             self.session.save(delete=delete)
             return
         for path, before, after in self.session.preview(delete=delete):
-            self._plan.append(FileChange(os.path.relpath(path, self.root), before, after))
+            self._dry_run.append(FileChange(os.path.relpath(path, self.root), before, after))
 
     def _planned(self, change: object) -> list[FileChange]:
-        self._plan = []
+        self._dry_run = []
         try:
             change()  # type: ignore[operator]
-            return self._plan
+            return self._dry_run
         finally:
-            self._plan = None
+            self._dry_run = None
 
     def plan_define(self, xml: str | bytes, source: str = "<string>") -> list[FileChange]:
         """What :meth:`define` would write, without writing anything: one

@@ -127,8 +127,8 @@ def test_help_verb() -> None:
 # -- the shell on a pipe -------------------------------------------------------------------------------------
 def test_shell_on_a_pipe_answers_each_line_and_reports_the_last_failure(tmp_path: Path) -> None:
     root = copy_root("redhat", tmp_path / "root")
-    script = ("# a comment, then a blank line\n\nlist\ndumpxml eth3\ndumpxml nope\n"
-              "undefine --dry-run br1\nlist --json\n")
+    script = ("# a comment, then a blank line\n\nlist --all\ndumpxml eth3\ndumpxml nope\n"
+              "undefine --dry-run br1\nlist --all --json\n")
     proc = run(*R(root), stdin=script.encode())
     assert proc.returncode == EXIT_NOT_FOUND, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -139,7 +139,7 @@ def test_shell_on_a_pipe_answers_each_line_and_reports_the_last_failure(tmp_path
 
 def test_shell_stops_at_quit_and_a_usage_error_does_not_end_it(tmp_path: Path) -> None:
     root = copy_root("redhat", tmp_path / "root")
-    proc = run(*R(root), stdin=b"dumpxml\nfrobnicate\nlist 'unclosed\nlist\nquit\nundefine br0\n")
+    proc = run(*R(root), stdin=b"dumpxml\nfrobnicate\nlist 'unclosed\nlist --all\nquit\nundefine br0\n")
     assert proc.returncode == EXIT_USAGE
     assert "bond0" in proc.stdout
     assert (root / "etc/sysconfig/network-scripts/ifcfg-br0").exists(), "a line after quit ran"
@@ -149,7 +149,7 @@ def test_shell_stops_at_quit_and_a_usage_error_does_not_end_it(tmp_path: Path) -
 def test_shell_all_good_is_exit_zero_and_defines_from_stdin_lines(tmp_path: Path) -> None:
     root = copy_root("redhat", tmp_path / "root")
     xml = INTERFACES / "bridge42.xml"
-    proc = run(*R(root), stdin=f"define {xml}\nlist\nexit\n".encode())
+    proc = run(*R(root), stdin=f"define {xml}\nlist --all\nexit\n".encode())
     assert proc.returncode == EXIT_OK, proc.stderr
     assert "br42" in proc.stdout.split()
 
