@@ -173,13 +173,15 @@ class AugeasSession:
         aug = self.aug
         deleted = [self.fs_path(p) for p in delete]
         failure = None
-        journal: txn.Journal | None = None
         planned: list[str] = []
         # Augeas writes through temporary FILE.XXXXXX files and does not always
         # remove them when a save fails (a full disk): note what is there now.
         folders = {os.path.dirname(self.fs_path(p)) for p in self.files()}
         folders |= {os.path.dirname(os.path.join(self.root, g.lstrip("/"))) for g in self._included}
         litter = {d: set(os.listdir(d)) for d in folders if os.path.isdir(d)}
+        # The intent journal, before Augeas writes anything: a crash from here
+        # on is undone (or finished) when a Config opens next.
+        journal: txn.Journal | None = txn.Journal.begin(self.root, litter)
         try:
             # A dry run first names every file the save would write: none of
             # them, nor a file to delete, may lead outside the root.
@@ -189,9 +191,8 @@ class AugeasSession:
             planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
             for path in planned + deleted:
                 self.check_inside(path)
-            # The intent journal, before anything is staged: a crash from
-            # here on is undone (or finished) when a Config opens next.
-            journal = txn.Journal.prepare(self.root, planned, deleted)
+            if not journal.plan(planned, deleted):
+                journal = None
             aug.remove("/augeas/events/saved")
             aug.set("/augeas/save", "newfile")
             txn._step("augeas save")

@@ -237,45 +237,76 @@ class Change:
         return dict(self.__dict__)
 
 
-_AUGTEMP = re.compile(r"\.augnew\.[A-Za-z0-9]{6}")
+#: Augeas' staged and temporary files: FILE.augnew, FILE.augnew.XXXXXX, FILE.XXXXXX (mkstemp)
+_TEMP = re.compile(r".+\.(?:augnew|augnew\.[A-Za-z0-9]{6}|[A-Za-z0-9]{6})")
 
 
 class Journal:
     """One all-or-nothing change to several files (see the module docstring)."""
 
-    def __init__(self, root: str, changes: list[Change]):
+    def __init__(self, root: str, changes: list[Change], listing: dict[str, list[str]] | None = None):
         self.root = root
         self.changes = changes
+        #: folder (relative) -> the names in it before the save: whatever
+        #: temporary file appears there is swept if the save does not commit
+        self.listing = listing or {}
         self.dir = state_dir(root)
         self.path = os.path.join(self.dir, "journal")
         self.backups = os.path.join(self.dir, "journal.d")
 
     # -- writing ----------------------------------------------------------
     @classmethod
-    def prepare(cls, root: str, written: Iterable[str], deleted: Iterable[str] = ()) -> Journal | None:
-        """Record the intent to write *written* (staged later as
-        ``TARGET.augnew``) and delete *deleted* (paths under the root); the
-        originals stay untouched until :meth:`apply`. None when there is nothing to do."""
-        changes = []
-        for path in written:
-            target = os.path.realpath(path)
-            changes.append(Change(_rel(root, target), staged=_rel(root, target + ".augnew"),
-                                  augnew=_rel(root, path + ".augnew")))
-        changes += [Change(_rel(root, path)) for path in deleted]
-        if not changes:
-            return None
+    def begin(cls, root: str, folders: Iterable[str]) -> Journal:
+        """Record, before Augeas writes anything (even its dry run writes
+        temporary ``FILE.XXXXXX`` files), what *folders* hold now."""
         state_dir(root, create=True)
-        journal = cls(root, changes)
+        journal = cls(root, [])
         if os.path.lexists(journal.path):
             raise InternalError("an unfinished journal is in the way", file=journal.path)
-        try:
-            journal._write("prepared")
-        except OSError as e:
-            raise FileError(f"cannot write the journal: {e.strerror}", file=journal.path) from None
+        journal._list(folders)
+        journal._save("prepared")
         return journal
 
+    @classmethod
+    def prepare(cls, root: str, written: Iterable[str], deleted: Iterable[str] = ()) -> Journal | None:
+        """:meth:`begin` and :meth:`plan` at once; None when there is nothing to do."""
+        written, deleted = list(written), list(deleted)
+        journal = cls.begin(root, {os.path.dirname(os.path.realpath(p)) for p in written + deleted})
+        return journal if journal.plan(written, deleted) else None
+
+    def plan(self, written: Iterable[str], deleted: Iterable[str] = ()) -> bool:
+        """Name every file the save will write (staged as ``TARGET.augnew``)
+        or delete (paths under the root); the originals stay untouched until
+        :meth:`apply`. False, and the journal is gone, when there is nothing to do."""
+        root = self.root
+        for path in written:
+            target = os.path.realpath(path)
+            self.changes.append(Change(_rel(root, target), staged=_rel(root, target + ".augnew"),
+                                       augnew=_rel(root, path + ".augnew")))
+        self.changes += [Change(_rel(root, path)) for path in deleted]
+        if not self.changes:
+            self.finish()
+            return False
+        self._list(os.path.dirname(self.abs(c.staged)) for c in self.changes if c.staged)
+        self._save("prepared")
+        return True
+
+    def _list(self, folders: Iterable[str]) -> None:
+        for folder in folders:
+            rel = _rel(self.root, folder)
+            if rel not in self.listing:
+                with contextlib.suppress(OSError):
+                    self.listing[rel] = sorted(os.listdir(folder))
+
+    def _save(self, state: str) -> None:
+        try:
+            self._write(state)
+        except OSError as e:
+            raise FileError(f"cannot write the journal: {e.strerror}", file=self.path) from None
+
     def _write(self, state: str) -> None:
-        data = {"version": 1, "state": state, "changes": [c.to_json() for c in self.changes]}
+        data = {"version": 1, "state": state, "changes": [c.to_json() for c in self.changes],
+                "listing": self.listing}
         _write_durably(self.path, json.dumps(data, indent=1).encode())
 
     def abs(self, rel: str) -> str:
@@ -343,18 +374,19 @@ class Journal:
         shutil.rmtree(self.backups, ignore_errors=True)
 
     def abort(self) -> None:
-        """Undo a prepared journal: the originals were never touched, so
-        removing the staged files (and Augeas' temporary ones) is enough."""
+        """Undo a journal that was not committed: the originals were never
+        touched, so removing the staged files and the temporary files Augeas
+        made (names that appeared since :meth:`begin`) is enough."""
         for c in self.changes:
             for rel in {c.staged, c.augnew} - {None}:
-                path = self.abs(rel)
                 with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
-                folder, base = os.path.split(path[: -len(".augnew")])
-                with contextlib.suppress(OSError):
-                    for name in os.listdir(folder):
-                        if name.startswith(base) and _AUGTEMP.fullmatch(name[len(base):]):
-                            os.unlink(os.path.join(folder, name))
+                    os.unlink(self.abs(rel))
+        for rel, before in self.listing.items():
+            folder = self.abs(rel) if rel != "." else self.root
+            with contextlib.suppress(OSError):
+                for name in set(os.listdir(folder)) - set(before):
+                    if _TEMP.fullmatch(name):
+                        os.unlink(os.path.join(folder, name))
         self.finish()
 
     def roll_back(self) -> None:
@@ -433,7 +465,7 @@ def recover_journal(root: str) -> str | None:
         return None
     except (OSError, ValueError) as e:
         raise FileError(f"cannot read the journal of an interrupted change: {e}", file=path) from None
-    journal = Journal(root, [Change(**c) for c in data.get("changes", [])])
+    journal = Journal(root, [Change(**c) for c in data.get("changes", [])], data.get("listing"))
     if data.get("state") == "committed":
         if journal.complete():
             journal.apply()
