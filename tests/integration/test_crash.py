@@ -12,9 +12,9 @@ Three kinds of trial:
   * in a child process: SIGKILL after a random delay within the time the
     operation takes, which also lands inside libaugeas' own writes.
 The first kind runs at every step of every operation on every backend. The
-knobs for the slower kinds: ``AUGNETCF_CRASH_STRIDE`` (default 6: SIGKILL at
-every 6th step; 1 for every step) and ``AUGNETCF_CRASH_TRIALS`` (default 2
-random instants per backend and operation). ``-s`` prints the numbers.
+knobs for the slower kinds: ``AUGNETCF_CRASH_STRIDE`` (default 10: SIGKILL at
+every 10th step; 1 for every step) and ``AUGNETCF_CRASH_TRIALS`` (default 1
+random instant per backend and operation). ``-s`` prints the numbers.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from txn_roots import BACKENDS, BRIDGE, make_root
 import augnetcf
 from augnetcf import txn
 
-RANDOM_TRIALS = int(os.environ.get("AUGNETCF_CRASH_TRIALS", "2"))
-STRIDE = int(os.environ.get("AUGNETCF_CRASH_STRIDE", "6"))
+RANDOM_TRIALS = int(os.environ.get("AUGNETCF_CRASH_TRIALS", "1"))
+STRIDE = int(os.environ.get("AUGNETCF_CRASH_STRIDE", "10"))
 OPS = ("define", "undefine", "rollback")
 
 
