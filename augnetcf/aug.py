@@ -238,20 +238,12 @@ class AugeasSession:
 
     def _commit(self, journal: txn.Journal) -> None:
         """Make the staged files durable, commit the journal, rename them into
-        place. A failure before the commit point leaves the originals alone;
-        one after it puts them back from the journal's backups."""
-        committed = False
+        place (see :meth:`augnetcf.txn.Journal.run`); reread the files if that fails."""
         try:
-            journal.stage(_prepare_staged)
-            journal.commit()
-            committed = True
-            journal.apply()
-        except OSError as e:
-            try:
-                journal.roll_back() if committed else journal.abort()
-            finally:
-                self.load()
-            raise FileError(f"cannot be written: {e.strerror}", file=e.filename or self.root) from None
+            journal.run(_prepare_staged)
+        except FileError:
+            self.load()
+            raise
 
     def include(self, globs: Iterable[str]) -> bool:
         """Also read the files matching *globs* (absolute, under the root)

@@ -36,7 +36,8 @@ def _writes(method: _F) -> _F:
     @functools.wraps(method)
     def locked(self: Config, *args: Any, **kwargs: Any) -> Any:
         with self._lock.exclusive():
-            txn.recover_journal(self.root)
+            with txn.os_errors(self.root):
+                txn.recover_journal(self.root)
             return method(self, *args, **kwargs)
     return locked  # type: ignore[return-value]
 
@@ -164,7 +165,7 @@ class Config:
 
     def _recover(self, root: str) -> None:
         if txn.journal_pending(root):
-            with self._lock.exclusive():
+            with self._lock.exclusive(), txn.os_errors(root):
                 txn.recover_journal(root)
 
     def _load_forest(self) -> etree._Element:
@@ -482,7 +483,7 @@ class Config:
         unless :meth:`change_commit` comes first. :class:`InvalidOperation`
         if a transaction is already open.
         """
-        with self._lock.exclusive():
+        with self._lock.exclusive(), txn.os_errors(self.root):
             txn.recover_journal(self.root)
             t = txn.begin(self.root, self.backend.name, self.owned_files(), timeout)
             if timeout is not None:
@@ -495,20 +496,20 @@ class Config:
 
     def change_commit(self) -> None:
         """Keep the changes made since :meth:`change_begin`; drop the snapshot."""
-        with self._lock.exclusive():
+        with self._lock.exclusive(), txn.os_errors(self.root):
             self._open_transaction("commit")
             txn.drop(self.root)
 
     def change_rollback(self) -> list[str]:
         """Put every file back as it was at :meth:`change_begin` (bytes, mode,
         owner), remove the files created since; return the paths changed."""
-        with self._lock.exclusive():
+        with self._lock.exclusive(), txn.os_errors(self.root):
             txn.recover_journal(self.root)
             return self._rollback(self._open_transaction("roll back"), restart=True)
 
     def change_rollback_expired(self, txn_id: str) -> bool:
         """The watcher's rollback: only if transaction *txn_id* is still open."""
-        with self._lock.exclusive():
+        with self._lock.exclusive(), txn.os_errors(self.root):
             txn.recover_journal(self.root)
             t = txn.current(self.root)
             if t is None or t.id != txn_id:
@@ -520,7 +521,7 @@ class Config:
         """Boot-time recovery (netcf-transaction.service): finish or undo an
         interrupted save, then roll back a transaction left open, archiving the
         files it discards. Returns (what happened to a journal, the archive)."""
-        with self._lock.exclusive():
+        with self._lock.exclusive(), txn.os_errors(self.root):
             outcome = txn.recover_journal(self.root)
             t = txn.current(self.root)
             if t is None:

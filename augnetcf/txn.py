@@ -121,6 +121,18 @@ def sha256(path: str) -> str | None:
         return None
 
 
+@contextlib.contextmanager
+def os_errors(where: str) -> Iterator[None]:
+    """Report a stray OSError as a FileError naming its file: the command
+    prints those in one line (a traceback is for bugs)."""
+    try:
+        yield
+    except FileError:
+        raise
+    except OSError as e:
+        raise FileError(e.strerror or str(e), file=e.filename or where) from None
+
+
 def state_dir(root: str, create: bool = False) -> str:
     """``<root>/var/lib/augnetcf``; created (0700) when *create*. It must not
     lead outside the root, like every other file augnetcf writes."""
@@ -396,11 +408,13 @@ class Journal:
         for c in self.changes:
             target = self.abs(c.target)
             if c.backup is not None:
+                backup = os.path.join(self.backups, c.backup)
                 tmp = target + ".augrestore"
+                if not _same_file(backup, target):  # (rename between two links of one file does nothing)
+                    _link_or_copy(backup, tmp)
+                    os.replace(tmp, target)
                 with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)
-                _link_or_copy(os.path.join(self.backups, c.backup), tmp)
-                os.replace(tmp, target)
+                    os.unlink(tmp)  # left by a crash in an earlier attempt
             elif os.path.lexists(target):
                 os.unlink(target)
             if c.staged is not None:
@@ -410,6 +424,21 @@ class Journal:
         for d in sorted(dirs):
             fsync_dir(d)
         self.finish()
+
+    def run(self, adjust: Callable[[str, str], None] | None = None) -> None:
+        """Stage, commit and apply. A failure before the commit point leaves
+        the originals alone; one after it puts them back from the backups
+        (or, if even that fails, leaves the journal for the next open)."""
+        committed = False
+        try:
+            self.stage(adjust)
+            self.commit()
+            committed = True
+            self.apply()
+        except OSError as e:
+            with contextlib.suppress(OSError):
+                self.roll_back() if committed else self.abort()
+            raise FileError(f"cannot be written: {e.strerror}", file=e.filename or self.root) from None
 
     def complete(self) -> bool:
         """Whether every change can still be made: each staged file is intact,
@@ -423,6 +452,14 @@ class Journal:
             elif sha256(self.abs(c.target)) != c.sha256:
                 return False
         return True
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        sa, sb = os.lstat(a), os.lstat(b)
+    except FileNotFoundError:
+        return False
+    return (sa.st_ino, sa.st_dev) == (sb.st_ino, sb.st_dev)
 
 
 def _move(src: str, dst: str) -> None:
@@ -601,17 +638,19 @@ def restore(root: str, txn: Transaction, now: Iterable[str]) -> list[str]:
     journal = Journal.prepare(root, written, deleted)
     if journal is None:
         return []
-    for c, path in zip(journal.changes, written):  # the written ones come first
-        f = held[_rel(root, path)]
-        staged = journal.abs(c.augnew or c.staged)
-        os.makedirs(os.path.dirname(staged), exist_ok=True)
-        _step(f"write {c.augnew}")
-        shutil.copyfile(os.path.join(snap, f["path"]), staged)
-        os.chown(staged, f["uid"], f["gid"])
-        os.chmod(staged, f["mode"])
-    journal.stage()
-    journal.commit()
-    journal.apply()
+    try:
+        for c, path in zip(journal.changes, written):  # the written ones come first
+            f = held[_rel(root, path)]
+            staged = journal.abs(c.augnew or c.staged)
+            os.makedirs(os.path.dirname(staged), exist_ok=True)
+            _step(f"write {c.augnew}")
+            shutil.copyfile(os.path.join(snap, f["path"]), staged)
+            os.chown(staged, f["uid"], f["gid"])
+            os.chmod(staged, f["mode"])
+    except OSError as e:
+        journal.abort()
+        raise FileError(f"cannot be restored: {e.strerror}", file=e.filename or root) from None
+    journal.run()
     return written + deleted
 
 

@@ -212,3 +212,33 @@ def test_sigkill_at_random_instants_leaves_all_old_or_all_new(bases, tmp_path: P
         outcomes.append(judge(root, backend, before, after))
         shutil.rmtree(root.parent)
     report(f"{backend} {op}, SIGKILL at random within {span * 1000:.0f} ms", outcomes)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_committed_journal_whose_staged_file_is_damaged_is_rolled_back(bases, tmp_path: Path,
+                                                                        backend: str) -> None:
+    """Past the commit point the journal is finished, unless a staged file is
+    not what it recorded (a disk that lost it): then every original comes back
+    from the journal's backups, and the files are all old again."""
+    base, before, after, _n = bases[backend, "define"]
+    for damage in (False, True):
+        root = copy(base, tmp_path / f"damage-{damage}")
+
+        def hook(step: str) -> None:
+            if step.startswith("rename ") and ".augnew" in step:
+                raise Crash(step)
+
+        cfg = augnetcf.Config(str(root), backend)
+        txn.fault_hook = hook
+        try:
+            with pytest.raises(Crash):
+                cfg.define(BRIDGE)
+        finally:
+            txn.fault_hook = None
+            cfg.close()
+        staged = sorted(root.rglob("*.augnew"))
+        assert len(staged) >= 2  # committed, nothing renamed yet
+        if damage:
+            with open(staged[-1], "ab") as f:
+                f.write(b"# torn\n")
+        assert judge(root, backend, before, after) == ("old" if damage else "new")
