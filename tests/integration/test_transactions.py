@@ -275,3 +275,21 @@ def test_the_systemd_unit_runs_recovery_before_the_network(tmp_path: Path) -> No
         copy.write_text(UNIT.read_text().replace(exec_start[0], script))
         proc = subprocess.run(["systemd-analyze", "verify", str(copy)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
+
+
+def test_a_rollback_names_the_interfaces_it_changed_for_the_kernel_layer(root: Path, backend: str,
+                                                                         monkeypatch) -> None:
+    """The hook where restarting interfaces plugs in gets exactly the
+    interfaces whose description the rollback changed (none at boot)."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(txn, "restart_changed_interfaces", lambda _root, _backend, names: calls.append(names))
+    with config(root, backend) as cfg:
+        cfg.change_begin()
+        cfg.define(BRIDGE)
+        cfg.define(ethernet("eth7"))
+        cfg.change_rollback()
+        assert calls == [["br0", "eth0", "eth7"]]
+        cfg.change_begin()
+        cfg.define(ethernet("eth7"))
+        cfg.change_recover()
+        assert len(calls) == 1
