@@ -271,7 +271,9 @@ def test_the_systemd_unit_runs_recovery_before_the_network(tmp_path: Path) -> No
     assert run(exec_start[1], "--help").returncode == EXIT_OK
     if shutil.which("systemd-analyze"):  # its own checker, with the command it would run here
         copy = tmp_path / UNIT.name
-        script = shutil.which("augnetcf") or str(Path(sys.executable).parent / "augnetcf")
+        beside = Path(sys.executable).parent / "augnetcf"  # the one installed with what we test
+        script = str(beside) if beside.exists() else shutil.which("augnetcf")
+        assert script, "the augnetcf console script is not installed"
         copy.write_text(UNIT.read_text().replace(exec_start[0], script))
         proc = subprocess.run(["systemd-analyze", "verify", str(copy)], capture_output=True, text=True)
         assert proc.returncode == 0, proc.stderr
