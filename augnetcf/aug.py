@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fnmatch
 import logging
 import os
 import re
-import shutil
 import stat
 from collections.abc import Iterable
+from glob import iglob
 
 import augeas
 
-from . import resources
+from . import resources, txn
 from .backends import Transform
 from .errors import FileError
 
@@ -51,10 +52,12 @@ class AugeasSession:
             raise FileError(f"cannot initialise Augeas: {e}", file=self.root) from None
         self._included: set[str] = set()
         self._broken: list[FileError] = []
+        self._stats: dict[str, tuple[str, tuple[int, ...]]] = {}
+        self._transforms = tuple(transforms)
         try:
             if spans:  # each node's position in its file, for stanza_comments
                 self.aug.set("/augeas/span", "enable")
-            for i, t in enumerate(transforms):
+            for i, t in enumerate(self._transforms):
                 base = f"/augeas/load/xfm{i}"
                 self.aug.set(f"{base}/lens", t.lens)
                 for j, glob in enumerate(t.incl, 1):
@@ -119,6 +122,7 @@ class AugeasSession:
     # -- load / save ----------------------------------------------------------
     def load(self) -> None:
         """(Re)read the files; Augeas skips files that have not changed."""
+        self._forget_replaced()
         try:
             self.aug.load()
         except (OSError, RuntimeError) as e:
@@ -135,7 +139,22 @@ class AugeasSession:
             log.debug("%s (left out)", err)
         for path in self.files():
             self.check_inside(self.fs_path(path))
+        self._stats = {}
+        for meta in self.aug.match("/augeas/files//path"):
+            fs = self.fs_path(self.aug.get(meta))
+            self._stats[meta[: -len("/path")]] = (fs, _stat_key(fs))
 
+    def _forget_replaced(self) -> None:
+        """Make Augeas re-read every file replaced since the last load.
+
+        Augeas skips a file whose mtime (in whole seconds) is unchanged, so a
+        file another process replaced within the same second would keep its
+        stale tree, and the next save would undo that process' change (a lost
+        update). Every write here is a rename, so a new inode tells.
+        """
+        for meta, (fs, key) in self._stats.items():
+            if _stat_key(fs) != key:
+                self.aug.set(f"{meta}/mtime", "0")
     def check_inside(self, path: str) -> None:
         """Refuse a file that resolves (through symlinks) to a place outside the root."""
         real = os.path.realpath(path)
@@ -162,6 +181,9 @@ class AugeasSession:
         folders = {os.path.dirname(self.fs_path(p)) for p in self.files()}
         folders |= {os.path.dirname(os.path.join(self.root, g.lstrip("/"))) for g in self._included}
         litter = {d: set(os.listdir(d)) for d in folders if os.path.isdir(d)}
+        # The intent journal, before Augeas writes anything: a crash from here
+        # on is undone (or finished) when a Config opens next.
+        journal: txn.Journal | None = txn.Journal.begin(self.root, litter)
         try:
             # A dry run first names every file the save would write: none of
             # them, nor a file to delete, may lead outside the root.
@@ -171,10 +193,15 @@ class AugeasSession:
             planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
             for path in planned + deleted:
                 self.check_inside(path)
+            if not journal.plan(planned, deleted):
+                journal = None
             aug.remove("/augeas/events/saved")
             aug.set("/augeas/save", "newfile")
+            txn._step("augeas save")
             aug.save()
         except FileError:  # ours, from check_inside (a FileError is also an OSError)
+            if journal is not None:
+                journal.abort()
             self.load()
             raise
         except (OSError, RuntimeError) as e:
@@ -186,6 +213,8 @@ class AugeasSession:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(path + ".augnew")
             _sweep(litter)
+            if journal is not None:
+                journal.abort()
             self.load()
             if errs:
                 raise errs[0] from None
@@ -196,23 +225,15 @@ class AugeasSession:
                 for p in written:
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(p + ".augnew")
+                if journal is not None:
+                    journal.abort()
                 self.load()
                 raise FileError(f"cannot be deleted: {os.strerror(errno.EACCES)} or read-only", file=path)
+        if journal is not None:
+            self._commit(journal)
         for path in written:
-            try:
-                _install(path + ".augnew", path)
-            except OSError as e:
-                self.load()
-                raise FileError(f"cannot be written: {e.strerror}", file=path) from None
             log.debug("saved %s", path)
         for path in deleted:
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass
-            except OSError as e:
-                self.load()
-                raise FileError(f"cannot be deleted: {e.strerror}", file=path) from None
             log.debug("deleted %s", path)
         self.load()
         return written + deleted
@@ -264,6 +285,15 @@ class AugeasSession:
             self.load()
         return changes
 
+    def _commit(self, journal: txn.Journal) -> None:
+        """Make the staged files durable, commit the journal, rename them into
+        place (see :meth:`augnetcf.txn.Journal.run`); reread the files if that fails."""
+        try:
+            journal.run(_prepare_staged)
+        except FileError:
+            self.load()
+            raise
+
     def include(self, globs: Iterable[str]) -> bool:
         """Also read the files matching *globs* (absolute, under the root)
         with the first transform's lens; reload if any glob is new."""
@@ -274,6 +304,21 @@ class AugeasSession:
         if new:
             self.load()
         return bool(new)
+
+    def owned_files(self) -> list[str]:
+        """Every file (path under the root) the transforms and includes match,
+        parsable or not: what a transaction snapshots."""
+        excl = {g for t in self._transforms for g in t.excl}
+        out = set()
+        for pattern in self._included:
+            for path in iglob(os.path.join(self.root, pattern.lstrip("/"))):
+                name = os.path.basename(path)
+                if any(fnmatch.fnmatchcase(name, e) or fnmatch.fnmatchcase(path, e) for e in excl):
+                    continue
+                if os.path.isfile(path):
+                    self.check_inside(path)
+                    out.add(path)
+        return sorted(out)
 
     def files(self) -> list[str]:
         """Augeas paths (``/files/...``) of every file the transforms loaded."""
@@ -312,28 +357,27 @@ def _no_leading_newline(path: str) -> None:
             f.write(data[1:])
 
 
-def _install(new: str, path: str) -> None:
-    """Put *new* in place of *path*: atomically (a rename), with the old file's
-    mode and owner (an ifcfg file may hold secrets, so 0600 stays 0600), and
-    through a symlink (inside the root) rather than over it."""
-    target = os.path.realpath(path)
+def _prepare_staged(new: str, target: str) -> None:
+    """Give staged file *new* the mode and owner of the file it will replace
+    (an ifcfg file may hold secrets, so 0600 stays 0600). The journal stages
+    it beside the symlink's target, so the edit goes through a symlink
+    (inside the root) rather than over it, and renames it into place."""
     try:
         st = os.stat(target)
     except FileNotFoundError:
-        st = None
-    if st is not None:
-        if st.st_size == 0:
-            _no_leading_newline(new)
-        os.chown(new, st.st_uid, st.st_gid)
-        os.chmod(new, stat.S_IMODE(st.st_mode))
+        return
+    if st.st_size == 0:
+        _no_leading_newline(new)
+    os.chown(new, st.st_uid, st.st_gid)
+    os.chmod(new, stat.S_IMODE(st.st_mode))
+
+
+def _stat_key(path: str) -> tuple[int, ...]:
     try:
-        os.replace(new, target)
-    except OSError as e:
-        if e.errno != errno.EXDEV:
-            raise
-        shutil.copy2(new, target + ".augnew")  # same directory as the target: rename works
-        os.replace(target + ".augnew", target)
-        os.unlink(new)
+        st = os.stat(path)
+    except OSError:
+        return ()
+    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size)
 
 
 def _sweep(before: dict[str, set[str]]) -> None:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from lxml import etree
 
 from . import __version__, backends, schema
+from .aug import check_root
 from .config import Config, unified_diff
 from .errors import AugnetcfError, FileError, NotFound
 from .xslt import normalize_mac
@@ -157,6 +158,58 @@ def _add_kernel_verbs(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_diff)
 
 
+def cmd_change_begin(cfg: Config, args: argparse.Namespace) -> int:
+    t = cfg.change_begin(timeout=args.timeout)
+    note = (f"; it rolls back in {args.timeout:g} s unless change-commit comes first"
+            if args.timeout is not None else "")
+    print(f"Transaction started: {len(t.files)} file(s) saved{note}")
+    return EXIT_OK
+
+
+def cmd_change_commit(cfg: Config, _args: argparse.Namespace) -> int:
+    cfg.change_commit()
+    print("Transaction committed")
+    return EXIT_OK
+
+
+def cmd_change_rollback(cfg: Config, _args: argparse.Namespace) -> int:
+    changed = cfg.change_rollback()
+    print(f"Transaction rolled back: {len(changed)} file(s) restored or removed")
+    return EXIT_OK
+
+
+def cmd_change_recover(cfg: Config, _args: argparse.Namespace) -> int:
+    journal, archive = cfg.change_recover()
+    if journal:
+        print(f"An interrupted change was {journal}")
+    if archive:
+        print(f"An open transaction was rolled back; the discarded files are in {archive}")
+    if not journal and not archive:
+        print("Nothing to recover")
+    return EXIT_OK
+
+
+def cmd_change_watch(_cfg: None, args: argparse.Namespace) -> int:
+    """The detached watcher of ``change-begin --timeout`` (not for users)."""
+    from . import txn
+
+    if txn.wait_for_deadline(check_root(args.root), args.txn_id):
+        with Config(args.root, args.backend) as cfg:
+            if cfg.change_rollback_expired(args.txn_id):
+                print(f"augnetcf: transaction {args.txn_id} timed out and was rolled back", file=sys.stderr)
+    return EXIT_OK
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="augnetcf",
@@ -218,6 +271,31 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_validate, no_config=True)
     _add_kernel_verbs(sub)
 
+    s = sub.add_parser("change-begin", help="start a transaction: snapshot every configuration file",
+                       description="Snapshot every file the backend owns, so that change-rollback can put "
+                                   "them back. With --timeout, the change rolls back by itself unless "
+                                   "change-commit comes within SECONDS.")
+    s.add_argument("--timeout", type=_seconds, metavar="SECONDS",
+                   help="roll back automatically unless change-commit comes in time")
+    s.set_defaults(func=cmd_change_begin)
+    s = sub.add_parser("change-commit", help="keep the changes made since change-begin",
+                       description="Keep the changes made since change-begin and drop the snapshot.")
+    s.set_defaults(func=cmd_change_commit)
+    s = sub.add_parser("change-rollback", help="undo every change made since change-begin",
+                       description="Put back every file as it was at change-begin (bytes, mode and owner) "
+                                   "and remove the files created since.")
+    s.set_defaults(func=cmd_change_rollback)
+    s = sub.add_parser("change-recover", help="at boot: finish an interrupted change, roll back an open one",
+                       description="Finish or undo a change a crash interrupted, then roll back a "
+                                   "transaction left open, archiving the files it discards under "
+                                   "var/lib/augnetcf/archive. systemd/augnetcf-recover.service runs this "
+                                   "before the network starts.")
+    s.set_defaults(func=cmd_change_recover)
+    s = sub.add_parser("change-watch")  # no help: the detached watcher of change-begin --timeout
+    s.add_argument("txn_id")
+    s.set_defaults(func=cmd_change_watch, no_config=True)
+
+
     s = sub.add_parser("help", help="show help for the command or one verb",
                        description="Show the list of verbs, or the help of VERB.")
     s.add_argument("topic", nargs="?", metavar="VERB")
@@ -233,10 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def verbs(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    """Verb -> its subparser, in the order they were added."""
+    """Verb -> its subparser, in the order they were added; verbs without
+    help (change-watch, the detached watcher) are internal and left out."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
+            documented = {a.dest for a in action._choices_actions}
+            return {name: sub for name, sub in action.choices.items() if name in documented}
     return {}
 
 

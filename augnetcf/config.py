@@ -9,15 +9,18 @@ Dumpxml: forest.read (all files) -> pick the interface's units -> from_forest
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
+import functools
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from lxml import etree
 
-from . import backends, forest, schema, xslt
+from . import backends, forest, schema, txn, xslt
 from .aug import AugeasSession, check_root
 from .errors import (
     AugnetcfError,
@@ -32,6 +35,20 @@ from .xslt import normalize_mac
 
 #: Backend XPath expressions may call the stylesheets' extension functions.
 XPATH_NS = {"ancf": xslt.NS}
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _writes(method: _F) -> _F:
+    """Run *method* under the write lock, from its first read to its last
+    write, so that concurrent writers never lose each other's updates."""
+    @functools.wraps(method)
+    def locked(self: Config, *args: Any, **kwargs: Any) -> Any:
+        with self._lock.exclusive():
+            with txn.os_errors(self.root):
+                txn.recover_journal(self.root)
+            return method(self, *args, **kwargs)
+    return locked  # type: ignore[return-value]
 
 
 def sysfs_macs(root: str) -> dict[str, str]:
@@ -181,6 +198,8 @@ class Config:
 
     def __init__(self, root: str = "/", backend: str | None = None):
         root = check_root(root)
+        self._lock = txn.Lock(root)
+        self._recover(root)  # an interrupted save is finished or undone before anything else
         self.backend = backends.get(backends.detect(root) if backend is None else backend)
         self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms,
                                                           spans=bool(self.backend.stanza_comments))
@@ -236,7 +255,27 @@ class Config:
     def _xpath(self, el: etree._Element, expr: str) -> object:
         return el.xpath(expr, namespaces=XPATH_NS) if expr else ""
 
+    def _recover(self, root: str) -> None:
+        if txn.journal_pending(root):
+            with self._lock.exclusive(), txn.os_errors(root):
+                txn.recover_journal(root)
+
     def _load_forest(self) -> etree._Element:
+        """Read the files under the read lock, so that they are all from
+        before a concurrent write or all from after it; finish first a save
+        whose writer died (its journal is still there)."""
+        if self._lock.held:  # our own write: it holds the write lock
+            return self._read_forest()
+        while True:
+            self._recover(self.root)
+            with self._lock.shared() as locked:
+                if not txn.journal_pending(self.root):
+                    forest_ = self._read_forest()
+                    if locked or not self._lock.exists():
+                        return forest_
+            # a writer died meanwhile, or appeared on a root that had none: again
+
+    def _read_forest(self) -> etree._Element:
         """Load the backend's files, following includes until none is new."""
         session = self.session
         session.load()
@@ -449,6 +488,7 @@ class Config:
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
 
     # -- changes ----------------------------------------------------------------
+    @_writes
     def define(self, xml: str | bytes, source: str = "<string>") -> Interface:
         """Define (or redefine) an interface from its XML description.
 
@@ -514,6 +554,7 @@ class Config:
         gone = [el for el in old if el not in kept and el.get("path") not in written]
         self._save(self._remove(gone))
 
+    @_writes
     def undefine(self, name: str) -> None:
         """Remove *name*'s configuration and that of its ports and slaves."""
         snap = self._snapshot()
@@ -584,6 +625,112 @@ class Config:
         from . import kernel
 
         return kernel.differences(self._plan(name), kernel.snapshot())
+
+
+    # -- transactions -----------------------------------------------------------
+    def owned_files(self) -> list[str]:
+        """Every file (path under the root) the backend owns now: what its
+        transforms match and what those files include, parsable or not."""
+        self._load_forest()
+        return self.session.owned_files()
+
+    def change_begin(self, timeout: float | None = None) -> txn.Transaction:
+        """Snapshot every file the backend owns (netcf's change-begin).
+
+        With *timeout* (seconds), a detached watcher rolls the change back
+        unless :meth:`change_commit` comes first. :class:`InvalidOperation`
+        if a transaction is already open.
+        """
+        with self._lock.exclusive(), txn.os_errors(self.root):
+            txn.recover_journal(self.root)
+            t = txn.begin(self.root, self.backend.name, self.owned_files(), timeout)
+            if timeout is not None:
+                try:
+                    txn.set_watcher(self.root, t, txn.spawn_watcher(self.root, self.backend.name, t.id))
+                except BaseException:
+                    txn.drop(self.root)
+                    raise
+        return t
+
+    def change_commit(self) -> None:
+        """Keep the changes made since :meth:`change_begin`; drop the snapshot."""
+        with self._lock.exclusive(), txn.os_errors(self.root):
+            self._open_transaction("commit")
+            txn.drop(self.root)
+
+    def change_rollback(self) -> list[str]:
+        """Put every file back as it was at :meth:`change_begin` (bytes, mode,
+        owner), remove the files created since; return the paths changed."""
+        with self._lock.exclusive(), txn.os_errors(self.root):
+            txn.recover_journal(self.root)
+            return self._rollback(self._open_transaction("roll back"), restart=True)
+
+    def change_rollback_expired(self, txn_id: str) -> bool:
+        """The watcher's rollback: only if transaction *txn_id* is still open."""
+        with self._lock.exclusive(), txn.os_errors(self.root):
+            txn.recover_journal(self.root)
+            t = txn.current(self.root)
+            if t is None or t.id != txn_id:
+                return False
+            self._rollback(t, restart=True)
+            return True
+
+    def change_recover(self) -> tuple[str | None, str | None]:
+        """Boot-time recovery (netcf-transaction.service): finish or undo an
+        interrupted save, then roll back a transaction left open, archiving the
+        files it discards. Returns (what happened to a journal, the archive)."""
+        with self._lock.exclusive(), txn.os_errors(self.root):
+            outcome = txn.recover_journal(self.root)
+            t = txn.current(self.root)
+            if t is None:
+                return outcome, None
+            self._check_backend(t)
+            where = txn.archive(self.root, self.owned_files())
+            self._rollback(t, restart=False)
+            return outcome, where
+
+    @contextlib.contextmanager
+    def transaction(self, timeout: float | None = None) -> Iterator[txn.Transaction]:
+        """``with cfg.transaction(): ...`` commits when the block ends and
+        rolls back when it raises."""
+        t = self.change_begin(timeout)
+        try:
+            yield t
+        except BaseException:
+            self.change_rollback()
+            raise
+        self.change_commit()
+
+    def _open_transaction(self, verb: str) -> txn.Transaction:
+        t = txn.require(self.root, verb)
+        self._check_backend(t)
+        return t
+
+    def _check_backend(self, t: txn.Transaction) -> None:
+        if t.backend != self.backend.name:
+            raise InvalidOperation(f"the open transaction was begun with the {t.backend} backend, "
+                                   f"not {self.backend.name} (use --backend {t.backend})", file=self.root)
+
+    def _rollback(self, t: txn.Transaction, restart: bool) -> list[str]:
+        before = self._descriptions() if restart else {}
+        changed = txn.restore(self.root, t, self.owned_files())
+        txn.drop(self.root)
+        if restart and changed:
+            after = self._descriptions()
+            names = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
+            txn.restart_changed_interfaces(self.root, self.backend.name, names)
+        return changed
+
+    def _descriptions(self) -> dict[str, bytes]:
+        """Every interface's description in canonical form (or why it has none)."""
+        snap = self._snapshot()
+        out = {}
+        for name in snap.units:
+            try:
+                out[name] = canonical(xslt.from_forest(_subforest(snap.owned(name)), self.backend, name))
+            except AugnetcfError as e:
+                out[name] = str(e).encode()
+        return out
 
 
 _RANK = {"start": 0, "mac": 1, "mtu": 2, "protocol": 3, "link": 4, "autoconf": 0, "dhcp": 1, "ip": 2,

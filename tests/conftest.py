@@ -39,12 +39,25 @@ settings.register_profile("sample", max_examples=int(os.environ.get("AUGNETCF_HY
 settings.load_profile(os.environ.get("AUGNETCF_HYPOTHESIS_PROFILE", "ci"))
 
 
+#: augnetcf's own state under a root (lock, journal, snapshots): not configuration.
+#: A writer creates the lock file there even when it then fails and changes nothing.
+STATE_DIR = "var/lib/augnetcf"
+
+
+def is_state(rel: str) -> bool:
+    """Whether *rel* (relative to a root) is augnetcf's state directory or a folder above it."""
+    return rel == STATE_DIR or rel.startswith(STATE_DIR + "/") or STATE_DIR.startswith(rel + "/")
+
+
 def snapshot_tree(root: Path) -> dict[str, tuple[int, str]]:
-    """Every file under *root*: relative path -> (mode, sha256). For 'changed nothing' checks."""
+    """Every file under *root* but augnetcf's state: relative path -> (mode, sha256).
+    For 'changed nothing' checks."""
     out = {}
     for dirpath, _dirs, files in os.walk(root):
         for f in files:
             p = Path(dirpath) / f
+            if is_state(str(p.relative_to(root))):
+                continue
             st = p.lstat()
             digest = hashlib.sha256(p.read_bytes()).hexdigest() if stat.S_ISREG(st.st_mode) else "-"
             out[str(p.relative_to(root))] = (stat.S_IMODE(st.st_mode), digest)

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import NETCF, REDHAT_DIR, snapshot_tree
+from conftest import NETCF, REDHAT_DIR, is_state, snapshot_tree
 from lxml import etree
 
 import augnetcf
@@ -61,7 +61,8 @@ def run(*args: str, stdin: bytes | None = None, script: bool = False,
 
 
 def tree_state(root: Path) -> tuple[dict[str, tuple[int, str]], list[str]]:
-    dirs = sorted(str(Path(d).relative_to(root)) for d, _sub, _files in os.walk(root))
+    dirs = sorted(str(Path(d).relative_to(root)) for d, _sub, _files in os.walk(root)
+                  if not is_state(str(Path(d).relative_to(root))))
     return snapshot_tree(root), dirs
 
 

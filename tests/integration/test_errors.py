@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-from conftest import REDHAT_DIR, snapshot_tree
+from conftest import REDHAT_DIR, is_state, snapshot_tree
 
 import augnetcf
 from augnetcf import (
@@ -53,7 +53,8 @@ CODE = {
 # -- helpers ---------------------------------------------------------------------------------------------
 def tree_state(root: Path) -> tuple[dict[str, tuple[int, str]], list[str]]:
     """Files (mode, digest) and directories under *root*: conftest's snapshot plus directories."""
-    dirs = sorted(str(Path(d).relative_to(root)) for d, _sub, _files in os.walk(root))
+    dirs = sorted(str(Path(d).relative_to(root)) for d, _sub, _files in os.walk(root)
+                  if not is_state(str(Path(d).relative_to(root))))
     return snapshot_tree(root), dirs
 
 
