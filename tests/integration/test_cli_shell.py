@@ -38,7 +38,9 @@ def copy_root(backend: str, dest: Path) -> Path:
 
 
 def contents(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The configuration files (not augnetcf's own lock and journal state in var/lib/augnetcf)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not str(p.relative_to(root)).startswith("var/lib/augnetcf/")}
 
 
 def R(root: Path, backend: str | None = None) -> list[str]:
