@@ -119,8 +119,12 @@ def cmd_ifdown(cfg: Config, args: argparse.Namespace) -> int:
 
 def cmd_diff(cfg: Config, args: argparse.Namespace) -> int:
     diffs = cfg.diff(args.name)
-    for line in diffs:
-        print(line)
+    if args.json:
+        print(json.dumps({"name": args.name, "status": cfg.status(args.name), "differences": diffs},
+                         indent=2))
+    else:
+        for line in diffs:
+            print(line)
     return EXIT_ERROR if diffs else EXIT_OK
 
 
@@ -154,6 +158,8 @@ def _add_kernel_verbs(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("diff", help="show how the kernel differs from an interface's configuration",
                        description="Print one line for each way the kernel differs from NAME's "
                                    "configuration. Exit status 1 when anything differs.")
+    s.add_argument("--json", action="store_true",
+                   help='print {"name", "status", "differences": [...]} instead')
     s.add_argument("name", metavar="NAME")
     s.set_defaults(func=cmd_diff)
 

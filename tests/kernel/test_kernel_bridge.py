@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .conftest import KERNEL, Lan, validate_both
@@ -86,6 +88,10 @@ def test_diff_sees_a_port_leave_and_a_stranger_join(br: Lan) -> None:
     proc = br.augnetcf("diff", "br0")
     assert proc.returncode == 1
     assert proc.stdout.splitlines() == ["nic1: is not a port of br0", "br0: has port nic2, not configured"]
+    proc = br.augnetcf("diff", "--json", "br0")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout) == {"name": "br0", "status": "active", "differences": [
+        "nic1: is not a port of br0", "br0: has port nic2, not configured"]}
 
 
 def test_ifdown_removes_the_bridge_it_created(br: Lan) -> None:
