@@ -488,23 +488,28 @@ class Config:
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
 
     # -- changes ----------------------------------------------------------------
-    @_writes
     def define(self, xml: str | bytes, source: str = "<string>") -> Interface:
         """Define (or redefine) an interface from its XML description.
 
         A redefinition replaces the interface's configuration, but edits its
         files in place: keys augnetcf does not own, comments and ordering
         stay. Files of former ports that the new description drops are removed.
+        A description that is invalid, or that the backend cannot express, is
+        refused before anything under the root is touched (the lock included).
         """
         doc = schema.load(xml, source)
-        name = doc.getroot().get("name")
-        self._refuse_if_broken()
         for expr, why in self.backend.limits:
             for el in doc.xpath(expr, namespaces=XPATH_NS):
                 attrs = " ".join(f"{k}={v!r}" for k, v in el.attrib.items())
                 what = f"<{el.tag}{' ' + attrs if attrs else ''}>"
                 raise Unsupported(f"{what}: the {self.backend.name} backend cannot express this: {why}",
                                   file=source, line=el.sourceline)
+        return self._define(doc)
+
+    @_writes
+    def _define(self, doc: etree._ElementTree) -> Interface:
+        name = doc.getroot().get("name")
+        self._refuse_if_broken()
         new = xslt.to_forest(doc, self.backend)
         snap = self._snapshot()
         aug = self.session.aug
@@ -543,6 +548,8 @@ class Config:
             if match is not None:
                 kept.add(match)
                 target = match.get("path")
+                if b.respell is not None:
+                    b.respell(el, match)
             else:
                 near = [u.get("path") for u in snap.units.get(el_name, []) if u.tag == "node"]
                 if kind == "mark":

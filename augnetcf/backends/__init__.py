@@ -14,6 +14,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from ..errors import InvalidOperation
 
 #: Files that are never configuration: editor and package-manager leftovers,
@@ -116,6 +118,12 @@ class Backend:
     #: (see :func:`augnetcf.forest.stanza_comments`) and leaves the others.
     #: Needs Augeas spans, which cost a little at load, so it is opt-in.
     stanza_comments: str = ""
+    #: respell(new, old): rewrite forest unit *new*, in place, into the
+    #: spelling unit *old* (what the files say now) uses for the same thing:
+    #: PREFIX for NETMASK, ``address A/P`` for address + netmask. Pure lxml;
+    #: called before a redefine is written, so a change touches only the
+    #: lines whose meaning changes.
+    respell: Callable[[etree._Element, etree._Element], None] | None = None
 
     @property
     def to_forest_xsl(self) -> str:

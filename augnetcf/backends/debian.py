@@ -21,6 +21,26 @@ def _alias(label: str, value: str) -> list[tuple[str, str]]:
     return [(re.sub(r"[_-]", "[_-]", label), value)]
 
 
+def _respell(new, old) -> None:
+    """Keep ``address A/P`` (no netmask line) where the stanza writes its
+    address so, rather than ``address A`` plus ``netmask M``."""
+    import netaddr
+
+    have = old.find("node[@label='address']")
+    if have is None or "/" not in (have.get("value") or "") or old.find("node[@label='netmask']") is not None:
+        return
+    address = new.find("node[@label='address']")
+    netmask = new.find("node[@label='netmask']")
+    if address is None or netmask is None or "/" in (address.get("value") or ""):
+        return
+    try:
+        bits = netaddr.IPAddress(netmask.get("value")).netmask_bits()
+    except (netaddr.AddrFormatError, TypeError, ValueError):
+        return
+    address.set("value", f"{address.get('value')}/{bits}")
+    new.remove(netmask)
+
+
 BACKEND = Backend(
     name="debian",
     transforms=(Transform(lens="Interfaces.lns", incl=("/etc/network/interfaces",)),),
@@ -52,6 +72,7 @@ BACKEND = Backend(
         re.DOTALL,
     ),
     alias=_alias,
+    respell=_respell,
     multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
     limits=(
         ("//dhcp[@peerdns]", "ifupdown has no per-interface setting for DNS from DHCP"),

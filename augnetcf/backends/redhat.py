@@ -19,6 +19,36 @@ def _alias(label: str, value: str) -> list[tuple[str, str]]:
     return []
 
 
+def _respell(new, old) -> None:
+    """Keep the file's address numbering, PREFIXn where the file says
+    PREFIXn, and BOOTPROTO=static where it says static (initscripts read it
+    as none)."""
+    have = {n.get("label"): n.get("value") for n in old.iterchildren("node")}
+    # Addresses keep the file's numbering (IPADDR0, PREFIX0 ... rather than IPADDR, NETMASK ...):
+    # the i-th address written goes where the file has its i-th address.
+    def suffixes(labels: list[str]) -> list[str]:
+        found = [m.group(1) for m in (re.fullmatch(r"IPADDR([0-9]*)", lbl) for lbl in labels) if m]
+        return sorted(found, key=lambda x: -1 if x == "" else int(x))
+
+    theirs = suffixes(list(have))
+    ours = suffixes([n.get("label") for n in new.iterchildren("node")])
+    if theirs and ours != theirs[: len(ours)]:
+        spare = iter(str(i) for i in range(max(int(x or 0) for x in theirs) + 1, 1 << 16))
+        rename = {o: (theirs[i] if i < len(theirs) else next(spare)) for i, o in enumerate(ours)}
+        for node in new.iterchildren("node"):
+            m = re.fullmatch(r"(IPADDR|NETMASK|PREFIX)([0-9]*)", node.get("label"))
+            if m and m.group(2) in rename:
+                node.set("label", m.group(1) + rename[m.group(2)])
+    for node in new.iterchildren("node"):
+        label, value = node.get("label"), node.get("value") or ""
+        m = re.fullmatch(r"NETMASK([0-9]*)", label)
+        if m and f"PREFIX{m.group(1)}" in have and label not in have and netaddr.valid_ipv4(value):
+            node.set("label", f"PREFIX{m.group(1)}")
+            node.set("value", str(netaddr.IPAddress(value).netmask_bits()))
+        elif label == "BOOTPROTO" and value == "none" and have.get(label) == "static":
+            node.set("value", "static")
+
+
 CONFDIR = "/etc/sysconfig/network-scripts"
 
 BACKEND = Backend(
@@ -32,6 +62,7 @@ BACKEND = Backend(
     unit_ports="''",
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
     alias=_alias,
+    respell=_respell,
     limits=(("//protocol[@family='ipv6']/dhcp[@peerdns]",
              "PEERDNS applies to DHCP for IPv4; initscripts has no DNS setting for DHCPv6"),),
     defaults={"BOOTPROTO": "none"},

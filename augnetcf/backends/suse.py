@@ -8,12 +8,37 @@ Both are marks: they belong to an interface without describing it.
 
 import re
 
+from lxml import etree
+
 from . import Backend, Transform
 
 
 def _alias(label: str, value: str) -> list[tuple[str, str]]:
     """A bond's slaves may be numbered otherwise (BONDING_SLAVE_1 for _0)."""
     return [(r"BONDING_SLAVE_?\S*", value)] if label.startswith("BONDING_SLAVE") else []
+
+def _respell(new, old) -> None:
+    """Keep IPADDR_x=A with PREFIXLEN_x=P (or NETMASK_x) where the file
+    splits an address so, rather than writing IPADDR_x=A/P."""
+    import netaddr
+
+    have = {n.get("label"): n.get("value") for n in old.iterchildren("node")}
+    for node in list(new.iterchildren("node")):
+        m = re.fullmatch(r"IPADDR(_\S*)?", node.get("label"))
+        value = node.get("value") or ""
+        if not m or "/" not in value or "/" in (have.get(node.get("label")) or "/"):
+            continue
+        suffix = m.group(1) or ""
+        address, prefix = value.split("/", 1)
+        if f"PREFIXLEN{suffix}" in have:
+            extra = ("PREFIXLEN", prefix)
+        elif f"NETMASK{suffix}" in have and netaddr.valid_ipv4(address):
+            extra = ("NETMASK", str(netaddr.IPNetwork(f"0.0.0.0/{prefix}").netmask))
+        else:
+            continue
+        node.set("value", address)
+        node.addnext(etree.Element("node", label=f"{extra[0]}{suffix}", value=extra[1]))
+
 
 DIR = "/etc/sysconfig/network"
 
@@ -36,6 +61,7 @@ BACKEND = Backend(
     ),
     name_from_path=re.compile(r"/ifcfg-([^/]+)$"),
     alias=_alias,
+    respell=_respell,
     disposable=re.compile(r"/routes$"),
     mark="tree[contains(@path, '/ifsysctl-')]"
          " | tree[substring(@path, string-length(@path) - 6) = '/routes']"
