@@ -141,7 +141,7 @@ class AugeasSession:
         if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
             raise FileError(f"leads outside the root (to {real}); augnetcf will not use it", file=path)
 
-    def save(self, delete: Iterable[str] = ()) -> list[str]:
+    def save(self, delete: Iterable[str] = (), new_mode: int | None = None) -> list[str]:
         """Write every changed file and delete the files *delete* (Augeas
         paths), all or nothing; return the paths (under the root) changed.
 
@@ -150,6 +150,7 @@ class AugeasSession:
         has been written are they renamed into place, each rename atomic, and
         the deleted files unlinked. A lens or disk error therefore changes
         nothing, and the session is reloaded from disk so it stays usable.
+        A file that did not exist gets mode *new_mode* (if given).
         """
         aug = self.aug
         deleted = [self.fs_path(p) for p in delete]
@@ -198,7 +199,7 @@ class AugeasSession:
                 raise FileError(f"cannot be deleted: {os.strerror(errno.EACCES)} or read-only", file=path)
         for path in written:
             try:
-                _install(path + ".augnew", path)
+                _install(path + ".augnew", path, new_mode)
             except OSError as e:
                 self.load()
                 raise FileError(f"cannot be written: {e.strerror}", file=path) from None
@@ -255,7 +256,7 @@ def _no_leading_newline(path: str) -> None:
             f.write(data[1:])
 
 
-def _install(new: str, path: str) -> None:
+def _install(new: str, path: str, new_mode: int | None = None) -> None:
     """Put *new* in place of *path*: atomically (a rename), with the old file's
     mode and owner (an ifcfg file may hold secrets, so 0600 stays 0600), and
     through a symlink (inside the root) rather than over it."""
@@ -269,6 +270,8 @@ def _install(new: str, path: str) -> None:
             _no_leading_newline(new)
         os.chown(new, st.st_uid, st.st_gid)
         os.chmod(new, stat.S_IMODE(st.st_mode))
+    elif new_mode is not None:
+        os.chmod(new, new_mode)
     try:
         os.replace(new, target)
     except OSError as e:

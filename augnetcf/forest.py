@@ -111,6 +111,7 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         aug.set(path, value)
     have = _children(aug, path)
     existed = bool(have)
+    parent_label = want.get("label", "")
     free = {p: label for label, p in have}
     children = list(want.iterchildren("node"))
     match: dict[int, str | None] = {}
@@ -138,7 +139,10 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         label = el.get("label")
         same = [p for p, lbl in free.items() if lbl == label]
         ours = [p for p in same if _owns(aug, owned, label, p)]
-        if ours or (same and not multi.match(label)):
+        if same and backend.keep.match(f"{parent_label}/{label}"):
+            take(i, lambda lbl, p, pick=same[0]: p == pick)
+            match[i] = None  # an existing UUID stays what it is
+        elif ours or (same and not multi.match(label)):
             take(i, lambda lbl, p, pick=(ours or same)[0]: p == pick)
         elif existed and defaults.get(label) == el.get("value"):
             match[i] = None  # absent already means this
