@@ -102,7 +102,9 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
     value); for a label that occurs once (not ``Backend.multi``), the same
     label whatever its value. Unmatched wanted children are appended, unless
     they only restate a default (``Backend.defaults``) to a node that already
-    had content. Unmatched existing children the backend owns are removed,
+    had content, or are empty (no value, no children: a section that must
+    only hold nothing of ours). A label ``Backend.keep`` names keeps its value.
+    Unmatched existing children the backend owns are removed,
     unless they hold the default. Everything else, comments included, stays.
     """
     owned, multi, defaults = backend.owned, backend.multi, backend.defaults
@@ -150,6 +152,8 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         if i in match and match[i] is None:
             continue
         p = match.get(i)
+        if p is None and el.get("value") is None and not len(el):
+            continue  # an empty section only asks that nothing we own be in it
         if p is None:
             # Append after the parent's last child; Augeas numbers it for us.
             label = step(el.get("label"))
