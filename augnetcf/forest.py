@@ -88,6 +88,22 @@ def step(label: str) -> str:
     return re.sub(r"([/\[\]\\*|=()!<>,+'\" \t])", r"\\\1", label)
 
 
+def _flat(aug: augeas.Augeas, path: str) -> str | None:
+    """A node's value; for a node without one, its children's values joined by
+    blanks (the Systemd lens keeps each word of ``Key=a b`` in a child)."""
+    value = aug.get(path)
+    if value is None and aug.match(f"{path}/*"):
+        return " ".join(aug.get(p) or "" for p in aug.match(f"{path}/*"))
+    return value
+
+
+def _flat_el(el: etree._Element) -> str | None:
+    """:func:`_flat` of a forest element."""
+    if el.get("value") is None and len(el):
+        return " ".join(c.get("value", "") for c in el.iterchildren("node"))
+    return el.get("value")
+
+
 def _owns(aug: augeas.Augeas, owned: re.Pattern, label: str, path: str) -> bool:
     return bool(owned.match(f"{label}={aug.get(path) or ''}"))
 
@@ -146,7 +162,7 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
             match[i] = None  # an existing UUID stays what it is
         elif ours or (same and not multi.match(label)):
             take(i, lambda lbl, p, pick=(ours or same)[0]: p == pick)
-        elif existed and defaults.get(label) == el.get("value"):
+        elif existed and label in defaults and defaults[label] == _flat_el(el):
             match[i] = None  # absent already means this
     for i, el in enumerate(children):
         if i in match and match[i] is None:
@@ -161,7 +177,7 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
             p = aug.match(f"{path}/{label}")[-1]
         write_node(aug, p, el, backend)
     for p, label in reversed(list(free.items())):
-        if _owns(aug, owned, label, p) and defaults.get(label) != aug.get(p):
+        if _owns(aug, owned, label, p) and (label not in defaults or defaults[label] != _flat(aug, p)):
             aug.remove(p)
 
 

@@ -126,11 +126,15 @@ BACKEND = Backend(
     disposable=re.compile(r"/50-augnetcf-[^/]*\.network$"),
     residue=re.compile(r"^Match$"),
     shadowed_by=shadowed_by,
+    # the LABEL's words joined by blanks (see forest.write_node)
+    defaults={"ActivationPolicy": "up"},
     limits=(
         ("/interface/start[@mode='hotplug']",
          "networkd configures a link whenever it appears; it has no separate hotplug mode"),
         ("//miimon[@carrier]", "networkd has no setting for how a bond reads carrier (use_carrier)"),
         ("//vlan[@tag='4095']", "networkd takes VLAN ids from 0 to 4094"),
+        ("//ip[not(@prefix)]", "networkd warns that it will change how it reads an address without a "
+                               "prefix length; give the prefix"),
     ),
     owned=re.compile(
         r"^(?:(?:Name|Kind|MACAddress|MTUBytes|ActivationPolicy|DHCP|Address|Gateway|IPv6AcceptRA"

@@ -83,8 +83,8 @@ BACKEND = Backend(
         ("//protocol[@family='ipv6'][autoconf][dhcp]",
          "NetworkManager's ipv6 method is auto (SLAAC, and DHCPv6 only when routers ask for it) or "
          "dhcp, not both"),
-        ("//bridge[@delay][contains(@delay, '.') or @delay > 30]",
-         "NetworkManager's bridge forward-delay is whole seconds from 0 to 30"),
+        ("//bridge[@delay][contains(@delay, '.') or @delay < 2 or @delay > 30]",
+         "NetworkManager's bridge forward-delay is whole seconds from 2 to 30"),
         ("//bond[@mode='802.3ad' or @mode='balance-tlb' or @mode='balance-alb']/arpmon",
          "NetworkManager refuses ARP monitoring in the 802.3ad, balance-tlb and balance-alb modes"),
     ),
