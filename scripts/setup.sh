@@ -6,6 +6,9 @@ set -eu
 cd "$(dirname "$0")/.."
 
 DEB_PKGS="libaugeas0 augeas-lenses augeas-tools libaugeas-dev pkg-config gcc python3-dev python3-venv iproute2"
+# The judges of the nm-keyfile and networkd tests: systemd-networkd, and what the
+# nmcli unpacked from Debian's network-manager package links against.
+DEB_PKGS="$DEB_PKGS systemd libglib2.0-0 libgnutls30 libreadline8 libudev1"
 RPM_PKGS="augeas-libs augeas augeas-devel pkgconf-pkg-config gcc python3-devel iproute"
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
