@@ -153,7 +153,7 @@
     <bond>
       <xsl:if test="$mode"><xsl:attribute name="mode"><xsl:value-of select="$mode"/></xsl:attribute></xsl:if>
       <xsl:choose>
-        <xsl:when test="$arp and ancf:span($arp, 'ms') != '0'">
+        <xsl:when test="$arp">
           <arpmon interval="{ancf:span($arp, 'ms')}"
                   target="{($sec/node[@label = 'ARPIPTargets'])[last()]/node[@label = 'value'][1]/@value}">
             <xsl:for-each select="($sec/node[@label = 'ARPValidate'])[last()]/node[@label = 'value']">

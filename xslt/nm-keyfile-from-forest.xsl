@@ -203,7 +203,7 @@
         </xsl:attribute>
       </xsl:if>
       <xsl:choose>
-        <xsl:when test="$arp and $arp != '0'">
+        <xsl:when test="$arp">
           <arpmon interval="{$arp}"
                   target="{ancf:bond-option(concat('t=', $sec/node[@label = 'arp_ip_target'][last()]/@value), 't')}">
             <xsl:if test="$sec/node[@label = 'arp_validate']">
