@@ -1,7 +1,8 @@
 """NetworkManager keyfiles: ``etc/NetworkManager/system-connections/*.nmconnection``.
 
-One GLib key file per connection, read by Augeas' stock NetworkManager lens
-(``[section]`` nodes holding ``key=value`` nodes). A file is found by its
+One GLib key file per connection, read by our NM_Keyfile lens
+(``[section]`` nodes holding ``key=value`` nodes): the stock NetworkManager
+lens, except that ``key = value`` is read as GLib reads it (lenses/nm_keyfile.aug). A file is found by its
 ``[connection] interface-name``, never by its name: NetworkManager names files
 after the connection's id, which an admin may change. A new file is
 ``<name>.nmconnection`` with mode 0600 (NetworkManager ignores keyfiles others
@@ -67,7 +68,7 @@ _CONN = "node[@label='connection']"
 
 BACKEND = Backend(
     name="nm-keyfile",
-    transforms=(Transform(lens="NetworkManager.lns", incl=(f"{DIR}/*.nmconnection",)),),
+    transforms=(Transform(lens="NM_Keyfile.lns", incl=(f"{DIR}/*.nmconnection",)),),
     unit="tree[" + " or ".join(f"{_CONN}/node[@label='type']/@value='{t}'" for t in TYPES) + "]",
     unit_name=f"string({_CONN}/node[@label='interface-name']/@value)",
     unit_key="''",

@@ -255,3 +255,18 @@ def test_uuid_of_a_new_file_is_fresh_and_survives_redefines(root):
     second = (root / DIR / "eth0.nmconnection").read_text()
     uuid = [line for line in first.splitlines() if line.startswith("uuid=")]
     assert len(uuid) == 1 and UUID.match(uuid[0][5:]) and uuid[0] in second.splitlines()
+
+
+def test_blanks_around_the_equals_sign_are_read_as_networkmanager_reads_them(root, nmcli):
+    path = root / DIR / "spaced.nmconnection"
+    text = "[connection]\nid = spaced\ntype = ethernet\ninterface-name = eth0\nautoconnect = false\n"
+    path.write_text(text)
+    assert judges.nmcli_check(path)["connection"]["autoconnect"] == "false"
+    with cfg(root) as c:
+        assert '<start mode="none"/>' in c.xml_desc("eth0")
+        c.define(c.xml_desc("eth0").replace('<start mode="none"/>', '<start mode="onboot"/>'))
+    after = path.read_text()
+    # autoconnect=true is NetworkManager's default: the line goes rather than change; the rest stays
+    assert after.startswith("[connection]\nid = spaced\ntype = ethernet\ninterface-name = eth0\nuuid=")
+    assert "autoconnect" not in after
+    assert judges.nmcli_check(path)["connection"]["autoconnect"] == "true"
