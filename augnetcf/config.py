@@ -410,6 +410,7 @@ class Config:
         for n in defined:
             old.extend(el for el in snap.owned(n, extras=False) if el not in old)
         self._refuse_overriding_extras(snap, defined)
+        self._refuse_shadowed(snap, new)
         touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
         pins = forest.pin(aug, dict.fromkeys(touched))
         try:
@@ -446,13 +447,6 @@ class Config:
                 if target is None:
                     continue
             else:
-                if kind == "unit" and el.tag == "tree" and b.shadowed_by is not None:
-                    first = b.shadowed_by(snap.forest, el_name, el.get("path"))
-                    if first:
-                        raise InvalidOperation(
-                            f"is read before {self.session.fs_path(el.get('path'))} and also applies to "
-                            f"{el_name}, so a new file for it would be ignored; rename or edit it first",
-                            file=self.session.fs_path(first))
                 near = [u.get("path") for u in snap.units.get(el_name, []) if u.tag == "node"]
                 if kind == "mark":
                     target = self._create(el, before=near[0] if near else None)
@@ -499,6 +493,23 @@ class Config:
         label = forest.step(el.get("label"))
         aug.set(f"{base}/{label}[last()+1]", el.get("value"))
         return aug.match(f"{base}/{label}")[-1]
+
+    def _refuse_shadowed(self, snap: _Snapshot, new: etree._Element) -> None:
+        """A new file that another file would hide from its reader (an earlier
+        ``.network`` matching the name) would change nothing: refuse, naming it."""
+        b = self.backend
+        if b.shadowed_by is None:
+            return
+        for el in new.xpath(b.unit):
+            name, key = self._identify(el, "unit")
+            if el.tag != "tree" or any(self._identify(u, "unit")[1] == key for u in snap.units.get(name, [])):
+                continue
+            first = b.shadowed_by(snap.forest, name, el.get("path"))
+            if first:
+                raise InvalidOperation(
+                    f"is read before {self.session.fs_path(el.get('path'))} and also applies to {name}, "
+                    "so a new file for it would be ignored; rename or edit it first",
+                    file=self.session.fs_path(first))
 
     def _refuse_overriding_extras(self, snap: _Snapshot, names: list[str]) -> None:
         """A drop-in that sets a key the backend writes would override the

@@ -219,13 +219,15 @@ def test_a_vlan_on_an_unconfigured_parent_gets_a_file_that_goes_with_it(root):
 def test_an_earlier_file_that_would_hide_a_new_one_is_named(root):
     first = write(root, "10-all.network", "[Match]\nName=eth*\n[Network]\nDHCP=yes\n")
     before = snapshot_tree(root)
-    with cfg(root) as c, pytest.raises(augnetcf.InvalidOperation) as exc:
-        c.define('<interface type="ethernet" name="eth0"><start mode="onboot"/></interface>')
-    assert exc.value.file == str(first) and "eth0" in exc.value.message
-    assert snapshot_tree(root) == before
-    with cfg(root) as c:  # a name the pattern does not take is fine
+    with cfg(root) as c:
+        with pytest.raises(augnetcf.InvalidOperation) as exc:
+            c.define('<interface type="ethernet" name="eth0"><start mode="onboot"/></interface>')
+        assert exc.value.file == str(first) and "eth0" in exc.value.message
+        assert snapshot_tree(root) == before
+        # a name the pattern does not take is fine, in the same session
         c.define('<interface type="ethernet" name="ens3"><start mode="onboot"/></interface>')
         assert c.list_interfaces() == ["ens3"]
+    assert sorted(p.name for p in (root / DIR).iterdir()) == ["10-all.network", "50-augnetcf-ens3.network"]
 
 
 @pytest.mark.parametrize(("xml", "element"), [
