@@ -171,14 +171,25 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         if p is None and el.get("value") is None and not len(el):
             continue  # an empty section only asks that nothing we own be in it
         if p is None:
-            # Append after the parent's last child; Augeas numbers it for us.
-            label = step(el.get("label"))
-            aug.set(f"{path}/{label}[last()+1]", el.get("value"))
-            p = aug.match(f"{path}/{label}")[-1]
+            p = _append(aug, path, el.get("label"), el.get("value"))
         write_node(aug, p, el, backend)
     for p, label in reversed(list(free.items())):
         if _owns(aug, owned, label, p) and (label not in defaults or defaults[label] != _flat(aug, p)):
             aug.remove(p)
+
+
+def _append(aug: augeas.Augeas, path: str, label: str, value: str | None) -> str:
+    """Add a LABEL node after the last child of *path* that has a label (a
+    comment counts), so that it lands before the blank lines that some lenses
+    (IniFile's) keep, unlabelled, at the end of a section; return its path."""
+    last = aug.match(f"{path}/*")
+    if last:
+        aug.insert(last[-1], label, before=False)
+        new = aug.match(f"{last[-1]}/following-sibling::*[1]")[0]
+        aug.set(new, value)
+        return new
+    aug.set(f"{path}/{step(label)}[last()+1]", value)
+    return aug.match(f"{path}/{step(label)}")[-1]
 
 
 def remove_node(aug: augeas.Augeas, path: str) -> None:

@@ -143,6 +143,10 @@
         </xsl:if>
         <xsl:call-template name="vlans"><xsl:with-param name="parent" select="@name"/></xsl:call-template>
       </node>
+      <xsl:if test="$port">
+        <node label="DHCPv4"/>
+        <node label="DHCPv6"/>
+      </xsl:if>
       <xsl:if test="not($port)">
         <node label="DHCPv4">
           <xsl:for-each select="protocol[@family = 'ipv4']/dhcp[@peerdns]">

@@ -54,10 +54,14 @@
         </xsl:if>
       </node>
       <xsl:apply-templates select="bridge | bond | vlan" mode="section"/>
-      <xsl:if test="not(parent::bridge or parent::bond)">
-        <xsl:call-template name="ipv4"/>
-        <xsl:call-template name="ipv6"/>
-      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="not(parent::bridge or parent::bond)">
+          <xsl:call-template name="ipv4"/>
+          <xsl:call-template name="ipv6"/>
+        </xsl:when>
+        <!-- empty: a former top-level interface's IP settings go -->
+        <xsl:otherwise><node label="ipv4"/><node label="ipv6"/></xsl:otherwise>
+      </xsl:choose>
     </tree>
     <xsl:apply-templates select="bridge/interface | bond/interface" mode="tree"/>
   </xsl:template>
