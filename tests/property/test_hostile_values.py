@@ -39,8 +39,10 @@ def hostile_docs(draw: st.DrawFn, canary: str) -> etree._Element:
     el, name = draw(st.sampled_from(slots))
     xml_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | \
         st.sampled_from("\t\n\r")
-    payload = draw(st.one_of(st.sampled_from(PAYLOADS), st.text(xml_chars, min_size=1, max_size=12)))
-    el.set(name, draw(st.sampled_from([payload, el.get(name) + payload])).format(canary=canary))
+    # only the payloads are templates: a drawn text may hold a '{' of its own
+    payload = draw(st.one_of(st.sampled_from(PAYLOADS).map(lambda p: p.format(canary=canary)),
+                             st.text(xml_chars, min_size=1, max_size=12)))
+    el.set(name, draw(st.sampled_from([payload, el.get(name) + payload])))
     return doc
 
 
