@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import fnmatch
 import logging
 import os
@@ -162,7 +163,7 @@ class AugeasSession:
         if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
             raise FileError(f"leads outside the root (to {real}); augnetcf will not use it", file=path)
 
-    def save(self, delete: Iterable[str] = ()) -> list[str]:
+    def save(self, delete: Iterable[str] = (), new_mode: int | None = None) -> list[str]:
         """Write every changed file and delete the files *delete* (Augeas
         paths), all or nothing; return the paths (under the root) changed.
 
@@ -171,6 +172,7 @@ class AugeasSession:
         has been written are they renamed into place, each rename atomic, and
         the deleted files unlinked. A lens or disk error therefore changes
         nothing, and the session is reloaded from disk so it stays usable.
+        A file that did not exist gets mode *new_mode* (if given).
         """
         aug = self.aug
         deleted = [self.fs_path(p) for p in delete]
@@ -230,7 +232,7 @@ class AugeasSession:
                 self.load()
                 raise FileError(f"cannot be deleted: {os.strerror(errno.EACCES)} or read-only", file=path)
         if journal is not None:
-            self._commit(journal)
+            self._commit(journal, new_mode)
         for path in written:
             log.debug("saved %s", path)
         for path in deleted:
@@ -285,11 +287,11 @@ class AugeasSession:
             self.load()
         return changes
 
-    def _commit(self, journal: txn.Journal) -> None:
+    def _commit(self, journal: txn.Journal, new_mode: int | None = None) -> None:
         """Make the staged files durable, commit the journal, rename them into
         place (see :meth:`augnetcf.txn.Journal.run`); reread the files if that fails."""
         try:
-            journal.run(_prepare_staged)
+            journal.run(functools.partial(_prepare_staged, new_mode=new_mode))
         except FileError:
             self.load()
             raise
@@ -357,14 +359,18 @@ def _no_leading_newline(path: str) -> None:
             f.write(data[1:])
 
 
-def _prepare_staged(new: str, target: str) -> None:
+def _prepare_staged(new: str, target: str, new_mode: int | None = None) -> None:
     """Give staged file *new* the mode and owner of the file it will replace
     (an ifcfg file may hold secrets, so 0600 stays 0600). The journal stages
     it beside the symlink's target, so the edit goes through a symlink
-    (inside the root) rather than over it, and renames it into place."""
+    (inside the root) rather than over it, and renames it into place. A new
+    file gets *new_mode* when the backend asks for one (NetworkManager
+    ignores keyfiles that others can read)."""
     try:
         st = os.stat(target)
     except FileNotFoundError:
+        if new_mode is not None:
+            os.chmod(new, new_mode)
         return
     if st.st_size == 0:
         _no_leading_newline(new)

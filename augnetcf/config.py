@@ -117,6 +117,10 @@ class _Snapshot:
     masters: dict[str, str] = field(default_factory=dict)
     #: name -> MAC (the kernel's if it has the interface, else the configured one)
     macs: dict[str, str] = field(default_factory=dict)
+    #: name -> files that amend its units (drop-ins), in the order they apply
+    extras: dict[str, list[etree._Element]] = field(default_factory=dict)
+    #: name -> the element its new marks go into (see ``Backend.mark_homes``)
+    homes: dict[str, list[etree._Element]] = field(default_factory=dict)
 
     def names(self, name: str) -> list[str]:
         """*name*, then every port and slave below it, breadth-first."""
@@ -125,11 +129,14 @@ class _Snapshot:
             names.extend(sorted(c for c, m in self.masters.items() if m == n and c not in names))
         return names
 
-    def owned(self, name: str) -> list[etree._Element]:
-        """Units and marks of *name* and of its ports and slaves, *name*'s first."""
+    def owned(self, name: str, extras: bool = True) -> list[etree._Element]:
+        """Units and marks of *name* and of its ports and slaves, *name*'s first;
+        with *extras*, each interface's drop-ins after its units."""
         if name not in self.units:
             return []
-        return [el for n in self.names(name) for el in self.units.get(n, []) + self.marks.get(n, [])]
+        return [el for n in self.names(name)
+                for el in self.units.get(n, []) + (self.extras.get(n, []) if extras else [])
+                + self.marks.get(n, [])]
 
     def top_level(self) -> list[str]:
         return sorted(n for n in self.units if not self.masters.get(n))
@@ -213,11 +220,11 @@ class Config:
             raise InvalidOperation("the configuration has been closed")
         return self._session
 
-    def _save(self, delete: list[str]) -> None:
+    def _save(self, delete: list[str], new_mode: int | None = None) -> None:
         """Save, or, inside :meth:`plan_define`/:meth:`plan_undefine`, record
         what a save would do and forget the edits."""
         if self._dry_run is None:
-            self.session.save(delete=delete)
+            self.session.save(delete=delete, new_mode=new_mode)
             return
         for path, before, after in self.session.preview(delete=delete):
             self._dry_run.append(FileChange(os.path.relpath(path, self.root), before, after))
@@ -332,7 +339,7 @@ class Config:
         if not owned:
             return False
         try:
-            have = xslt.from_forest(_subforest(owned), self.backend, name)
+            have = xslt.from_forest(self._subforest(owned), self.backend, name)
             want = xslt.from_forest(new, self.backend, name)
         except AugnetcfError:
             return False
@@ -386,7 +393,31 @@ class Config:
         if b.mark:
             for mark in snap.forest.xpath(b.mark):
                 snap.marks.setdefault(self._xpath(mark, b.mark_name), []).append(mark)
+        self._snapshot_extras(snap)
         return snap
+
+    def _snapshot_extras(self, snap: _Snapshot) -> None:
+        """Drop-ins, by the interface whose unit they amend; and where new marks may go."""
+        b = self.backend
+        if b.dropin:
+            by_path = {u.get("path"): name for name, units in snap.units.items() for u in units}
+            for el in snap.forest.xpath(b.dropin):
+                name = by_path.get(self._xpath(el, b.dropin_of))
+                if name:
+                    snap.extras.setdefault(name, []).append(el)
+        if b.mark_homes:
+            for el in snap.forest.xpath(b.mark_homes):
+                name = self._xpath(el, b.unit_name)
+                if name:
+                    snap.homes.setdefault(name, []).append(el)
+
+    def _subforest(self, elements: list[etree._Element]) -> etree._Element:
+        return _subforest(elements, lambda el: self._context(el))
+
+    def _context(self, el: etree._Element) -> list[etree._Element]:
+        """Nodes outside *el* that say what it means (``Backend.mark_context``)."""
+        b = self.backend
+        return list(self._xpath(el, b.mark_context)) if b.mark_context and el.tag != "tree" else []
 
     def _remove(self, elements: list[etree._Element]) -> list[str]:
         """Drop *elements* from Augeas; return the files that must go with them.
@@ -412,8 +443,9 @@ class Config:
         for plan in plans:
             forest.remove_comments(aug, plan)
         disposable = self.backend.disposable
-        files += [p for p in sorted(shared)
-                  if disposable and disposable.search(p) and not aug.match(f"{p}/*")]
+        residue = self.backend.residue
+        files += [p for p in sorted(shared) if disposable and disposable.search(p)
+                  and not [q for q in aug.match(f"{p}/*") if not residue.match(aug.label(q))]]
         return files
 
     def _create(self, el: etree._Element, before: str | None = None, after: str | None = None) -> str:
@@ -476,7 +508,7 @@ class Config:
         units = snap.owned(name)
         if not units:
             raise self._not_found(name)
-        doc = xslt.from_forest(_subforest(units), self.backend, name)
+        doc = xslt.from_forest(self._subforest(units), self.backend, name)
         try:
             # What we print, we must accept: a hand-edited file may say things
             # (MTU=jumbo, PREFIX=33) that no interface description can.
@@ -521,7 +553,9 @@ class Config:
                    if el.getparent() is None or el.getparent().tag != "vlan"]
         old: list[etree._Element] = []
         for n in defined:
-            old.extend(el for el in snap.owned(n) if el not in old)
+            old.extend(el for el in snap.owned(n, extras=False) if el not in old)
+        self._refuse_overriding_extras(snap, defined)
+        self._refuse_shadowed(snap, new)
         touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
         pins = forest.pin(aug, dict.fromkeys(touched))
         try:
@@ -538,6 +572,7 @@ class Config:
         aug = self.session.aug
         kept: set[etree._Element] = set()
         written: set[str] = set()
+        whole: set[etree._Element] = set()  # new elements written with all they contain
         kinds = {el: "unit" for el in new.xpath(b.unit)}
         kinds.update({el: "mark" for el in new.xpath(b.mark)} if b.mark else {})
         for el in (e for e in new.iter() if e in kinds):  # document order
@@ -545,11 +580,19 @@ class Config:
             el_name, key = self._identify(el, kind)
             match = next((e for e in (snap.units if kind == "unit" else snap.marks).get(el_name, [])
                           if e not in kept and self._identify(e, kind)[1] == key), None)
+            if any(a in whole for a in el.iterancestors()):
+                if match is not None:  # a mark inside a unit (VLAN= in its parent's file): written with it
+                    kept.add(match)
+                continue
             if match is not None:
                 kept.add(match)
                 target = match.get("path")
                 if b.respell is not None:
                     b.respell(el, match)
+            elif kind == "mark" and b.mark_home:
+                target = self._place_mark(snap, el, whole)
+                if target is None:
+                    continue
             else:
                 near = [u.get("path") for u in snap.units.get(el_name, []) if u.tag == "node"]
                 if kind == "mark":
@@ -558,8 +601,78 @@ class Config:
                     target = self._create(el, after=near[-1] if near else None)
             forest.write_node(aug, target, el, b)
             written.add(target)
+            whole.add(el)
         gone = [el for el in old if el not in kept and el.get("path") not in written]
-        self._save(self._remove(gone))
+        self._save(self._remove(gone), new_mode=b.new_file_mode)
+
+    def _place_mark(self, snap: _Snapshot, el: etree._Element, whole: set[etree._Element]) -> str | None:
+        """Where new mark *el* goes: into the file of the interface it belongs
+        on (``Backend.mark_home``), else into its own tree's file, created
+        whole (with what gives it meaning) when it does not exist yet. Returns
+        the new node's path, or None when the whole tree was written."""
+        b = self.backend
+        aug = self.session.aug
+        tree = next(el.iterancestors("tree"))
+        suffix = os.path.splitext(tree.get("path"))[1]
+        for home in snap.homes.get(str(self._xpath(el, b.mark_home)), []):
+            path = home.get("path") if home.tag == "tree" else next(home.iterancestors("tree")).get("path")
+            if os.path.splitext(path)[1] == suffix:
+                return self._create_in(el, home.get("path"))
+        if not aug.match(tree.get("path")):
+            forest.write_node(aug, tree.get("path"), tree, b)
+            whole.add(tree)
+            return None
+        return self._create_in(el, tree.get("path"))
+
+    def _create_in(self, el: etree._Element, base: str) -> str:
+        """Create new forest node *el* under the Augeas node *base*, inside
+        containers like its own ancestors (a ``[Network]`` section), reusing
+        the first existing one with the same label and value."""
+        aug = self.session.aug
+        for anc in reversed([a for a in el.iterancestors("node")]):
+            label = forest.step(anc.get("label"))
+            same = [p for p in aug.match(f"{base}/{label}") if aug.get(p) == anc.get("value")]
+            if same:
+                base = same[0]
+            else:
+                aug.set(f"{base}/{label}[last()+1]", anc.get("value"))
+                base = aug.match(f"{base}/{label}")[-1]
+        label = forest.step(el.get("label"))
+        aug.set(f"{base}/{label}[last()+1]", el.get("value"))
+        return aug.match(f"{base}/{label}")[-1]
+
+    def _refuse_shadowed(self, snap: _Snapshot, new: etree._Element) -> None:
+        """A new file that another file would hide from its reader (an earlier
+        ``.network`` matching the name) would change nothing: refuse, naming it."""
+        b = self.backend
+        if b.shadowed_by is None:
+            return
+        for el in new.xpath(b.unit):
+            name, key = self._identify(el, "unit")
+            if el.tag != "tree" or any(self._identify(u, "unit")[1] == key for u in snap.units.get(name, [])):
+                continue
+            first = b.shadowed_by(snap.forest, name, el.get("path"))
+            if first:
+                raise InvalidOperation(
+                    f"is read before {self.session.fs_path(el.get('path'))} and also applies to {name}, "
+                    "so a new file for it would be ignored; rename or edit it first",
+                    file=self.session.fs_path(first))
+
+    def _refuse_overriding_extras(self, snap: _Snapshot, names: list[str]) -> None:
+        """A drop-in that sets a key the backend writes would override the
+        define: refuse, naming it, rather than write what would not apply."""
+        b = self.backend
+        aug = self.session.aug
+        for name in names:
+            for extra in snap.extras.get(name, []):
+                for key in extra.xpath("node/node"):
+                    label = key.get("label")
+                    value = aug.get(key.get("path")) or ""
+                    if b.owned.match(f"{label}={value}"):
+                        raise InvalidOperation(
+                            f"drop-in sets {key.getparent().get('label')}/{label}, which augnetcf writes for "
+                            f"{name}; it would override the define (move it into the main file or remove it)",
+                            file=self.session.fs_path(extra.get("path")))
 
     @_writes
     def undefine(self, name: str) -> None:
@@ -765,9 +878,11 @@ def canonical(doc: etree._Element) -> bytes:
     return etree.tostring(doc, method="c14n")
 
 
-def _subforest(elements: list[etree._Element]) -> etree._Element:
+def _subforest(elements: list[etree._Element],
+               context: Callable[[etree._Element], list[etree._Element]] | None = None) -> etree._Element:
     """A forest of copies of *elements*, each inside copies of its ancestors
-    (its file's ``<tree>``, an ``auto`` container), in the order given."""
+    (its file's ``<tree>``, an ``auto`` container), in the order given, and
+    with copies of the nodes *context* names for it."""
     out = etree.Element("forest")
     copies: dict[etree._Element, etree._Element] = {}
 
@@ -779,6 +894,10 @@ def _subforest(elements: list[etree._Element]) -> etree._Element:
 
     for el in elements:
         parent = out if el.tag == "tree" else container(el.getparent())
+        for extra in context(el) if context else []:
+            if extra not in copies:
+                copies[extra] = copy.deepcopy(extra)
+                container(extra.getparent()).append(copies[extra])
         copies[el] = copy.deepcopy(el)
         parent.append(copies[el])
     return out

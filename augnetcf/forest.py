@@ -89,6 +89,22 @@ def step(label: str) -> str:
     return re.sub(r"([/\[\]\\*|=()!<>,+'\" \t])", r"\\\1", label)
 
 
+def _flat(aug: augeas.Augeas, path: str) -> str | None:
+    """A node's value; for a node without one, its children's values joined by
+    blanks (the Systemd lens keeps each word of ``Key=a b`` in a child)."""
+    value = aug.get(path)
+    if value is None and aug.match(f"{path}/*"):
+        return " ".join(aug.get(p) or "" for p in aug.match(f"{path}/*"))
+    return value
+
+
+def _flat_el(el: etree._Element) -> str | None:
+    """:func:`_flat` of a forest element."""
+    if el.get("value") is None and len(el):
+        return " ".join(c.get("value", "") for c in el.iterchildren("node"))
+    return el.get("value")
+
+
 def _owns(aug: augeas.Augeas, owned: re.Pattern, label: str, path: str) -> bool:
     return bool(owned.match(f"{label}={aug.get(path) or ''}"))
 
@@ -103,7 +119,9 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
     value); for a label that occurs once (not ``Backend.multi``), the same
     label whatever its value. Unmatched wanted children are appended, unless
     they only restate a default (``Backend.defaults``) to a node that already
-    had content. Unmatched existing children the backend owns are removed,
+    had content, or are empty (no value, no children: a section that must
+    only hold nothing of ours). A label ``Backend.keep`` names keeps its value.
+    Unmatched existing children the backend owns are removed,
     unless they hold the default. Everything else, comments included, stays.
     """
     owned, multi, defaults = backend.owned, backend.multi, backend.defaults
@@ -112,6 +130,7 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         aug.set(path, value)
     have = _children(aug, path)
     existed = bool(have)
+    parent_label = want.get("label", "")
     free = {p: label for label, p in have}
     children = list(want.iterchildren("node"))
     match: dict[int, str | None] = {}
@@ -139,23 +158,39 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         label = el.get("label")
         same = [p for p, lbl in free.items() if lbl == label]
         ours = [p for p in same if _owns(aug, owned, label, p)]
-        if ours or (same and not multi.match(label)):
+        if same and backend.keep.match(f"{parent_label}/{label}"):
+            take(i, lambda lbl, p, pick=same[0]: p == pick)
+            match[i] = None  # an existing UUID stays what it is
+        elif ours or (same and not multi.match(label)):
             take(i, lambda lbl, p, pick=(ours or same)[0]: p == pick)
-        elif existed and defaults.get(label) == el.get("value"):
+        elif existed and label in defaults and defaults[label] == _flat_el(el):
             match[i] = None  # absent already means this
     for i, el in enumerate(children):
         if i in match and match[i] is None:
             continue
         p = match.get(i)
+        if p is None and el.get("value") is None and not len(el):
+            continue  # an empty section only asks that nothing we own be in it
         if p is None:
-            # Append after the parent's last child; Augeas numbers it for us.
-            label = step(el.get("label"))
-            aug.set(f"{path}/{label}[last()+1]", el.get("value"))
-            p = aug.match(f"{path}/{label}")[-1]
+            p = _append(aug, path, el.get("label"), el.get("value"))
         write_node(aug, p, el, backend)
     for p, label in reversed(list(free.items())):
-        if _owns(aug, owned, label, p) and defaults.get(label) != aug.get(p):
+        if _owns(aug, owned, label, p) and (label not in defaults or defaults[label] != _flat(aug, p)):
             aug.remove(p)
+
+
+def _append(aug: augeas.Augeas, path: str, label: str, value: str | None) -> str:
+    """Add a LABEL node after the last child of *path* that has a label (a
+    comment counts), so that it lands before the blank lines that some lenses
+    (IniFile's) keep, unlabelled, at the end of a section; return its path."""
+    last = aug.match(f"{path}/*")
+    if last:
+        aug.insert(last[-1], label, before=False)
+        new = aug.match(f"{last[-1]}/following-sibling::*[1]")[0]
+        aug.set(new, value)
+        return new
+    aug.set(f"{path}/{step(label)}[last()+1]", value)
+    return aug.match(f"{path}/{step(label)}")[-1]
 
 
 def remove_node(aug: augeas.Augeas, path: str) -> None:

@@ -1,14 +1,17 @@
 """Fuzz the readers: configuration file bytes -> Augeas -> forest -> interface XML.
 
 Input: one selector byte, then the bytes of one configuration file.
-``data[0] % 3`` picks the backend (see fuzzlib.py; seeds start with ASCII
-``0`` redhat, ``1`` debian, ``2`` suse), and the file is written where that
-backend reads it, in an otherwise empty root:
+The first byte picks the backend (see fuzzlib.py; seeds start with ASCII
+``0`` redhat, ``1`` debian, ``2`` suse, ``3`` nm-keyfile, ``4`` networkd), and
+the file is written where that backend reads it, in an otherwise empty root:
 
-    redhat  etc/sysconfig/network-scripts/ifcfg-fuzz0
-    debian  etc/network/interfaces
-    suse    etc/sysconfig/network/ifcfg-fuzz0, and, if the payload holds a
-            NUL byte, what follows the first NUL is etc/sysconfig/network/routes
+    redhat      etc/sysconfig/network-scripts/ifcfg-fuzz0
+    debian      etc/network/interfaces
+    suse        etc/sysconfig/network/ifcfg-fuzz0, and, if the payload holds a
+                NUL byte, what follows the first NUL is etc/sysconfig/network/routes
+    nm-keyfile  etc/NetworkManager/system-connections/fuzz0.nmconnection
+    networkd    etc/systemd/network/fuzz0.network; after a first NUL,
+                fuzz0.netdev; after a second, the drop-in fuzz0.network.d/fuzz.conf
 
 Then ``Config(root, backend).list_interfaces()`` and ``xml_desc`` of each
 interface listed. The only acceptable failures are augnetcf's own errors
@@ -34,8 +37,11 @@ TARGET = {
     "redhat": "etc/sysconfig/network-scripts/ifcfg-fuzz0",
     "debian": "etc/network/interfaces",
     "suse": "etc/sysconfig/network/ifcfg-fuzz0",
+    "nm-keyfile": "etc/NetworkManager/system-connections/fuzz0.nmconnection",
+    "networkd": "etc/systemd/network/fuzz0.network",
 }
 SUSE_ROUTES = "etc/sysconfig/network/routes"
+NETWORKD_MORE = ("etc/systemd/network/fuzz0.netdev", "etc/systemd/network/fuzz0.network.d/fuzz.conf")
 
 
 def lay_out(backend: str, payload: bytes) -> dict[str, bytes]:
@@ -43,6 +49,9 @@ def lay_out(backend: str, payload: bytes) -> dict[str, bytes]:
     if backend == "suse":
         ifcfg, sep, routes = payload.partition(b"\0")
         return {TARGET[backend]: ifcfg, **({SUSE_ROUTES: routes} if sep else {})}
+    if backend == "networkd":
+        parts = payload.split(b"\0", 2)
+        return dict(zip((TARGET[backend], *NETWORKD_MORE), parts))
     return {TARGET[backend]: payload}
 
 

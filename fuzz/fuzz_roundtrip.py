@@ -1,7 +1,7 @@
 """Fuzz the engine end to end: define -> files -> dumpxml -> define again.
 
 Input: one selector byte, then interface XML, the same format as fuzz_xml's
-(and the same corpus, fuzz/corpus/xml). ``data[0] % 3`` picks the backend
+(and the same corpus, fuzz/corpus/xml). The first byte picks the backend
 (see fuzzlib.py; seeds start with ASCII ``0`` redhat, ``1`` debian, ``2`` suse).
 
 On an empty root of that backend (one scratch directory per process, emptied

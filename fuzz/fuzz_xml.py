@@ -1,6 +1,6 @@
 """Fuzz the pure core: bytes -> hardened parse -> RelaxNG -> to_forest -> from_forest.
 
-Input: one selector byte, then interface XML. ``data[0] % 3`` picks the
+Input: one selector byte, then interface XML. The first byte picks the
 backend (see fuzzlib.py): seeds start with ASCII ``0`` (redhat), ``1``
 (debian) or ``2`` (suse), followed by the XML as a user would write it.
 

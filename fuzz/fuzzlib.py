@@ -1,12 +1,11 @@
 """What the fuzz harnesses share: the backend selector byte and a scratch root.
 
-Every harness reads its first input byte as a backend selector:
-
-    backend = BACKENDS[data[0] % 3]      # 0 redhat, 1 debian, 2 suse
-
-so a seed that starts with the ASCII digit ``0``, ``1`` or ``2`` (or the byte
-0x00, 0x01 or 0x02) is for redhat, debian or suse; the rest of the input is the
-harness' payload. Seeds are kept that way on disk, readable in an editor.
+Every harness reads its first input byte as a backend selector: the ASCII
+digits ``0`` to ``4`` pick redhat, debian, suse, nm-keyfile and networkd, and
+any other byte picks ``BACKENDS[byte % 5]`` (so the bytes 0x00 to 0x04 pick
+them in the same order). The rest of the input is the harness' payload. Seeds
+are kept that way on disk, readable in an editor; seeds written when there
+were three backends (digits ``0`` to ``2``) keep their meaning.
 """
 
 from __future__ import annotations
@@ -17,11 +16,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-BACKENDS = ("redhat", "debian", "suse")
+BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
 
 #: Where each backend keeps its configuration, under the root.
 CONFDIR = {"redhat": "etc/sysconfig/network-scripts", "debian": "etc/network",
-           "suse": "etc/sysconfig/network"}
+           "suse": "etc/sysconfig/network", "nm-keyfile": "etc/NetworkManager/system-connections",
+           "networkd": "etc/systemd/network"}
 
 #: The digit a seed starts with to select each backend.
 SELECTOR = {name: str(i).encode() for i, name in enumerate(BACKENDS)}
@@ -36,7 +36,10 @@ def split(data: bytes) -> tuple[str, bytes] | None:
     """(backend, payload) of a fuzz input; ``None`` for the empty input."""
     if not data:
         return None
-    return BACKENDS[data[0] % len(BACKENDS)], data[1:]
+    first = data[0]
+    digit = first - ord("0")
+    index = digit if 0 <= digit < len(BACKENDS) else first % len(BACKENDS)
+    return BACKENDS[index], data[1:]
 
 
 _SCRATCH: str | None = None

@@ -8,6 +8,8 @@ Each seed is the backend's selector digit (fuzzlib.py) and then the file:
     files-debian/  1 + netcf's Debian interfaces file
     files-suse/    2 + tests/data/suse-fsroot's ifcfg-* files and netcf's SUSE ifcfg-* files;
                    2 + NUL + suse-fsroot's routes file (an empty ifcfg, then routes)
+    files-nm-keyfile/, files-networkd/  3 and 4 + what augnetcf writes (below); for
+                   networkd one seed per interface: .network, NUL, .netdev
 
 and, in each, ``defined-CASE-FILE``: the files augnetcf itself writes when it
 defines netcf's interface XML (tests/data/netcf/interface/CASE.xml) on an
@@ -36,7 +38,7 @@ SUSE = DATA / "suse-fsroot" / "etc" / "sysconfig" / "network"
 
 def seeds() -> dict[str, dict[str, bytes]]:
     """Corpus directory -> seed name -> bytes."""
-    out: dict[str, dict[str, bytes]] = {"files-redhat": {}, "files-debian": {}, "files-suse": {}}
+    out: dict[str, dict[str, bytes]] = {f"files-{b}": {} for b in fuzzlib.BACKENDS}
     for path in sorted((NETCF / "redhat/fsroot/etc/sysconfig/network-scripts").glob("ifcfg-*")):
         out["files-redhat"][f"netcf-{path.name}"] = SELECTOR["redhat"] + path.read_bytes()
     out["files-debian"]["netcf-interfaces"] = \
@@ -67,6 +69,9 @@ def defined(backend: str) -> dict[str, bytes]:
         finally:
             fuzzlib.release(root)
         routes = written.pop("routes", None)
+        if backend == "networkd":
+            out.update(networkd_seeds(case, written))
+            continue
         for name, data in written.items():
             if not data or name.startswith("ifsysctl-"):  # the harness writes no ifsysctl
                 continue
@@ -76,6 +81,21 @@ def defined(backend: str) -> dict[str, bytes]:
                 # the harness names the interface fuzz0 (after its file): so must the routes
                 mine = re.sub(rb"(?m)\s" + re.escape(iface.encode()) + rb"$", b" fuzz0", routes)
                 out[f"defined-{case.stem}-{name}+routes"] = SELECTOR[backend] + data + b"\0" + mine
+    return out
+
+
+def networkd_seeds(case: Path, written: dict[str, bytes]) -> dict[str, bytes]:
+    """One seed per interface: its .network, NUL, its .netdev (named fuzz0 as the harness does)."""
+    out = {}
+    for name, data in written.items():
+        if not name.endswith(".network"):
+            continue
+        iface = name[len("50-augnetcf-"):-len(".network")]
+        netdev = written.get(name[:-len(".network")] + ".netdev", b"")
+        name_line = rb"(?m)^Name=" + re.escape(iface.encode()) + rb"$"
+        network, netdev = (re.sub(name_line, b"Name=fuzz0", d) for d in (data, netdev))
+        more = b"\0" + netdev if netdev else b""
+        out[f"defined-{case.stem}-{iface}"] = SELECTOR["networkd"] + network + more
     return out
 
 

@@ -31,7 +31,8 @@ run() {
 }
 
 run fuzz_xml fuzz/corpus/xml
-run fuzz_files fuzz/corpus/files-redhat fuzz/corpus/files-debian fuzz/corpus/files-suse
+run fuzz_files fuzz/corpus/files-redhat fuzz/corpus/files-debian fuzz/corpus/files-suse \
+    fuzz/corpus/files-nm-keyfile fuzz/corpus/files-networkd
 run fuzz_roundtrip fuzz/corpus/xml
 
 if [ -n "$failed" ]; then

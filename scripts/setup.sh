@@ -9,6 +9,9 @@ cd "$(dirname "$0")/.."
 # dnsmasq-base, so no DNS service starts on the host) and ping.
 DEB_PKGS="libaugeas0 augeas-lenses augeas-tools libaugeas-dev pkg-config gcc python3-dev python3-venv iproute2
           isc-dhcp-client dnsmasq-base iputils-ping"
+# The judges of the nm-keyfile and networkd tests: systemd-networkd, and what the
+# nmcli unpacked from Debian's network-manager package links against.
+DEB_PKGS="$DEB_PKGS systemd libglib2.0-0 libgnutls30 libreadline8 libudev1"
 RPM_PKGS="augeas-libs augeas augeas-devel pkgconf-pkg-config gcc python3-devel iproute
           dhcp-client dnsmasq iputils"
 

@@ -197,3 +197,162 @@ def source_ifcfg(path: str | os.PathLike) -> dict[str, str]:
     cwd = os.path.dirname(path)
     base = _shell_baseline(cwd)
     return {k: v for k, v in _shell_env(path, cwd).items() if base.get(k) != v}
+
+
+# -- NetworkManager: nmcli --offline ------------------------------------------------------------
+#
+# ``nmcli --offline connection modify`` (NetworkManager >= 1.42, Debian 12 has
+# 1.42.4) reads a keyfile on stdin, checks it the way NetworkManager checks a
+# connection before using it (``nm_connection_verify``: a manual method needs
+# an address, a port needs a master, bond options must fit the mode...) and
+# prints it back normalised, with every default filled in. It talks to no
+# daemon and writes nothing. The package is not installed (that would start a
+# network manager); like ifupdown, network-manager and libnm0 are fetched
+# with ``apt-get download`` and unpacked into a cache the first time.
+
+NM_CACHE = Path.home() / ".cache" / "augnetcf-tests" / "network-manager"
+_NM_PACKAGES = ("network-manager", "libnm0")
+
+
+def _download_debs(cache: Path, packages: tuple[str, ...]) -> str | None:
+    """Unpack *packages* into *cache* (one tree); the reason it failed, or None."""
+    if not shutil.which("apt-get", path=ENV["PATH"]) or not shutil.which("dpkg", path=ENV["PATH"]):
+        return f"apt-get and dpkg (to fetch Debian's {' '.join(packages)}) are not here"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache.parent, prefix=".fetch-") as tmp:
+        r = _run(["apt-get", "download", "-q", *packages], cwd=tmp)
+        if r.returncode != 0 and os.geteuid() == 0:
+            _run(["apt-get", "update", "-qq"])
+            r = _run(["apt-get", "download", "-q", *packages], cwd=tmp)
+        if r.returncode != 0:
+            return f"`apt-get download {' '.join(packages)}` failed: {(r.stderr or r.stdout).strip()}"
+        unpacked = Path(tmp) / "root"
+        for deb in sorted(Path(tmp).glob("*.deb")):
+            r = _run(["dpkg", "-x", str(deb), str(unpacked)])
+            if r.returncode != 0:
+                return f"`dpkg -x {deb.name}` failed: {r.stderr.strip()}"
+        try:
+            os.rename(unpacked, cache)
+        except OSError:
+            if not cache.is_dir():
+                raise
+    return None
+
+
+def _nm_env(root: Path) -> dict[str, str]:
+    libs = [str(p) for p in (root / "usr" / "lib").glob("*-linux-gnu")]
+    return {**ENV, "LD_LIBRARY_PATH": ":".join(libs)}
+
+
+@functools.cache
+def _find_nmcli() -> tuple[str | None, dict[str, str], str]:
+    system = shutil.which("nmcli", path=ENV["PATH"])
+    candidates = [(system, ENV)] if system else []
+    cached = NM_CACHE / "usr" / "bin" / "nmcli"
+    if not system and not cached.exists():
+        try:
+            problem = _download_debs(NM_CACHE, _NM_PACKAGES)
+        except (OSError, subprocess.SubprocessError) as exc:
+            problem = f"fetching network-manager failed: {exc}"
+        if problem:
+            return None, ENV, problem
+    candidates.append((str(cached), _nm_env(NM_CACHE)))
+    for prog, env in candidates:
+        if prog and Path(prog).exists():
+            r = subprocess.run([prog, "--version"], capture_output=True, text=True, env=env, timeout=30)
+            if r.returncode == 0:
+                return prog, env, ""
+    return None, ENV, f"no runnable nmcli (remove {NM_CACHE} to fetch it again)"
+
+
+def nmcli() -> str | None:
+    """A runnable ``nmcli`` (>= 1.42, for --offline), or None (:func:`nmcli_problem` says why)."""
+    return _find_nmcli()[0]
+
+
+def nmcli_problem() -> str:
+    return _find_nmcli()[2]
+
+
+def nmcli_check(keyfile: str | os.PathLike) -> dict[str, dict[str, str]]:
+    """The connection in *keyfile* as NetworkManager normalises it: section ->
+    key -> value, defaults filled in. Raises :class:`JudgeError` with nmcli's
+    message when NetworkManager would refuse the connection."""
+    prog, env, problem = _find_nmcli()
+    if prog is None:
+        raise JudgeError(f"no nmcli: {problem}")
+    with open(keyfile, "rb") as f:
+        r = subprocess.run([prog, "--offline", "connection", "modify"], stdin=f, capture_output=True,
+                           env=env, timeout=60)
+    if r.returncode != 0:
+        raise JudgeError(f"nmcli refused {os.fspath(keyfile)}: {r.stderr.decode(errors='replace').strip()}")
+    settings: dict[str, dict[str, str]] = {}
+    section: dict[str, str] = {}
+    for line in r.stdout.decode().splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            section = settings.setdefault(line[1:-1], {})
+        elif "=" in line:
+            key, _, value = line.partition("=")
+            section[key] = value
+    return settings
+
+
+# -- systemd-networkd, in namespaces of its own ----------------------------------------------------
+#
+# systemd-networkd itself is the judge of .network/.netdev files: it reports
+# every key it cannot use as ``FILE:LINE: ...ignoring`` and creates the
+# virtual devices the .netdev files describe. It runs in a new network
+# namespace (only loopback: the host's links are out of reach) and a new
+# mount namespace, where the files under test are bind-mounted over
+# /etc/systemd/network, a tmpfs hides the vendor files and /run/systemd, and
+# D-Bus is unreachable. It is stopped after a few seconds; the namespaces
+# die with it. Without udev it does not configure links (it waits for them
+# to be initialised), so what it judges is parsing and device creation.
+
+NETWORKD = Path("/lib/systemd/systemd-networkd")
+
+_NETWORKD_SCRIPT = r"""
+set -e
+mkdir -p /run/systemd
+mount -t tmpfs tmpfs /run/systemd
+mount -t tmpfs tmpfs /usr/lib/systemd/network
+mount --bind "$1" /etc/systemd/network
+ip link set lo up
+SYSTEMD_LOG_LEVEL=info SYSTEMD_LOG_TARGET=console SYSTEMD_LOG_COLOR=0 \
+DBUS_SYSTEM_BUS_ADDRESS=unix:path=/nonexistent timeout "$2" "$3" >"$4/log" 2>&1 || true
+ip -d -j link show >"$4/links.json"
+"""
+
+
+def networkd_problem() -> str:
+    """Why :func:`networkd_check` cannot run here ("" if it can)."""
+    if not NETWORKD.exists():
+        return f"{NETWORKD} is missing (Debian's systemd package has it)"
+    if os.geteuid() != 0:
+        return "systemd-networkd needs root to run in namespaces of its own"
+    if not shutil.which("unshare", path=ENV["PATH"]):
+        return "unshare (util-linux) is missing"
+    if not Path("/etc/systemd/network").is_dir() or not Path("/usr/lib/systemd/network").is_dir():
+        return "/etc/systemd/network or /usr/lib/systemd/network is missing (mount points)"
+    return ""
+
+
+def networkd_check(config_dir: str | os.PathLike, seconds: int = 3) -> tuple[list[str], list[dict]]:
+    """Run systemd-networkd on the files in *config_dir*: (its complaints about
+    them, one ``FILE:LINE: message`` each, paths as /etc/systemd/network/NAME;
+    the links it created, as ``ip -d -j link show`` gives them)."""
+    import json
+
+    problem = networkd_problem()
+    if problem:
+        raise JudgeError(f"no systemd-networkd judge: {problem}")
+    with tempfile.TemporaryDirectory(prefix="networkd-judge-") as out:
+        r = subprocess.run(["unshare", "--net", "--mount", "--fork", "sh", "-c", _NETWORKD_SCRIPT, "sh",
+                            os.path.abspath(config_dir), str(seconds), str(NETWORKD), out],
+                           capture_output=True, text=True, env=ENV, timeout=60 + seconds)
+        if r.returncode != 0:
+            raise JudgeError(f"running systemd-networkd in namespaces failed: {r.stderr.strip()}")
+        log = Path(out, "log").read_text(errors="replace").splitlines()
+        links = json.loads(Path(out, "links.json").read_text() or "[]")
+    complaints = [line for line in log if line.startswith("/etc/systemd/network/")]
+    return complaints, links

@@ -36,7 +36,7 @@ class Transform:
 
 
 #: Backend names.
-NAMES: tuple[str, ...] = ("redhat", "debian", "suse")
+NAMES: tuple[str, ...] = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
 
 #: os-release ``ID``/``ID_LIKE`` words -> backend.
 OS_IDS = {
@@ -53,6 +53,23 @@ LOCATIONS = (
     ("debian", "etc/network/interfaces", False),
     ("suse", "etc/sysconfig/network", True),  # a plain file on Red Hat, a directory on SUSE
 )
+
+#: The backends of today's distributions, and the classic backend whose
+#: distributions moved to them: os-release names the family (Fedora is
+#: ``redhat``), the files present say which of the two the host uses.
+MODERN = {"nm-keyfile": "redhat", "networkd": "debian"}
+
+#: Files (globs under the root) that show a backend is in use: an empty
+#: ``etc/systemd/network`` is on every systemd host, so a directory alone
+#: does not count. ``ifcfg-lo`` and a loopback-only ``interfaces`` do not either.
+IN_USE = {
+    "redhat": ("etc/sysconfig/network-scripts/ifcfg-*",),
+    "debian": ("etc/network/interfaces", "etc/network/interfaces.d/*"),
+    "nm-keyfile": ("etc/NetworkManager/system-connections/*.nmconnection",),
+    "networkd": ("etc/systemd/network/*.network", "etc/systemd/network/*.netdev"),
+}
+_LOOPBACK_ONLY = re.compile(r"(?:ifcfg-lo|.*\.(?:augnew|rpmsave|rpmnew|orig|bak|dpkg-\w+)|.*~)$")
+_STANZA = re.compile(rb"^[ \t]*iface[ \t]+(?!lo[ \t])\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -124,6 +141,34 @@ class Backend:
     #: called before a redefine is written, so a change touches only the
     #: lines whose meaning changes.
     respell: Callable[[etree._Element, etree._Element], None] | None = None
+    #: Matched against ``PARENT/LABEL`` (the parent node's label, "" for a
+    #: file): nodes whose existing value a define keeps (a connection's UUID
+    #: and id). A define writes them only where they are missing.
+    keep: re.Pattern = re.compile(r"(?!)")
+    #: The mode of a file a define creates (NetworkManager ignores keyfiles
+    #: that others can read); ``None`` leaves it to the umask.
+    new_file_mode: int | None = None
+    #: From ``<forest>`` to files that amend a unit (systemd drop-ins); from
+    #: one, the Augeas path of the file it amends. Read with their unit and
+    #: removed with it; a define leaves them alone, and refuses when one sets
+    #: a key the backend owns (the drop-in would override the define).
+    dropin: str = ""
+    dropin_of: str = "''"
+    #: From a mark in a new forest: the interface whose file should hold it
+    #: (a VLAN is created by its parent's ``.network``). A new mark goes into
+    #: the first of that interface's ``mark_homes`` whose file name ends as its
+    #: own tree's does, else into a file of its own.
+    mark_home: str = ""
+    #: From ``<forest>``: every element that may hold marks, named by ``unit_name``.
+    mark_homes: str = ""
+    #: From a mark: nodes outside it that say what it means (the ``[Match]``
+    #: section that names the link a VLAN= line is on), read along with it.
+    mark_context: str = ""
+    #: Labels that do not keep a disposable file alive once its marks are gone.
+    residue: re.Pattern = re.compile(r"(?!)")
+    #: (forest, interface name, Augeas path of a new file) -> a file that
+    #: would take precedence over it for that interface, or None.
+    shadowed_by: Callable[[object, str, str], str | None] | None = None
 
     @property
     def to_forest_xsl(self) -> str:
@@ -152,20 +197,52 @@ def _os_ids(root: str) -> list[str]:
     return []
 
 
+def _in_use(root: str, backend: str) -> bool:
+    """Whether *root* holds configuration of *backend* beyond loopback."""
+    import glob
+    import os
+
+    for pattern in IN_USE[backend]:
+        for path in glob.glob(os.path.join(glob.escape(root), pattern)):
+            if not os.path.isfile(path) or _LOOPBACK_ONLY.fullmatch(os.path.basename(path)):
+                continue
+            if backend != "debian":
+                return True
+            try:
+                with open(path, "rb") as f:
+                    if _STANZA.search(f.read(1 << 20)):
+                        return True
+            except OSError:
+                continue
+    return False
+
+
 def detect(root: str) -> str:
     """The backend for the configuration under *root*.
 
-    os-release decides first (``ID``, then ``ID_LIKE``); then which backend's
-    config location exists. Raises :class:`InvalidOperation` naming the
-    choices when neither decides.
+    os-release decides first (``ID``, then ``ID_LIKE``) which family the host
+    is. Within a family the files decide: Fedora with keyfiles and no
+    ``ifcfg`` files is ``nm-keyfile``, Debian with ``.network`` files and no
+    ``iface`` stanza (other than ``lo``) is ``networkd``; with neither, the
+    classic backend; with both, detection refuses rather than guess. Without
+    a known os-release, the one backend whose location or files exist.
+    Raises :class:`InvalidOperation` naming the choices when nothing decides.
     """
     import os
 
     for word in _os_ids(root):
         if word in OS_IDS:
-            return OS_IDS[word]
+            classic = OS_IDS[word]
+            modern = [m for m, c in MODERN.items() if c == classic and _in_use(root, m)]
+            if not modern:
+                return classic
+            if not _in_use(root, classic):
+                return modern[0]
+            raise InvalidOperation(f"cannot tell which backend to use under {root}: both {classic} and "
+                                   f"{modern[0]} files are present; choose one with --backend")
     found = [name for name, rel, is_dir in LOCATIONS
              if (os.path.isdir if is_dir else os.path.isfile)(os.path.join(root, rel))]
+    found += [name for name in MODERN if _in_use(root, name)]
     if len(found) == 1:
         return found[0]
     why = f"both {' and '.join(found)} files are present" if found else "no known configuration was found"
@@ -177,4 +254,4 @@ def get(name: str) -> Backend:
     """The backend called *name*; :class:`InvalidOperation` if there is none."""
     if name not in NAMES:
         raise InvalidOperation(f"unknown backend {name!r} (known: {', '.join(NAMES)})")
-    return importlib.import_module(f"{__name__}.{name}").BACKEND
+    return importlib.import_module(f"{__name__}.{name.replace('-', '_')}").BACKEND

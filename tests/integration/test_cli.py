@@ -513,7 +513,7 @@ USAGE = {
     "unknown-option": ["list", "--bogus"],
     "extra-argument": ["dumpxml", "br0", "eth0"],
     "root-missing-value": ["--root"],
-    "unknown-backend": ["--backend", "networkd", "list"],
+    "unknown-backend": ["--backend", "wicked", "list"],
 }
 
 

@@ -389,3 +389,69 @@ def test_an_os_release_symlink_leading_outside_the_root_is_not_followed(tmp_path
 def test_a_bad_line_does_not_hide_the_id(tmp_path):
     root = make_root(tmp_path, MALFORMED["line-without-equals"])
     assert detected(root) == "debian"
+
+
+# -- today's backends: the family from os-release, then the files present -----------------------
+
+KEYFILE = ("etc/NetworkManager/system-connections/eth0.nmconnection",
+           "[connection]\nid=eth0\ntype=ethernet\ninterface-name=eth0\n")
+IFCFG = ("etc/sysconfig/network-scripts/ifcfg-eth0", "DEVICE=eth0\nBOOTPROTO=dhcp\n")
+IFCFG_LO = ("etc/sysconfig/network-scripts/ifcfg-lo", "DEVICE=lo\nIPADDR=127.0.0.1\n")
+NETWORK = ("etc/systemd/network/10-eth0.network", "[Match]\nName=eth0\n[Network]\nDHCP=yes\n")
+NETDEV = ("etc/systemd/network/20-br0.netdev", "[NetDev]\nName=br0\nKind=bridge\n")
+INTERFACES = ("etc/network/interfaces", "auto eth0\niface eth0 inet dhcp\n")
+INTERFACES_LO = ("etc/network/interfaces", "source /etc/network/interfaces.d/*\n\nauto lo\n"
+                 "iface lo inet loopback\n")
+
+
+def with_files(root: Path, *files: tuple[str, str]) -> Path:
+    for rel, text in files:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    return root
+
+
+@pytest.mark.parametrize(("release", "files", "want"), [
+    ("fedora-40", [KEYFILE], "nm-keyfile"),
+    ("rhel-9", [KEYFILE, IFCFG_LO], "nm-keyfile"),  # ifcfg-lo alone is no ifcfg configuration
+    ("centos-stream-9", [IFCFG], "redhat"),
+    ("fedora-40", [], "redhat"),  # nothing yet: the classic backend, as before
+    ("debian-12", [NETWORK], "networkd"),
+    ("debian-12", [NETDEV, INTERFACES_LO], "networkd"),  # Debian's loopback-only interfaces file
+    ("ubuntu-24.04", [INTERFACES], "debian"),
+    ("debian-12", [], "debian"),
+    ("sles-15", [KEYFILE], "suse"),  # not a family with a modern backend here
+], ids=lambda v: v if isinstance(v, str) else "+".join(f[0].rsplit("/", 1)[-1] for f in v) or "none")
+def test_the_family_then_the_files_decide(tmp_path, release, files, want):
+    root = with_files(make_root(tmp_path, OS_RELEASE[release][1]), *files)
+    assert detected(root) == want
+
+
+@pytest.mark.parametrize(("release", "files"), [
+    ("fedora-40", [KEYFILE, IFCFG]),
+    ("debian-12", [NETWORK, INTERFACES]),
+])
+def test_both_kinds_of_files_in_one_family_are_undecided(tmp_path, release, files):
+    root = with_files(make_root(tmp_path, OS_RELEASE[release][1]), *files)
+    with pytest.raises(InvalidOperation, match="--backend"):
+        backends.detect(str(root))
+
+
+@pytest.mark.parametrize(("files", "want"), [
+    ([KEYFILE], "nm-keyfile"), ([NETWORK], "networkd"), ([NETDEV], "networkd"),
+])
+def test_without_os_release_files_of_a_modern_backend_decide(tmp_path, files, want):
+    assert detected(with_files(make_root(tmp_path), *files)) == want
+
+
+def test_an_empty_systemd_network_directory_decides_nothing(tmp_path):
+    root = make_root(tmp_path, locations=("debian",))
+    (root / "etc/systemd/network").mkdir(parents=True)
+    (root / "etc/NetworkManager/system-connections").mkdir(parents=True)
+    assert detected(root) == "debian"
+
+
+def test_a_modern_backend_beside_a_classic_location_is_undecided(tmp_path):
+    root = with_files(make_root(tmp_path, locations=("redhat",)), NETWORK)
+    err = assert_undecided(root)
+    assert "redhat" in err.message and "networkd" in err.message

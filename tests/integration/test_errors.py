@@ -531,7 +531,7 @@ def test_unparseable_file_fixed_after_error(root: Path, cfg: Config) -> None:
 
 
 # -- roots and backends ------------------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["networkd", "", "REDHAT", "../redhat"])
+@pytest.mark.parametrize("backend", ["wicked", "", "REDHAT", "../redhat"])
 def test_unknown_backend(root: Path, backend: str) -> None:
     with unchanged(root), pytest.raises(InvalidOperation) as ei:
         Config(str(root), backend)

@@ -16,6 +16,11 @@ DATA_FILES = [
     "augnetcf/xslt/redhat-to-forest.xsl",
     "augnetcf/xslt/redhat-from-forest.xsl",
     "augnetcf/lenses/ifcfg.aug",
+    "augnetcf/lenses/nm_keyfile.aug",
+    "augnetcf/xslt/nm-keyfile-to-forest.xsl",
+    "augnetcf/xslt/nm-keyfile-from-forest.xsl",
+    "augnetcf/xslt/networkd-to-forest.xsl",
+    "augnetcf/xslt/networkd-from-forest.xsl",
 ]
 
 

@@ -39,16 +39,35 @@ def hostile_docs(draw: st.DrawFn, canary: str) -> etree._Element:
     el, name = draw(st.sampled_from(slots))
     xml_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff") | \
         st.sampled_from("\t\n\r")
-    payload = draw(st.one_of(st.sampled_from(PAYLOADS), st.text(xml_chars, min_size=1, max_size=12)))
-    el.set(name, draw(st.sampled_from([payload, el.get(name) + payload])).format(canary=canary))
+    # only the payloads are templates: a drawn text may hold a '{' of its own
+    payload = draw(st.one_of(st.sampled_from(PAYLOADS).map(lambda p: p.format(canary=canary)),
+                             st.text(xml_chars, min_size=1, max_size=12)))
+    el.set(name, draw(st.sampled_from([payload, el.get(name) + payload])))
     return doc
 
 
 #: What sourcing an ifcfg file written by each backend may define.
 KEY = {"redhat": re.compile(r"[A-Z][A-Z0-9_]*"), "suse": re.compile(r"[A-Z][A-Z0-9_]*")}
 
+#: The sections an INI-style file written by each backend may have.
+SECTIONS = {
+    "nm-keyfile": {"connection", "ethernet", "bridge", "bond", "vlan", "ipv4", "ipv6"},
+    "networkd": {"Match", "Link", "Network", "DHCPv4", "DHCPv6", "NetDev", "Bridge", "Bond", "VLAN"},
+}
 
-@pytest.mark.parametrize("backend", ["redhat", "suse", "debian"])
+
+def ini_lines_are_ours(backend: str, path: Path) -> None:
+    """Every line of *path* is a section or a key the backend writes: nothing injected."""
+    owned = augnetcf.backends.get(backend).owned
+    for line in path.read_text().splitlines():
+        if line.startswith("["):
+            assert line[1:-1] in SECTIONS[backend] and line.endswith("]"), (path.name, line)
+        else:
+            key, sep, value = line.partition("=")
+            assert sep and (owned.match(f"{key}={value}") or key in ("id", "uuid")), (path.name, line)
+
+
+@pytest.mark.parametrize("backend", ["redhat", "suse", "debian", "nm-keyfile", "networkd"])
 @given(data=st.data())
 def test_hostile_value_injects_nothing(backend: str, data: st.DataObject, tmp_path_factory) -> None:
     canary = str(tmp_path_factory.mktemp("canary") / "PWNED")
@@ -70,6 +89,16 @@ def test_hostile_value_injects_nothing(backend: str, data: st.DataObject, tmp_pa
                 opts = judges.ifquery_options(path, name)
                 for cmd in opts.get("up", []) + opts.get("pre-up", []) + opts.get("down", []):
                     assert "touch" not in cmd and canary not in cmd
+        elif backend == "nm-keyfile":
+            for path in sorted(confdir.iterdir()):
+                ini_lines_are_ours(backend, path)
+                kind = judges.nmcli_check(path)["connection"]["type"]
+                assert kind in ("ethernet", "bridge", "bond", "vlan")
+        elif backend == "networkd":
+            for path in sorted(confdir.iterdir()):
+                ini_lines_are_ours(backend, path)
+            complaints, _links = judges.networkd_check(confdir, seconds=1)
+            assert complaints == []
         else:
             for path in sorted(confdir.glob("ifcfg-*")):
                 env = judges.source_ifcfg(path)

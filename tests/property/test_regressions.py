@@ -23,7 +23,7 @@ FOUND = {
     # a gateway and nothing else: SUSE keeps it in routes, ifupdown needs an address for it
     "gateway-only": ('<interface type="bond" name="0"><start mode="none"/><protocol family="ipv4">'
                      '<route gateway="0.0.0.0"/></protocol><bond><interface type="ethernet" name="00"/>'
-                     '<interface type="ethernet" name="1"/></bond></interface>', {"debian"}),
+                     '<interface type="ethernet" name="1"/></bond></interface>', {"debian", "nm-keyfile"}),
     # slaves of a bond inside a bridge: equal sets, whatever order each level lists them in
     "nested-port-order": ('<interface type="bridge" name="1"><bridge><interface type="bond" name="2"><bond>'
                           '<interface type="ethernet" name="3"/></bond></interface>'
@@ -31,10 +31,14 @@ FOUND = {
                           '<interface type="ethernet" name="0"/><interface type="ethernet" name="000"/>'
                           '<interface type="ethernet" name="00"/></bond></interface></bridge></interface>',
                           set()),
+    # ARP monitoring every 0 ms is still ARP monitoring as written (nm-keyfile and networkd read it as none)
+    "arpmon-interval-zero": ('<interface type="bond" name="0"><start mode="none"/><bond>'
+                             '<arpmon interval="0" target="0.0.0.0"/><interface type="ethernet" name="00"/>'
+                             '</bond></interface>', set()),
 }
 
 
-@pytest.mark.parametrize("backend", ["redhat", "debian", "suse"])
+@pytest.mark.parametrize("backend", ["redhat", "debian", "suse", "nm-keyfile", "networkd"])
 @pytest.mark.parametrize(("xml", "refused_by"), list(FOUND.values()), ids=list(FOUND))
 def test_found_example(backend: str, xml: str, refused_by: set[str]) -> None:
     root = empty_root(backend)

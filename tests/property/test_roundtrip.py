@@ -29,9 +29,10 @@ from strategies import interface_docs, to_bytes
 import augnetcf
 from augnetcf import config
 
-BACKENDS = ("redhat", "debian", "suse")
+BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
 CONFDIR = {"redhat": "etc/sysconfig/network-scripts", "debian": "etc/network",
-           "suse": "etc/sysconfig/network"}
+           "suse": "etc/sysconfig/network", "nm-keyfile": "etc/NetworkManager/system-connections",
+           "networkd": "etc/systemd/network"}
 
 
 def empty_root(backend: str) -> Path:
@@ -117,6 +118,8 @@ ADMIN_EDITS = {
     "redhat": b"# kept by hand\nNM_CONTROLLED=no\nZONE='public'\n",
     "debian": b"# kept by hand\n",
     "suse": b"# kept by hand\nZONE='public'\n",
+    "nm-keyfile": b"# kept by hand\n[proxy]\nmethod=none\n",
+    "networkd": b"# kept by hand\n[DHCPv4]\nRouteMetric=100\n",
 }
 
 
@@ -128,8 +131,8 @@ def test_files_xml_files_is_a_byte_noop(backend: str, doc: etree._Element) -> No
     try:
         with augnetcf.Config(str(root), backend) as cfg:
             define_or_skip(cfg, doc, root)
-        for path in sorted((root / CONFDIR[backend]).iterdir()):
-            if path.name.startswith(("ifcfg-", "interfaces")):
+        for path in sorted(p for p in (root / CONFDIR[backend]).iterdir() if p.is_file()):
+            if path.name.startswith(("ifcfg-", "interfaces")) or backend in ("nm-keyfile", "networkd"):
                 path.write_bytes(ADMIN_EDITS[backend] + path.read_bytes() + ADMIN_EDITS[backend])
         edited = files(root)
         with augnetcf.Config(str(root), backend) as cfg:

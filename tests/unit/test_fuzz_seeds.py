@@ -18,7 +18,8 @@ import fuzzlib  # noqa: E402
 #: harness -> its module and its seed corpora (as fuzz/run.sh runs it)
 HARNESSES = {
     "fuzz_xml": (fuzz_xml, ["xml"]),
-    "fuzz_files": (fuzz_files, ["files-redhat", "files-debian", "files-suse"]),
+    "fuzz_files": (fuzz_files, ["files-redhat", "files-debian", "files-suse", "files-nm-keyfile",
+                                "files-networkd"]),
     "fuzz_roundtrip": (fuzz_roundtrip, ["xml"]),
 }
 
@@ -33,9 +34,9 @@ REGRESSIONS = [(h, p) for h in HARNESSES for p in inputs(FUZZ / "regressions" / 
 
 
 def test_every_corpus_has_seeds_for_every_backend():
-    for corpus in ("xml", "files-redhat", "files-debian", "files-suse"):
+    for corpus in ("xml", *(f"files-{b}" for b in fuzzlib.BACKENDS)):
         backends = {fuzzlib.split(p.read_bytes())[0] for p in inputs(FUZZ / "corpus" / corpus)}
-        want = set(fuzzlib.BACKENDS) if corpus == "xml" else {corpus.split("-")[1]}
+        want = set(fuzzlib.BACKENDS) if corpus == "xml" else {corpus[len("files-"):]}
         assert backends == want, corpus
 
 

@@ -1,0 +1,101 @@
+"""NetworkManager keyfiles: ``etc/NetworkManager/system-connections/*.nmconnection``.
+
+One GLib key file per connection, read by our NM_Keyfile lens
+(``[section]`` nodes holding ``key=value`` nodes): the stock NetworkManager
+lens, except that ``key = value`` is read as GLib reads it (lenses/nm_keyfile.aug). A file is found by its
+``[connection] interface-name``, never by its name: NetworkManager names files
+after the connection's id, which an admin may change. A new file is
+``<name>.nmconnection`` with mode 0600 (NetworkManager ignores keyfiles others
+can read) and a fresh UUID; an existing file keeps its UUID and id.
+
+Only connections of the four types the interface XML describes are units;
+Wi-Fi, VPN and the like are left alone. A port names its master by interface
+name, connection id or UUID (``nmcli`` writes UUIDs); ``ancf:nm-master``
+resolves all three.
+"""
+
+import re
+import uuid
+from typing import Any
+
+from lxml import etree
+
+from .. import xslt
+from . import Backend, Transform
+
+DIR = "/etc/NetworkManager/system-connections"
+TYPES = ("ethernet", "802-3-ethernet", "bridge", "bond", "vlan")
+
+
+def _setting(tree: etree._Element, section: str, key: str) -> str:
+    found = tree.xpath("node[@label=$s]/node[@label=$k]/@value", s=section, k=key)
+    return str(found[-1]) if found else ""
+
+
+def _master(_ctx: Any, trees: Any) -> str:
+    """The interface name of the master a connection names (by interface
+    name, connection id or UUID), resolved against the other trees of its forest."""
+    if not trees:
+        return ""
+    tree = trees[0]
+    master = _setting(tree, "connection", "master")
+    if not master:
+        return ""
+    for other in tree.getparent().iterchildren("tree"):
+        if other is tree:
+            continue
+        if master in (_setting(other, "connection", "uuid"), _setting(other, "connection", "id")):
+            name = _setting(other, "connection", "interface-name")
+            if name:
+                return name
+    return master
+
+
+def _uuid(_ctx: Any) -> str:
+    """A fresh random UUID for a new connection."""
+    return str(uuid.uuid4())
+
+
+def _register() -> None:
+    ns = etree.FunctionNamespace(xslt.NS)
+    ns["nm-master"] = _master
+    ns["uuid"] = _uuid
+
+
+_register()
+
+_CONN = "node[@label='connection']"
+
+BACKEND = Backend(
+    name="nm-keyfile",
+    transforms=(Transform(lens="NM_Keyfile.lns", incl=(f"{DIR}/*.nmconnection",)),),
+    unit="tree[" + " or ".join(f"{_CONN}/node[@label='type']/@value='{t}'" for t in TYPES) + "]",
+    unit_name=f"string({_CONN}/node[@label='interface-name']/@value)",
+    unit_key="''",
+    unit_mac="string(node[@label='ethernet' or @label='802-3-ethernet']/node[@label='mac-address']/@value)",
+    unit_master="ancf:nm-master(.)",
+    unit_ports="''",
+    limits=(
+        ("/interface/start[@mode='hotplug']",
+         "NetworkManager activates a connection whenever its device appears (autoconnect); "
+         "it has no separate hotplug mode"),
+        ("//protocol[route][not(ip)]",
+         "NetworkManager takes a gateway only together with a static address"),
+        ("//protocol[@family='ipv6'][autoconf][dhcp]",
+         "NetworkManager's ipv6 method is auto (SLAAC, and DHCPv6 only when routers ask for it) or "
+         "dhcp, not both"),
+        ("//bridge[@delay][contains(@delay, '.') or @delay < 2 or @delay > 30]",
+         "NetworkManager's bridge forward-delay is whole seconds from 2 to 30"),
+        ("//bond[@mode='802.3ad' or @mode='balance-tlb' or @mode='balance-alb']/arpmon",
+         "NetworkManager refuses ARP monitoring in the 802.3ad, balance-tlb and balance-alb modes"),
+    ),
+    keep=re.compile(r"^connection/(?:uuid|id)$"),
+    new_file_mode=0o600,
+    defaults={"autoconnect": "true"},
+    owned=re.compile(
+        r"^(?:(?:type|interface-name|autoconnect|master|slave-type|mac-address|mtu"
+        r"|stp|forward-delay|mode|miimon|downdelay|updelay|use_carrier|arp_interval|arp_ip_target"
+        r"|arp_validate|primary|parent|method|address[0-9]*|addresses[0-9]*|gateway|ignore-auto-dns)=.*)$",
+        re.DOTALL,
+    ),
+)
