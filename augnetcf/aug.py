@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import functools
 import fnmatch
+import functools
 import logging
 import os
 import re
