@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import is_state
 from hypothesis import assume, given
 from lxml import etree
 from strategies import interface_docs, to_bytes
@@ -69,7 +70,9 @@ def normal(xml: str | bytes | etree._Element) -> bytes:
 
 
 def files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """Every file under *root* but augnetcf's own state (its lock, journal, snapshots)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not is_state(str(p.relative_to(root)))}
 
 
 def define_or_skip(cfg: augnetcf.Config, doc: etree._Element, root: Path) -> None:
