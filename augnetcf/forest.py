@@ -42,17 +42,134 @@ def _label(aug: augeas.Augeas, path: str) -> str:
     return aug.label(path)
 
 
-def _read_children(aug: augeas.Augeas, parent_path: str, parent_el: etree._Element) -> None:
-    for p in aug.match(f"{parent_path}/*"):
-        label = _label(aug, p)
+#: A label that is its own path step: no character Augeas would escape.
+_PLAIN_LABEL = re.compile(r"[^/\[\]\\*|=()!<>,+'\" \t]+")
+
+
+def _paths(aug: augeas.Augeas, var: str, parent_path: str,
+           nodes: list[tuple[int, str | None, str]]) -> list[str | None]:
+    """The Augeas path of each (index in *var*, value, label) child of
+    *parent_path*, None for layout nodes: ``label`` when the label is unique
+    among the siblings, else ``label[n]``, as Augeas writes them."""
+    counts: dict[str, int] = {}
+    for _i, _value, label in nodes:
+        counts[label] = counts.get(label, 0) + 1
+    seen: dict[str, int] = {}
+    out: list[str | None] = []
+    for i, _value, label in nodes:
+        seen[label] = seen.get(label, 0) + 1
         if _LAYOUT.match(label):
+            out.append(None)
+        elif not _PLAIN_LABEL.fullmatch(label):
+            out.append(aug.ns_path(var, i))  # Augeas escapes it its own way
+        elif counts[label] > 1:
+            out.append(f"{parent_path}/{label}[{seen[label]}]")
+        else:
+            out.append(f"{parent_path}/{label}")
+    return out
+
+
+def _read_children(aug: augeas.Augeas, var: str, parent_path: str, parent_el: etree._Element,
+                   depth: int, used: set[str]) -> None:
+    """Read the nodes in Augeas variable *var* (the children of *parent_path*)
+    into *parent_el*.
+
+    Each node is addressed through the variable (``$var[i]``), never by its
+    path: evaluating ``iface[537]`` walks 536 siblings, and doing that for
+    every node of a 1,000-stanza file made reading quadratic.
+    """
+    nodes = []
+    for i in range(aug.ns_count(var)):
+        value, label, _file = aug.ns_attr(var, i)
+        nodes.append((i, value, label))
+    # Only the nodes that have children are descended into (most have none).
+    sub, kids_var = f"ancfread{depth + 1}", f"ancfkids{depth}"
+    used.update((sub, kids_var))
+    aug.defvar(kids_var, f"${var}[*]")
+    kids = {aug.ns_path(kids_var, j): j for j in range(aug.ns_count(kids_var))}
+    for (_i, value, label), path in zip(nodes, _paths(aug, var, parent_path, nodes)):
+        if path is None:
             continue
         el = etree.SubElement(parent_el, "node", label=label)
-        value = aug.get(p)
         if value is not None:
             el.set("value", value)
-        el.set("path", p)
-        _read_children(aug, p, el)
+        el.set("path", path)
+        if path in kids:
+            aug.defvar(sub, f"${kids_var}[{kids[path] + 1}]/*")
+            _read_children(aug, sub, path, el, depth + 1, used)
+
+
+def _read_folder(aug: augeas.Augeas, folder: str, trees: dict[str, etree._Element],
+                 used: set[str], bad: list[str]) -> None:
+    """Read every tree of *trees* that lives in Augeas folder *folder*: first
+    the top-level nodes of all its files at once (each says which file it
+    belongs to), then, in files that have deeper nodes, each top-level
+    node's subtree through a variable over a slice of its siblings."""
+    used.update(("ancflevel", "ancfchunk", "ancfread1"))
+    aug.defvar("ancflevel", f"{folder}/*/*")
+    per_file: dict[str, list[tuple[int, str | None, str]]] = {}
+    tofiles = _files_path(aug)
+    for i in range(aug.ns_count("ancflevel")):
+        value, label, file = aug.ns_attr("ancflevel", i)
+        file = tofiles(file)
+        if file in trees:
+            per_file.setdefault(file, []).append((i, value, label))
+    paths: dict[str, list[str | None]] = {}
+    elements: dict[str, etree._Element] = {}
+    for file, nodes in per_file.items():
+        paths[file] = _paths(aug, "ancflevel", file, nodes)
+        try:
+            for (_i, value, label), path in zip(nodes, paths[file]):
+                if path is not None:
+                    elements[path] = _node(trees[file], label, value, path)
+        except ValueError:  # text XML cannot hold
+            bad.append(file)
+    aug.defvar("ancflevel", f"{folder}/*/*/*")
+    count = aug.ns_count("ancflevel")
+    if not count or len(paths) == 1:  # which files have deeper nodes: plain when there is one
+        deep = set(paths) if count else set()
+    else:
+        deep = {tofiles(aug.ns_attr("ancflevel", i)[2]) for i in range(count)}
+    for file in sorted(deep & paths.keys()):
+        if file in bad:
+            continue
+        # A variable over a slice: evaluating $v[i] costs as much as $v is long.
+        try:
+            for start in range(0, len(paths[file]), _CHUNK):
+                aug.defvar("ancfchunk", f"{file}/*[position() > {start} and position() <= {start + _CHUNK}]")
+                for j in range(aug.ns_count("ancfchunk")):
+                    path = paths[file][start + j]
+                    if path is None:
+                        continue
+                    aug.defvar("ancfread1", f"$ancfchunk[{j + 1}]/*")
+                    _read_children(aug, "ancfread1", path, elements[path], 1, used)
+        except (UnicodeDecodeError, ValueError):
+            bad.append(file)
+
+
+def _files_path(aug: augeas.Augeas) -> Callable[[str], str]:
+    """ns_attr names a node's file as ``/files/...``, or, when Augeas keeps
+    spans (the Debian backend's stanza_comments), as its path on disk: map
+    both to the ``/files/...`` form."""
+    root = (aug.get("/augeas/root") or "/").rstrip("/")
+
+    def tofiles(file: str) -> str:
+        if file and not file.startswith("/files/") and file.startswith(root + "/"):
+            return "/files" + file[len(root):]
+        return file
+    return tofiles
+
+
+#: Top-level nodes per variable when descending into a big file.
+_CHUNK = 256
+
+
+def _node(parent: etree._Element, label: str, value: str | None, path: str) -> etree._Element:
+    el = etree.SubElement(parent, "node", label=label)
+    if value is not None:
+        el.set("value", value)
+    el.set("path", path)
+    return el
 
 
 def read(aug: augeas.Augeas, paths: Iterable[str],
@@ -61,16 +178,47 @@ def read(aug: augeas.Augeas, paths: Iterable[str],
 
     A tree holding text XML cannot carry (bytes that are not UTF-8, control
     characters) is left out, and its path appended to *unreadable*.
+
+    Nodes are never looked up by path one at a time: in a directory of
+    4,000 files, or a file of 2,000 stanzas, each lookup walks the siblings
+    and reading would take quadratic time. Files sharing a directory are read
+    in one walk (:func:`_read_folder`), deeper nodes through variables.
     """
     forest = etree.Element("forest")
-    for path in paths:
-        tree = etree.SubElement(forest, "tree", path=path)
-        try:
-            _read_children(aug, path, tree)
-        except (UnicodeDecodeError, ValueError):
-            forest.remove(tree)
-            if unreadable is not None:
-                unreadable.append(path)
+    trees = {path: etree.SubElement(forest, "tree", path=path) for path in paths}
+    used = {"ancfread0"}
+    bad: list[str] = []
+    folders: dict[str, dict[str, etree._Element]] = {}
+    for path, tree in trees.items():
+        folder, _sep, name = path.rpartition("/")
+        if _PLAIN_LABEL.fullmatch(name) and "\\" not in folder:
+            folders.setdefault(folder, {})[path] = tree
+    try:
+        for folder, members in folders.items():
+            try:
+                _read_folder(aug, folder, members, used, bad)
+            except UnicodeDecodeError:  # some label or value: find out which file, one by one
+                for tree in members.values():
+                    del tree[:]
+                bad[:] = [p for p in bad if p not in members]
+                folders[folder] = {}
+        for path, tree in trees.items():
+            folder, _sep, _name = path.rpartition("/")
+            if path in folders.get(folder, {}):
+                continue
+            try:
+                aug.defvar("ancfread0", f"{path}/*")
+                _read_children(aug, "ancfread0", path, tree, 0, used)
+            except (UnicodeDecodeError, ValueError):
+                bad.append(path)
+    finally:
+        # Augeas keeps variables up to date through every later edit: drop them.
+        for var in used:
+            aug.defvar(var, "/augeas/ancf-unpinned")
+    for path in bad:
+        forest.remove(trees[path])
+        if unreadable is not None:
+            unreadable.append(path)
     return forest
 
 
