@@ -13,6 +13,7 @@ import contextlib
 import copy
 import difflib
 import functools
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from .errors import (
 )
 from .xslt import normalize_mac
 
+log = logging.getLogger("augnetcf")
+
 #: Backend XPath expressions may call the stylesheets' extension functions.
 XPATH_NS = {"ancf": xslt.NS}
 
@@ -49,6 +52,28 @@ def _writes(method: _F) -> _F:
                 txn.recover_journal(self.root)
             return method(self, *args, **kwargs)
     return locked  # type: ignore[return-value]
+
+
+def _kernel_is_ours(root: str) -> bool:
+    """Whether the kernel's interfaces are the ones the configuration under
+    *root* describes: the real root, or a process in a network namespace
+    other than init's (``ip netns exec``, a container)."""
+    if os.path.realpath(root) == "/":
+        return True
+    try:
+        mine = os.stat("/proc/self/ns/net")
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        init = os.stat("/proc/1/ns/net")
+        return (mine.st_dev, mine.st_ino) != (init.st_dev, init.st_ino)
+    # /proc/1 may be hidden from us: a namespace made by ip netns is named in /run/netns
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/run/netns"):
+            st = os.stat(os.path.join("/run/netns", name))
+            if (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino):
+                return True
+    return False
 
 
 def sysfs_macs(root: str) -> dict[str, str]:
@@ -839,7 +864,47 @@ class Config:
             after = self._descriptions()
             names = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
             txn.restart_changed_interfaces(self.root, self.backend.name, names)
+            self._restart(names, before, after)
         return changed
+
+    def _restart(self, names: list[str], before: dict[str, bytes], after: dict[str, bytes]) -> None:
+        """After a rollback, bring the kernel back to the restored configuration:
+        each changed top-level interface that is up goes down as the rolled-back
+        description had it (deleting the devices it made) and up as the restored
+        one says. Only where the configuration describes this kernel: root ``/``,
+        or any root from inside a network namespace of its own (never the
+        host's interfaces for a root that is a copy). Failures are logged: the
+        files are back either way."""
+        if not names or not _kernel_is_ours(self.root):
+            return
+        try:
+            from . import kernel
+
+            snap = kernel.snapshot()
+        except (ImportError, AugnetcfError, OSError) as e:
+            log.warning("cannot restart %s after the rollback: %s", " ".join(names), e)
+            return
+        docs = {}
+        for which, descs in (("before", before), ("after", after)):
+            for n in names:
+                try:
+                    docs[which, n] = etree.fromstring(descs[n]) if n in descs else None
+                except etree.XMLSyntaxError:  # no description, just why (an error message)
+                    docs[which, n] = None
+        ports = {p.get("name") for d in docs.values() if d is not None for p in d.iter("interface")
+                 if p.getparent() is not None}
+        for n in names:
+            if n in ports or kernel.status(snap, n) != "active":
+                continue
+            try:
+                if docs["before", n] is not None:
+                    kernel.ifdown(kernel.plan(docs["before", n]))
+                if docs["after", n] is not None:
+                    for warning in kernel.ifup(kernel.plan(docs["after", n])):
+                        log.warning("%s", warning)
+                log.info("restarted %s after the rollback", n)
+            except (AugnetcfError, OSError) as e:
+                log.warning("cannot restart %s after the rollback: %s", n, e)
 
     def _descriptions(self) -> dict[str, bytes]:
         """Every interface's description in canonical form (or why it has none)."""
