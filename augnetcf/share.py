@@ -53,7 +53,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from . import schema, txn
-from .errors import InvalidOperation, KernelError, NotFound
+from .errors import AugnetcfError, InvalidOperation, KernelError, NotFound
 
 if TYPE_CHECKING:
     from .config import Config, FileChange
@@ -104,6 +104,20 @@ def bridge_xml(nic_xml: str, bridge: str, stp: bool = False, delay: float = 0.0)
     return etree.tostring(br, pretty_print=True, encoding="unicode")
 
 
+def _fit(cfg: Config, br_xml: str) -> str:
+    """Drop the port's mac where the backend cannot write one for a port
+    (ifupdown has no stanza for it): the kernel keeps the NIC's mac anyway."""
+    from .config import XPATH_NS
+
+    doc = etree.fromstring(br_xml.encode())
+    [port] = doc.findall("bridge/interface")
+    for expr, _why in cfg.backend.limits:
+        if port in doc.xpath(expr, namespaces=XPATH_NS) and port.find("mac") is not None:
+            port.remove(port.find("mac"))
+            return etree.tostring(doc, pretty_print=True, encoding="unicode")
+    return br_xml
+
+
 def nic_xml_from_bridge(br_xml: str) -> str:
     """The inverse of :func:`bridge_xml`: the bridge's only port with the
     bridge's start mode, mtu and protocols. For an unshare without a record."""
@@ -138,11 +152,11 @@ def _default_bridge(cfg: Config, kernel_links: set[str]) -> str:
 def _check(cfg: Config, nic: str, bridge: str | None, use_kernel: bool) -> tuple[str, str]:
     """Refuse what share must not do; return (the NIC's XML, the bridge's name)."""
     snap = cfg._snapshot()
-    if nic not in snap.units:
-        raise cfg._not_found(nic)
     master = snap.masters.get(nic)
     if master:
         raise InvalidOperation(f"{nic} is already a port or slave of {master}; share {master} instead")
+    if nic not in snap.units:
+        raise cfg._not_found(nic)
     nic_xml = cfg.xml_desc(nic)
     kind = etree.fromstring(nic_xml.encode()).get("type")
     if kind not in ("ethernet", "bond"):
@@ -150,10 +164,12 @@ def _check(cfg: Config, nic: str, bridge: str | None, use_kernel: bool) -> tuple
     for other in snap.top_level():
         if other == nic:
             continue
-        with contextlib.suppress(Exception):  # an undescribable neighbour is not ours to judge
+        try:
             doc = etree.fromstring(cfg.xml_desc(other).encode())
-            if doc.xpath("boolean(.//vlan/interface[@name=$n])", n=nic):
-                raise InvalidOperation(f"{nic} is the base of vlan {other}: a bridge cannot take it")
+        except AugnetcfError:  # an undescribable neighbour is not ours to judge
+            continue
+        if doc.xpath("boolean(.//vlan/interface[@name=$n])", n=nic):
+            raise InvalidOperation(f"{nic} is the base of vlan {other}: a bridge cannot take it")
     links: dict[str, object] = {}
     if use_kernel:
         from . import kernel
@@ -304,7 +320,7 @@ def share(cfg: Config, nic: str, bridge: str | None = None, stp: bool = False, d
           verify: str | None = None, timeout: float = 30.0, dry_run: bool = False) -> SharePlan:
     """See :meth:`augnetcf.config.Config.share`."""
     nic_xml, bridge = _check(cfg, nic, bridge, use_kernel=not dry_run)
-    br_xml = bridge_xml(nic_xml, bridge, stp, delay)
+    br_xml = _fit(cfg, bridge_xml(nic_xml, bridge, stp, delay))
     schema.load(br_xml, f"bridge {bridge}")  # ours, but checked before anything is written
     changes = cfg.plan_define(br_xml, f"bridge {bridge}")
     target = verify or _gateway(nic_xml)

@@ -209,7 +209,7 @@ def test_refuses_a_nic_missing_from_the_kernel(site: Site) -> None:
 
 
 def test_refuses_a_bridge_name_the_kernel_has(static: Site) -> None:
-    static.host.ip("link", "add", "br0", "type", "dummy")
+    static.host.ip("link", "add", "br0", "type", "veth", "peer", "name", "x0")
     before = static.files()
     proc = static.augnetcf("share", "eth0", "--bridge", "br0", "--yes")
     assert proc.returncode == 1 and "the kernel has a device of that name" in proc.stderr
