@@ -172,14 +172,14 @@ def _confirm(args: argparse.Namespace, warning: str) -> None:
 
 
 def cmd_share(cfg: Config, args: argparse.Namespace) -> int:
-    plan = cfg.share(args.nic, args.bridge, args.stp == "on", args.delay, args.verify, args.timeout,
+    plan = cfg.share(args.name, args.bridge, args.stp == "on", args.delay, args.verify, args.timeout,
                      dry_run=True)
     _confirm(args, plan.warning)
     if args.dry_run:
         sys.stdout.write(plan.xml)
         sys.stdout.write(unified_diff(plan.changes))
         return EXIT_OK
-    plan = cfg.share(args.nic, plan.bridge, args.stp == "on", args.delay, args.verify, args.timeout)
+    plan = cfg.share(args.name, plan.bridge, args.stp == "on", args.delay, args.verify, args.timeout)
     for note in plan.notes:
         print(f"augnetcf: warning: {note}", file=sys.stderr)
     checked = f"; {plan.verify} answers" if plan.verify else ""
@@ -188,7 +188,7 @@ def cmd_share(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_unshare(cfg: Config, args: argparse.Namespace) -> int:
-    plan = cfg.unshare(args.bridge, args.timeout, dry_run=True)
+    plan = cfg.unshare(args.name, args.timeout, dry_run=True)
     _confirm(args, plan.warning)
     for note in plan.notes:
         print(f"augnetcf: note: {note}", file=sys.stderr)
@@ -196,7 +196,7 @@ def cmd_unshare(cfg: Config, args: argparse.Namespace) -> int:
         sys.stdout.write(plan.xml)
         sys.stdout.write(unified_diff(plan.changes))
         return EXIT_OK
-    plan = cfg.unshare(args.bridge, args.timeout)
+    plan = cfg.unshare(args.name, args.timeout)
     print(f"Unshared {plan.nic}: bridge {plan.bridge} is gone and {plan.nic} holds its addresses again")
     return EXIT_OK
 
@@ -222,7 +222,7 @@ def _add_share_verbs(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--dry-run", action="store_true",
                    help="change nothing; print the warning, the bridge's XML and a unified diff of the files")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    s.add_argument("nic", metavar="NIC", help="the interface to share")
+    s.add_argument("name", metavar="NIC", help="the interface to share")
     s.set_defaults(func=cmd_share)
 
     s = sub.add_parser("unshare", help="undo share: the NIC takes its addressing back from the bridge",
@@ -234,7 +234,7 @@ def _add_share_verbs(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--dry-run", action="store_true",
                    help="change nothing; print the warning, the NIC's XML and a unified diff of the files")
     s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    s.add_argument("bridge", metavar="BRIDGE", help="the bridge share created")
+    s.add_argument("name", metavar="BRIDGE", help="the bridge share created")
     s.set_defaults(func=cmd_unshare)
 
 
@@ -547,7 +547,7 @@ class Shell:
             positional = [a for a in sub._actions if not a.option_strings]
             if not current.startswith("-") and positional:
                 dest = positional[0].dest
-                if dest in ("name", "nic", "bridge"):
+                if dest == "name":
                     options = self.interface_names()
                 elif dest == "topic":
                     options = list(self.verbs)

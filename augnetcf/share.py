@@ -170,12 +170,16 @@ def _check(cfg: Config, nic: str, bridge: str | None, use_kernel: bool) -> tuple
             continue
         if doc.xpath("boolean(.//vlan/interface[@name=$n])", n=nic):
             raise InvalidOperation(f"{nic} is the base of vlan {other}: a bridge cannot take it")
-    links: dict[str, object] = {}
-    if use_kernel:
-        from . import kernel
+    from . import kernel
 
+    try:
         ksnap = kernel.snapshot()
-        links = ksnap.links
+    except (KernelError, ImportError):
+        if use_kernel:
+            raise
+        ksnap = None  # a dry run on a machine without netlink: names from the configuration only
+    links: dict[str, object] = dict(ksnap.links) if ksnap else {}
+    if use_kernel and ksnap is not None:  # a dry run only plans the files: the NIC may be elsewhere
         link = ksnap.links.get(nic)
         if link is None:
             raise NotFound(f"{nic} is defined but the kernel has no such device")
