@@ -373,11 +373,27 @@ def _restore_kernel(down: list, up: list, timeout: float) -> None:
     """Best effort, whatever interrupted us: take *down* down, bring *up* up."""
     from . import kernel
 
-    with _sigterm_interrupts():
+    with _signals_held():
         with contextlib.suppress(Exception):
             kernel.ifdown(down)
         with contextlib.suppress(Exception):
             kernel.ifup(up, timeout)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """A second Ctrl-C or SIGTERM must not cut the rollback short: ignore
+    them while it runs (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    old = {s: signal.signal(s, signal.SIG_IGN) for s in sigs}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
 
 
 # -- unshare ------------------------------------------------------------------------------------------------
