@@ -387,8 +387,10 @@ def _signals_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    sigs = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-    old = {s: signal.signal(s, signal.SIG_IGN) for s in sigs}
+    def later(_signum: int, _frame: object) -> None:  # not SIG_IGN: a dhclient started now would inherit it
+        pass
+
+    old = {s: signal.signal(s, later) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     try:
         yield
     finally:
