@@ -343,10 +343,9 @@ def share(cfg: Config, nic: str, bridge: str | None = None, stp: bool = False, d
             cfg.define(br_xml, f"bridge {bridge}")
             _save_record(cfg, nic, bridge, nic_xml, br_xml, changes, modes)
             try:
-                for family in nic_wants[-1].dhcp4 and [4] or []:
-                    kernel.dhcp_stop(nic, family)  # the bridge asks for the same lease
-                for family in nic_wants[-1].dhcp6 and [6] or []:
-                    kernel.dhcp_stop(nic, family)
+                top = nic_wants[-1]
+                for family in [f for f, on in ((4, top.dhcp4), (6, top.dhcp6)) if on]:
+                    kernel.dhcp_stop(nic, family)  # no release: the bridge asks for the same lease
                 plan.notes = kernel.ifup(br_wants, timeout)
                 target = target or _live_gateway(bridge)
                 plan.verify = target
