@@ -23,7 +23,7 @@ from lxml import etree
 from . import __version__, backends, schema
 from .aug import check_root
 from .config import Config, unified_diff
-from .errors import AugnetcfError, FileError, NotFound
+from .errors import AugnetcfError, FileError, InvalidOperation, NotFound
 from .xslt import normalize_mac
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_BUG = 0, 1, 2, 3, 70
@@ -164,6 +164,86 @@ def _add_kernel_verbs(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_diff)
 
 
+def _confirm(args: argparse.Namespace, warning: str) -> None:
+    """Say what is about to happen; go on only on a yes (or --yes)."""
+    print(f"augnetcf: warning: {warning}", file=sys.stderr)
+    if args.yes or args.dry_run:
+        return
+    if not sys.stdin.isatty():
+        raise InvalidOperation("standard input is not a terminal, so augnetcf cannot ask: "
+                               "pass --yes to go ahead")
+    print("Continue? [y/N] ", end="", file=sys.stderr, flush=True)
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise InvalidOperation("cancelled: nothing was changed")
+
+
+def cmd_share(cfg: Config, args: argparse.Namespace) -> int:
+    plan = cfg.share(args.name, args.bridge, args.stp == "on", args.delay, args.verify, args.timeout,
+                     dry_run=True)
+    _confirm(args, plan.warning)
+    if args.dry_run:
+        sys.stdout.write(plan.xml)
+        sys.stdout.write(unified_diff(plan.changes))
+        return EXIT_OK
+    plan = cfg.share(args.name, plan.bridge, args.stp == "on", args.delay, args.verify, args.timeout)
+    for note in plan.notes:
+        print(f"augnetcf: warning: {note}", file=sys.stderr)
+    checked = f"; {plan.verify} answers" if plan.verify else ""
+    print(f"Shared {plan.nic}: it is a port of bridge {plan.bridge}, which holds its addresses{checked}")
+    return EXIT_OK
+
+
+def cmd_unshare(cfg: Config, args: argparse.Namespace) -> int:
+    plan = cfg.unshare(args.name, args.timeout, dry_run=True)
+    _confirm(args, plan.warning)
+    for note in plan.notes:
+        print(f"augnetcf: note: {note}", file=sys.stderr)
+    if args.dry_run:
+        sys.stdout.write(plan.xml)
+        sys.stdout.write(unified_diff(plan.changes))
+        return EXIT_OK
+    plan = cfg.unshare(args.name, args.timeout)
+    print(f"Unshared {plan.nic}: bridge {plan.bridge} is gone and {plan.nic} holds its addresses again")
+    return EXIT_OK
+
+
+def _add_share_verbs(sub: argparse._SubParsersAction) -> None:
+    """share and unshare: a NIC under a bridge for guests, as one transaction."""
+    s = sub.add_parser("share", help="make a NIC a bridge port, the bridge taking over its addressing",
+                       description="Share NIC (an ethernet NIC or a bond) with guests: define a bridge "
+                                   "that takes over all of NIC's addressing (addresses, gateway, DHCP, "
+                                   "mtu, start mode) with NIC as its port, move addresses and routes in "
+                                   "the kernel, then ping the gateway (or --verify HOST). If that fails or "
+                                   "the command is interrupted, files and kernel roll back. The link drops "
+                                   "briefly: it asks first, unless --yes.")
+    s.add_argument("--bridge", metavar="NAME",
+                   help="the bridge's name (default: the first of br0, br1, ... not in use)")
+    s.add_argument("--stp", choices=["on", "off"], default="off", help="spanning tree (default: off)")
+    s.add_argument("--delay", type=_timeout, default=0.0, metavar="SECONDS",
+                   help="the bridge's forward delay (default: 0)")
+    s.add_argument("--verify", metavar="HOST",
+                   help="the host that must answer a ping afterwards (default: the default gateway)")
+    s.add_argument("--timeout", type=_timeout, default=30.0, metavar="SECONDS",
+                   help="how long HOST has to answer, and the wait for carrier and DHCP (default: 30)")
+    s.add_argument("--dry-run", action="store_true",
+                   help="change nothing; print the warning, the bridge's XML and a unified diff of the files")
+    s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    s.add_argument("name", metavar="NIC", help="the interface to share")
+    s.set_defaults(func=cmd_share)
+
+    s = sub.add_parser("unshare", help="undo share: the NIC takes its addressing back from the bridge",
+                       description="Reverse 'share': the configuration files get back their bytes from "
+                                   "before share, the bridge goes down and the NIC comes up as configured. "
+                                   "Guests on the bridge lose the network: it asks first, unless --yes.")
+    s.add_argument("--timeout", type=_timeout, default=30.0, metavar="SECONDS",
+                   help="how long to wait for carrier and DHCP (default: 30)")
+    s.add_argument("--dry-run", action="store_true",
+                   help="change nothing; print the warning, the NIC's XML and a unified diff of the files")
+    s.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    s.add_argument("name", metavar="BRIDGE", help="the bridge share created")
+    s.set_defaults(func=cmd_unshare)
+
+
 def cmd_change_begin(cfg: Config, args: argparse.Namespace) -> int:
     t = cfg.change_begin(timeout=args.timeout)
     note = (f"; it rolls back in {args.timeout:g} s unless change-commit comes first"
@@ -276,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="FILE", help="interface XML; '-' reads standard input")
     s.set_defaults(func=cmd_validate, no_config=True)
     _add_kernel_verbs(sub)
+    _add_share_verbs(sub)
 
     s = sub.add_parser("change-begin", help="start a transaction: snapshot every configuration file",
                        description="Snapshot every file the backend owns, so that change-rollback can put "

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from . import backends, forest, schema, txn, xslt
+from . import share as share_
 from .aug import AugeasSession, check_root
 from .errors import (
     AugnetcfError,
@@ -770,6 +771,27 @@ class Config:
         from . import kernel
 
         return kernel.differences(self._plan(name), kernel.snapshot())
+
+    # -- sharing a NIC with guests (augnetcf.share) --------------------------------
+    def share(self, nic: str, bridge: str | None = None, stp: bool = False, delay: float = 0.0,
+              verify: str | None = None, timeout: float = 30.0, dry_run: bool = False) -> share_.SharePlan:
+        """Make *nic* (an ethernet NIC or a bond) the only port of a new bridge
+        (default: the first free ``brN``) that takes over all its addressing,
+        as one transaction: define, move addresses and routes in the kernel,
+        then ping the gateway (or *verify*) within *timeout* seconds. A
+        failure or an interruption rolls back files and kernel. Refuses
+        (:class:`NotFound`, :class:`InvalidOperation`) a NIC that is missing,
+        already a port, slave or vlan base, and a taken bridge name. With
+        *dry_run*, changes nothing (and does not ask the kernel) and returns
+        the plan: the bridge's XML and the file changes."""
+        return share_.share(self, nic, bridge, stp, delay, verify, timeout, dry_run)
+
+    def unshare(self, bridge: str, timeout: float = 30.0, dry_run: bool = False) -> share_.SharePlan:
+        """Reverse :meth:`share`: the files return to their bytes from before
+        it (if they still say what share wrote; else the bridge is undefined
+        and the NIC redefined from its saved description), the bridge goes
+        down and the NIC comes up as configured."""
+        return share_.unshare(self, bridge, timeout, dry_run)
 
 
     # -- transactions -----------------------------------------------------------

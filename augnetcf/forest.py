@@ -369,6 +369,15 @@ class CommentPlan:
     pins: list[str] = field(default_factory=list)
 
 
+def _has_span(aug: augeas.Augeas, path: str) -> bool:
+    """Whether Augeas knows where *path* is in its file (not a node added since the load)."""
+    try:
+        aug.span(path)
+    except augeas.AugeasValueError:
+        return False
+    return True
+
+
 def stanza_comments(aug: augeas.Augeas, paths: list[str], label: str) -> list[CommentPlan]:
     """Decide which comments go with the stanzas at *paths* (top-level nodes
     of shared files, all being removed). Needs Augeas spans.
@@ -398,9 +407,12 @@ def stanza_comments(aug: augeas.Augeas, paths: list[str], label: str) -> list[Co
             return text.count(b"\n", 0, pos)
 
         file_node = aug.match(f"{path}/..")[0]
-        comment_at = {line_of(aug.span(c)[5]): c for c in aug.match(f"{file_node}//{step(label)}")}
+        # nodes this change just created have no span (they are not in the file yet): skip them
+        comment_at = {line_of(aug.span(c)[5]): c for c in aug.match(f"{file_node}//{step(label)}")
+                      if _has_span(aug, c)}
         marks_at = {line_of(aug.span(m)[5]): m for m in aug.match(f"{file_node}/*")
-                    if _label(aug, m) == "auto" or _label(aug, m).startswith("allow-")}
+                    if (_label(aug, m) == "auto" or _label(aug, m).startswith("allow-"))
+                    and _has_span(aug, m)}
         first = line_of(start)
         children = aug.match(f"{path}/*")
         body = [line_of(aug.span(c)[5]) for c in children if _label(aug, c) != label]

@@ -645,6 +645,24 @@ def dhcp_release(name: str, family: int) -> None:
             (d / f"dhclient{family}-{name}.{suffix}").unlink()
 
 
+def dhcp_stop(name: str, family: int) -> None:
+    """Stop *name*'s DHCP client without releasing its lease (``dhclient -x``),
+    so that the server still holds the address for the same mac: used when a
+    bridge with the NIC's mac takes the NIC's place (``augnetcf share``)."""
+    d = _run_dir()
+    if (d / f"dhclient{family}-{name}.pid").exists():
+        args = _dhclient_args(name, family, 5)
+        subprocess.run([*args, "-x", name], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=30, check=False)
+    for suffix in ("pid", "conf", "leases", "log"):
+        with contextlib.suppress(OSError):
+            (d / f"dhclient{family}-{name}.{suffix}").unlink()
+    record = _load_record(name)
+    if family in record.get("dhcp", []):
+        record["dhcp"] = [f for f in record["dhcp"] if f != family]
+        _save_record(name, record)
+
+
 # -- ifup ----------------------------------------------------------------------------------------------------
 def _index(ipr: Any, name: str) -> int | None:
     found = ipr.link_lookup(ifname=name)
