@@ -86,16 +86,18 @@ def _read_children(aug: augeas.Augeas, var: str, parent_path: str, parent_el: et
     sub, kids_var = f"ancfread{depth + 1}", f"ancfkids{depth}"
     used.update((sub, kids_var))
     aug.defvar(kids_var, f"${var}[*]")
+    # Compared as Augeas prints them (escaped): *path* is in the session's spelling.
     kids = {aug.ns_path(kids_var, j): j for j in range(aug.ns_count(kids_var))}
-    for (_i, value, label), path in zip(nodes, _paths(aug, var, parent_path, nodes)):
+    for (i, value, label), path in zip(nodes, _paths(aug, var, parent_path, nodes)):
         if path is None:
             continue
         el = etree.SubElement(parent_el, "node", label=label)
         if value is not None:
             el.set("value", value)
         el.set("path", path)
-        if path in kids:
-            aug.defvar(sub, f"${kids_var}[{kids[path] + 1}]/*")
+        printed = aug.ns_path(var, i) if kids else ""
+        if printed in kids:
+            aug.defvar(sub, f"${kids_var}[{kids[printed] + 1}]/*")
             _read_children(aug, sub, path, el, depth + 1, used)
 
 
@@ -148,15 +150,17 @@ def _read_folder(aug: augeas.Augeas, folder: str, trees: dict[str, etree._Elemen
 
 
 def _files_path(aug: augeas.Augeas) -> Callable[[str], str]:
-    """ns_attr names a node's file as ``/files/...``, or, when Augeas keeps
-    spans (the Debian backend's stanza_comments), as its path on disk: map
-    both to the ``/files/...`` form."""
+    """ns_attr names a node's file as an escaped ``/files/...`` path, or, when
+    Augeas keeps spans (the Debian backend's stanza_comments), as its path on
+    disk: map both to the unescaped ``/files/...`` form the session uses."""
     root = (aug.get("/augeas/root") or "/").rstrip("/")
 
     def tofiles(file: str) -> str:
         if file and not file.startswith("/files/") and file.startswith(root + "/"):
             return "/files" + file[len(root):]
-        return file
+        # Augeas escapes the /files form (``Wired\ connection\ 1.nmconnection``);
+        # the session names files as /augeas/files//path holds them, unescaped
+        return re.sub(r"\\(.)", r"\1", file) if file else file
     return tofiles
 
 
