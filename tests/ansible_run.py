@@ -69,9 +69,11 @@ def playbook(tmp_path: Path, tasks: list[dict], hosts: str = "all", **play: obje
 
 
 def run(tmp_path: Path, book: Path, inv: Path, *args: str, callback: str = "record",
-        prefix: list[str] | None = None) -> subprocess.CompletedProcess:
+        prefix: list[str] | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """ansible-playbook, run after *prefix* (``ip netns exec NS``) with *env* added."""
     return subprocess.run([*(prefix or []), tool("ansible-playbook"), "-i", str(inv), str(book), *args],
-                          capture_output=True, text=True, env=ansible_env(tmp_path, callback),
+                          capture_output=True, text=True,
+                          env={**ansible_env(tmp_path, callback), **(env or {})},
                           cwd=tmp_path, timeout=300)
 
 
@@ -98,5 +100,6 @@ class Outcome:
 
 
 def play(tmp_path: Path, tasks: list[dict], hosts: dict[str, dict[str, str]], *args: str,
-         **playargs: object) -> Outcome:
-    return Outcome(run(tmp_path, playbook(tmp_path, tasks, **playargs), inventory(tmp_path, hosts), *args))
+         prefix: list[str] | None = None, env: dict[str, str] | None = None, **playargs: object) -> Outcome:
+    return Outcome(run(tmp_path, playbook(tmp_path, tasks, **playargs), inventory(tmp_path, hosts), *args,
+                       prefix=prefix, env=env))
