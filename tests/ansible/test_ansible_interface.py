@@ -221,7 +221,7 @@ def test_facts_live_status_on_request(tmp_path: Path, redhat: Path):
         assert {n: i["status"] for n, i in facts["interfaces"].items()} == cfg.statuses()
 
 
-@pytest.mark.parametrize("module", ["interface", "facts"])
+@pytest.mark.parametrize("module", ["interface", "facts", "share"])
 def test_ansible_doc_renders(tmp_path: Path, module: str):
     proc = subprocess.run([tool("ansible-doc"), f"augnetcf.net.{module}"], capture_output=True, text=True,
                           env=ansible_env(tmp_path), timeout=120)
@@ -241,4 +241,23 @@ def test_collection_builds(tmp_path: Path):
     with tarfile.open(tarball) as tar:
         names = set(tar.getnames())
     assert {"MANIFEST.json", "FILES.json", "plugins/modules/interface.py", "plugins/modules/facts.py",
+            "plugins/modules/share.py", "plugins/module_utils/kernelcheck.py",
             "plugins/module_utils/ifxml.py"} <= names
+
+
+def test_share_check_mode_or_why_not(tmp_path: Path, redhat: Path):
+    """Check mode of augnetcf.net.share on a copy of a system: the dry run asks
+    no kernel and changes no file. A library without Config.share (before the
+    share branch) is named in the failure instead."""
+    files = snapshot_tree(redhat)
+    out = play(tmp_path, [{"augnetcf.net.share": {"nic": "eth0", "bridge": "br0", "root": "{{ root }}"}}],
+               local(redhat), "--check", "--diff")
+    res = out.result("localhost")
+    if hasattr(augnetcf.Config, "share"):
+        assert out.rc == 0, res
+        assert res["changed"] is True and res["bridge"] == "br0"
+        assert "+++ etc/sysconfig/network-scripts/ifcfg-br0" in res["diff"]["prepared"]
+    else:
+        assert res["failed"] is True
+        assert "has no share" in res["msg"]
+    assert snapshot_tree(redhat) == files

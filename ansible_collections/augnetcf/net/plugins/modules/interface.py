@@ -216,7 +216,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 try:
     import augnetcf
     from augnetcf import schema
-    from augnetcf.config import _kernel_is_ours, unified_diff
+    from augnetcf.config import unified_diff
     HAS_AUGNETCF = True
     IMPORT_ERROR = None
 except ImportError:
@@ -224,6 +224,7 @@ except ImportError:
     IMPORT_ERROR = traceback.format_exc()
 
 from ansible_collections.augnetcf.net.plugins.module_utils.ifxml import ConfigError, config_to_xml
+from ansible_collections.augnetcf.net.plugins.module_utils.kernelcheck import kernel_is_ours
 
 CONFIG_OPTIONS = dict(
     type=dict(type="str", choices=["ethernet", "bridge", "bond", "vlan"], default="ethernet"),
@@ -275,7 +276,7 @@ def run(module):
     result = dict(changed=False, name=name, files=[], kernel=[])
     with augnetcf.Config(root=p["root"], backend=p["backend"]) as cfg:
         result["backend"] = cfg.backend.name
-        if up is not None and not _kernel_is_ours(cfg.root):
+        if up is not None and not kernel_is_ours(cfg.root):
             module.fail_json(msg="up: the files under %s do not describe this kernel (use root=/ or run "
                                  "in a network namespace of its own)" % cfg.root, **result)
         if state == "present":
