@@ -49,6 +49,7 @@ def ansible_env(tmp_path: Path, callback: str = "record") -> dict[str, str]:
         ANSIBLE_HOST_KEY_CHECKING="0",
         ANSIBLE_PYTHON_INTERPRETER=sys.executable,
     )
+    env.setdefault("LC_ALL", "C.UTF-8")  # ansible-core refuses to start under a non-UTF-8 locale
     return env
 
 

@@ -5,6 +5,7 @@ collection build."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+import yaml
 from ansible_run import COLLECTION, ansible_env, inventory, play, playbook, run, tool
 from conftest import REDHAT_DIR, snapshot_tree
 from txn_roots import make_root
@@ -261,3 +263,30 @@ def test_share_check_mode_or_why_not(tmp_path: Path, redhat: Path):
         assert res["failed"] is True
         assert "has no share" in res["msg"]
     assert snapshot_tree(redhat) == files
+
+
+def test_readme_playbook_is_valid(tmp_path: Path):
+    """The README's fleet playbook parses, and its task arguments pass the
+    module's argument spec (ansible-playbook --syntax-check cannot check those:
+    the config dict is run through the module in check mode on a copy)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", readme, re.S) if "serial: 1" in b]
+    book = tmp_path / "bridge.yml"
+    book.write_text(block)
+    inv = inventory(tmp_path, {"hv1": {}})
+    proc = subprocess.run([tool("ansible-playbook"), "-i", str(inv), str(book), "--syntax-check"],
+                          capture_output=True, text=True, env=ansible_env(tmp_path), timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    [play_] = yaml.safe_load(block)
+    assert play_["serial"] == 1
+    args = dict(play_["tasks"][0]["augnetcf.net.interface"])
+    root = tmp_path / "hv1-root"
+    shutil.copytree(EXAMPLES / "redhat-root", root)
+    args.pop("up")  # the kernel is not this root's
+    args["root"] = str(root)
+    facts = {"ansible_default_ipv4": {"address": "192.0.2.10", "prefix": "24", "gateway": "192.0.2.1"}}
+    out = play(tmp_path, [{"augnetcf.net.interface": args}], {"hv1": facts},
+               "--check", "--diff")
+    res = out.result("hv1")
+    assert out.rc == 0, res
+    assert "+BRIDGE=br0" in res["diff"]["prepared"]
