@@ -633,30 +633,28 @@ def _wait_for_link_local(name: str, timeout: float) -> None:
         time.sleep(0.05)
 
 
-def dhcp_release(name: str, family: int) -> None:
-    """Release *name*'s lease and stop its dhclient (a no-op when none runs)."""
+def _dhclient_end(name: str, family: int, flag: str) -> None:
+    """Run ``dhclient FLAG`` for *name* if one runs, then remove its files."""
     d = _run_dir()
     if (d / f"dhclient{family}-{name}.pid").exists():
         args = _dhclient_args(name, family, 5)
-        subprocess.run([*args, "-r", name], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        subprocess.run([*args, flag, name], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=30, check=False)
     for suffix in ("pid", "conf", "leases", "log"):
         with contextlib.suppress(OSError):
             (d / f"dhclient{family}-{name}.{suffix}").unlink()
+
+
+def dhcp_release(name: str, family: int) -> None:
+    """Release *name*'s lease and stop its dhclient (a no-op when none runs)."""
+    _dhclient_end(name, family, "-r")
 
 
 def dhcp_stop(name: str, family: int) -> None:
     """Stop *name*'s DHCP client without releasing its lease (``dhclient -x``),
     so that the server still holds the address for the same mac: used when a
     bridge with the NIC's mac takes the NIC's place (``augnetcf share``)."""
-    d = _run_dir()
-    if (d / f"dhclient{family}-{name}.pid").exists():
-        args = _dhclient_args(name, family, 5)
-        subprocess.run([*args, "-x", name], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=30, check=False)
-    for suffix in ("pid", "conf", "leases", "log"):
-        with contextlib.suppress(OSError):
-            (d / f"dhclient{family}-{name}.{suffix}").unlink()
+    _dhclient_end(name, family, "-x")
     record = _load_record(name)
     if family in record.get("dhcp", []):
         record["dhcp"] = [f for f in record["dhcp"] if f != family]
