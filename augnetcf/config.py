@@ -48,7 +48,10 @@ def _writes(method: _F) -> _F:
     write, so that concurrent writers never lose each other's updates."""
     @functools.wraps(method)
     def locked(self: Config, *args: Any, **kwargs: Any) -> Any:
-        with self._lock.exclusive():
+        # A dry run (plan_define, plan_undefine) only reads: the read lock is
+        # enough, and it creates nothing under the root.
+        lock = self._lock.exclusive() if self._dry_run is None else self._lock.shared()
+        with lock:
             with txn.os_errors(self.root):
                 txn.recover_journal(self.root)
             return method(self, *args, **kwargs)
@@ -700,9 +703,16 @@ class Config:
                             f"{name}; it would override the define (move it into the main file or remove it)",
                             file=self.session.fs_path(extra.get("path")))
 
-    @_writes
     def undefine(self, name: str) -> None:
-        """Remove *name*'s configuration and that of its ports and slaves."""
+        """Remove *name*'s configuration and that of its ports and slaves.
+        An unknown *name* is refused before the write lock is taken, so it
+        creates nothing under the root."""
+        if not self._snapshot().owned(name):
+            raise self._not_found(name)
+        self._undefine(name)
+
+    @_writes
+    def _undefine(self, name: str) -> None:
         snap = self._snapshot()
         owned = snap.owned(name)
         if not owned:

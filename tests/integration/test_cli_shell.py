@@ -275,3 +275,13 @@ def test_a_bug_is_exit_70_with_one_line_and_the_traceback_only_with_verbose(
     assert err.count("\n") == 1 and "internal error: ZeroDivisionError" in err and "Traceback" not in err
     assert cli.main(R(root) + ["-v", "list"]) == cli.EXIT_BUG
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_unknown_undefine_and_dry_runs_create_nothing_under_the_root(tmp_path: Path) -> None:
+    """Not even augnetcf's lock: a refused or dry command leaves the root exactly as it was."""
+    root = copy_root("redhat", tmp_path / "root")
+    before = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    assert run(*R(root), "undefine", "nope").returncode == EXIT_NOT_FOUND
+    assert run(*R(root), "undefine", "--dry-run", "br0").returncode == EXIT_OK
+    assert run(*R(root), "define", "--dry-run", str(INTERFACES / "bridge42.xml")).returncode == EXIT_OK
+    assert sorted(str(p.relative_to(root)) for p in root.rglob("*")) == before
