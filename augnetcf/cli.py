@@ -219,8 +219,9 @@ def _add_share_verbs(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--bridge", metavar="NAME",
                    help="the bridge's name (default: the first of br0, br1, ... not in use)")
     s.add_argument("--stp", choices=["on", "off"], default="off", help="spanning tree (default: off)")
-    s.add_argument("--delay", type=_timeout, default=0.0, metavar="SECONDS",
-                   help="the bridge's forward delay (default: 0)")
+    s.add_argument("--delay", type=_timeout, default=None, metavar="SECONDS",
+                   help="the bridge's forward delay (default: the shortest the backend can write: 0, "
+                        "or 2 on nm-keyfile)")
     s.add_argument("--verify", metavar="HOST",
                    help="the host that must answer a ping afterwards (default: the default gateway)")
     s.add_argument("--timeout", type=_timeout, default=30.0, metavar="SECONDS",

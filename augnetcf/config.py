@@ -783,7 +783,7 @@ class Config:
         return kernel.differences(self._plan(name), kernel.snapshot())
 
     # -- sharing a NIC with guests (augnetcf.share) --------------------------------
-    def share(self, nic: str, bridge: str | None = None, stp: bool = False, delay: float = 0.0,
+    def share(self, nic: str, bridge: str | None = None, stp: bool = False, delay: float | None = None,
               verify: str | None = None, timeout: float = 30.0, dry_run: bool = False) -> share_.SharePlan:
         """Make *nic* (an ethernet NIC or a bond) the only port of a new bridge
         (default: the first free ``brN``) that takes over all its addressing,
@@ -791,7 +791,9 @@ class Config:
         then ping the gateway (or *verify*) within *timeout* seconds. A
         failure or an interruption rolls back files and kernel. Refuses
         (:class:`NotFound`, :class:`InvalidOperation`) a NIC that is missing,
-        already a port, slave or vlan base, and a taken bridge name. With
+        already a port, slave or vlan base, and a taken bridge name. *delay*
+        (the forward delay) defaults to the shortest the backend can write:
+        0, or 2 s on nm-keyfile. With
         *dry_run*, changes nothing (and does not ask the kernel) and returns
         the plan: the bridge's XML and the file changes."""
         return share_.share(self, nic, bridge, stp, delay, verify, timeout, dry_run)

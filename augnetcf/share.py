@@ -320,10 +320,12 @@ def _live_gateway(bridge: str) -> str | None:
 
 
 # -- share --------------------------------------------------------------------------------------------------
-def share(cfg: Config, nic: str, bridge: str | None = None, stp: bool = False, delay: float = 0.0,
+def share(cfg: Config, nic: str, bridge: str | None = None, stp: bool = False, delay: float | None = None,
           verify: str | None = None, timeout: float = 30.0, dry_run: bool = False) -> SharePlan:
     """See :meth:`augnetcf.config.Config.share`."""
     nic_xml, bridge = _check(cfg, nic, bridge, use_kernel=not dry_run)
+    if delay is None:
+        delay = cfg.backend.min_forward_delay
     br_xml = _fit(cfg, bridge_xml(nic_xml, bridge, stp, delay))
     schema.load(br_xml, f"bridge {bridge}")  # ours, but checked before anything is written
     changes = cfg.plan_define(br_xml, f"bridge {bridge}")

@@ -1,20 +1,26 @@
 """Small roots for the transaction tests, one per backend, and a change that
 touches several files on each.
 
-Every root has ``lo`` and ``eth0`` (DHCP); the Debian one keeps ``eth0`` in a
-file pulled in with ``source-directory``, so a change spans the main file and
-an included one. :data:`BRIDGE` turns ``eth0`` into the port of a new bridge
+Every root has ``eth0`` (DHCP), and ``lo`` where the backend describes it
+(NetworkManager and networkd leave the loopback alone); the Debian one keeps
+``eth0`` in a file pulled in with ``source-directory``, so a change spans the
+main file and an included one. The NetworkManager root also holds a Wi-Fi
+connection (read, never an interface of ours) and the networkd root a drop-in.
+:data:`BRIDGE` turns ``eth0`` into the port of a new bridge
 ``br0`` with a static address and a gateway: on Red Hat it edits ``ifcfg-eth0``
 and creates ``ifcfg-br0``; on Debian it edits ``interfaces`` and
 ``interfaces.d/eth0``; on SUSE it edits ``ifcfg-eth0`` and creates
-``ifcfg-br0`` and a ``routes`` line.
+``ifcfg-br0`` and a ``routes`` line; on nm-keyfile it edits eth0's keyfile
+(found by interface-name, not by its file name) and creates ``br0.nmconnection``;
+on networkd it edits ``10-eth0.network`` and creates ``50-augnetcf-br0.netdev``
+and ``.network``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-BACKENDS = ("redhat", "debian", "suse")
+BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
 
 FILES: dict[str, dict[str, str]] = {
     "redhat": {
@@ -34,6 +40,21 @@ FILES: dict[str, dict[str, str]] = {
         "etc/sysconfig/network/ifcfg-eth0.bak": "STARTMODE=manual\n",
         "etc/sysconfig/network/routes": "# static routes\n",
     },
+    "nm-keyfile": {
+        "etc/NetworkManager/system-connections/Wired connection 1.nmconnection":
+            "# the LAN\n[connection]\nid=Wired connection 1\nuuid=0b6e8a4e-3c55-4d3b-9a57-5b0a3e7f0c01\n"
+            "type=ethernet\ninterface-name=eth0\nautoconnect=true\n\n[ipv4]\nmethod=auto\n\n"
+            "[ipv6]\nmethod=ignore\n",
+        "etc/NetworkManager/system-connections/home.nmconnection":
+            "[connection]\nid=home\nuuid=0b6e8a4e-3c55-4d3b-9a57-5b0a3e7f0c02\ntype=wifi\n"
+            "interface-name=wlan0\n\n[wifi]\nssid=home\n",
+        "etc/NetworkManager/NetworkManager.conf": "[main]\nplugins=keyfile\n",
+    },
+    "networkd": {
+        "etc/systemd/network/10-eth0.network": "# the LAN\n[Match]\nName=eth0\n\n[Network]\nDHCP=ipv4\n",
+        "etc/systemd/network/10-eth0.network.d/llmnr.conf": "[Network]\nLLMNR=no\n",
+        "etc/systemd/network/README": "not configuration\n",
+    },
 }
 
 #: Files each backend owns in its root (not README, not a .bak).
@@ -42,6 +63,9 @@ OWNED = {
     "debian": ["etc/network/interfaces", "etc/network/interfaces.d/eth0"],
     "suse": ["etc/sysconfig/network/ifcfg-eth0", "etc/sysconfig/network/ifcfg-lo",
              "etc/sysconfig/network/routes"],
+    "nm-keyfile": ["etc/NetworkManager/system-connections/Wired connection 1.nmconnection",
+                   "etc/NetworkManager/system-connections/home.nmconnection"],
+    "networkd": ["etc/systemd/network/10-eth0.network", "etc/systemd/network/10-eth0.network.d/llmnr.conf"],
 }
 
 BRIDGE = b"""<interface type="bridge" name="br0">
@@ -50,7 +74,7 @@ BRIDGE = b"""<interface type="bridge" name="br0">
     <ip address="192.0.2.10" prefix="24"/>
     <route gateway="192.0.2.1"/>
   </protocol>
-  <bridge stp="off" delay="0">
+  <bridge stp="off" delay="2">
     <interface type="ethernet" name="eth0"/>
   </bridge>
 </interface>
@@ -69,4 +93,6 @@ def make_root(where: Path, backend: str) -> Path:
         path = where / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+        if path.suffix == ".nmconnection":
+            path.chmod(0o600)  # NetworkManager ignores keyfiles others can read
     return where

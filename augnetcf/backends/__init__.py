@@ -148,6 +148,10 @@ class Backend:
     #: The mode of a file a define creates (NetworkManager ignores keyfiles
     #: that others can read); ``None`` leaves it to the umask.
     new_file_mode: int | None = None
+    #: The shortest bridge forward delay (seconds) the backend can write: what
+    #: ``share`` gives a new bridge unless told otherwise. Guests should not
+    #: wait on a bridge with one port, so it is as short as the format allows.
+    min_forward_delay: int = 0
     #: From ``<forest>`` to files that amend a unit (systemd drop-ins); from
     #: one, the Augeas path of the file it amends. Read with their unit and
     #: removed with it; a define leaves them alone, and refuses when one sets

@@ -91,6 +91,7 @@ BACKEND = Backend(
     ),
     keep=re.compile(r"^connection/(?:uuid|id)$"),
     new_file_mode=0o600,
+    min_forward_delay=2,
     defaults={"autoconnect": "true"},
     owned=re.compile(
         r"^(?:(?:type|interface-name|autoconnect|master|slave-type|mac-address|mtu"

@@ -95,6 +95,9 @@ def test_dry_run_changes_nothing(cfg) -> None:
     default = first_free(cfg, set())
     assert plan.bridge == "br0" and plan.verify == "192.0.2.1"
     assert "link drops briefly" in plan.warning
+    # the shortest forward delay the backend can write (NetworkManager's is 2 s)
+    assert etree.fromstring(plan.xml.encode()).find("bridge").get("delay") == \
+        str(cfg.backend.min_forward_delay) == {"nm-keyfile": "2"}.get(cfg.backend.name, "0")
     assert plan.changes and any(ch.after and b"br0" in ch.after for ch in plan.changes)
     proc = cli(cfg, "share", "eth1", "--dry-run")
     assert proc.returncode == 0, proc.stderr
@@ -117,14 +120,14 @@ def first_free(cfg, taken: set[str]) -> str:
 
 
 def test_default_name_skips_defined_ones(cfg) -> None:
-    cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br0"))
+    cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br0", delay=cfg.backend.min_forward_delay))
     assert cfg.share("eth1", dry_run=True).bridge == first_free(cfg, {"br0"}) != "br0"
 
 
 def test_refusals(cfg) -> None:
     with pytest.raises(NotFound, match="eth9"):
         cfg.share("eth9", dry_run=True)
-    cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br5"))
+    cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br5", delay=cfg.backend.min_forward_delay))
     with pytest.raises(InvalidOperation, match="already a port or slave of br5"):
         cfg.share("eth5", dry_run=True)
     with pytest.raises(InvalidOperation, match="only an ethernet NIC or a bond"):
@@ -160,7 +163,7 @@ def test_unshare_refusals(cfg) -> None:
 
 def test_unshare_dry_run_without_a_record(cfg) -> None:
     """A bridge share did not make (no record): unshare plans a redefinition."""
-    cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br5"))
+    cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br5", delay=cfg.backend.min_forward_delay))
     before = snapshot_tree(Path(cfg.root))
     plan = cfg.unshare("br5", dry_run=True)
     assert plan.nic == "eth5" and any("saved description" in n for n in plan.notes)

@@ -52,7 +52,9 @@ def by_hand(backend: str) -> str:
     """A file the backend would own, written by hand after change-begin."""
     return {"redhat": "etc/sysconfig/network-scripts/ifcfg-eth9",
             "debian": "etc/network/interfaces.d/eth9",
-            "suse": "etc/sysconfig/network/ifcfg-eth9"}[backend]
+            "suse": "etc/sysconfig/network/ifcfg-eth9",
+            "nm-keyfile": "etc/NetworkManager/system-connections/eth9.nmconnection",
+            "networkd": "etc/systemd/network/eth9.network"}[backend]
 
 
 def wait_gone(pid: int) -> None:
@@ -124,7 +126,9 @@ def test_the_snapshot_holds_exactly_the_files_the_backend_owns(root: Path, backe
     # not README, not a .bak: they are in FILES but not owned
     assert set(FILES[backend]) - set(OWNED[backend]) == {
         "redhat": {"etc/sysconfig/network-scripts/README"}, "debian": set(),
-        "suse": {"etc/sysconfig/network/ifcfg-eth0.bak"}}[backend]
+        "suse": {"etc/sysconfig/network/ifcfg-eth0.bak"},
+        "nm-keyfile": {"etc/NetworkManager/NetworkManager.conf"},
+        "networkd": {"etc/systemd/network/README"}}[backend]
 
 
 def test_misuse_is_an_invalid_operation_with_a_clear_message(root: Path, backend: str) -> None:

@@ -46,9 +46,10 @@ options:
     type: bool
     default: false
   delay:
-    description: Forward delay of the new bridge in seconds.
+    description:
+      - Forward delay of the new bridge in seconds.
+      - When omitted, the shortest the backend can write (0, or 2 on nm-keyfile).
     type: float
-    default: 0
   verify:
     description: The host that must answer a ping through the bridge. The default gateway when omitted.
     type: str
@@ -203,7 +204,7 @@ def main():
             bridge=dict(type="str"),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             stp=dict(type="bool", default=False),
-            delay=dict(type="float", default=0),
+            delay=dict(type="float"),
             verify=dict(type="str"),
             timeout=dict(type="float", default=30),
             root=dict(type="path", default="/"),
