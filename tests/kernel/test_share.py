@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from txn_roots import BACKENDS, make_root
 
-from .conftest import KERNEL, Netns, augnetcf_command
+from .conftest import KERNEL, Netns, augnetcf_command, kernel_has
 from .test_kernel_dhcp import dnsmasq
 
 pytestmark = KERNEL
@@ -36,6 +36,18 @@ DHCP = """<interface type="ethernet" name="eth0">
   <protocol family="ipv4">
     <dhcp/>
   </protocol>
+</interface>
+"""
+BOND = """<interface type="bond" name="bond0">
+  <start mode="onboot"/>
+  <protocol family="ipv4">
+    <ip address="192.0.2.10" prefix="24"/>
+    <route gateway="192.0.2.1"/>
+  </protocol>
+  <bond mode="active-backup">
+    <miimon freq="100"/>
+    <interface type="ethernet" name="eth0"/>
+  </bond>
 </interface>
 """
 MAC = "52:54:00:aa:00:07"
@@ -219,3 +231,24 @@ def test_refuses_a_bridge_name_the_kernel_has(static: Site) -> None:
     out = static.ok("share", "eth0", "--dry-run")
     assert '<interface type="bridge" name="br1">' in out
 
+
+
+def test_share_a_bond(site: Site, make_netns) -> None:
+    """The shared device may be a bond: it becomes the bridge's port with its slaves."""
+    why = kernel_has("bond", make_netns)
+    if why:
+        pytest.skip(why)
+    ns = site.host
+    site.ok("define", "-", stdin=BOND)
+    site.ok("ifup", "bond0")
+    before = site.files()
+    site.ok("share", "bond0", "--bridge", "br0", "--yes")
+    assert ns.link("bond0")["master"] == "br0" and ns.link("eth0")["master"] == "bond0"
+    assert ns.addresses("br0") == {"192.0.2.10/24"} and ns.addresses("bond0") == set()
+    g = guest(site, make_netns)
+    g.run("ping", "-c1", "-W5", "192.0.2.1", check=True)
+    ns.ip("link", "del", "vnet0")
+    site.ok("unshare", "br0", "--yes")
+    assert site.files() == before
+    assert ns.link("br0") is None and ns.addresses("bond0") == {"192.0.2.10/24"}
+    ns.run("ping", "-c1", "-W5", "192.0.2.1", check=True)
