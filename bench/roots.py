@@ -3,17 +3,19 @@
 A root holds two NICs (``eth0``, ``eth1``) enslaved to a bond (``bond0``),
 and per tenant a VLAN on the bond (``bond0.T``) that is the only port of a
 bridge (``brT``) carrying a static address: 3 + 2 x tenants interfaces. The
-files are what augnetcf itself writes for those descriptions (checked by
-``tests/integration/test_bench_roots.py``), plus a comment here and there,
-as an admin leaves them.
+files mean what augnetcf itself would write for those descriptions (checked
+by ``tests/integration/test_bench_roots.py``), laid out as an admin would
+(blank lines, a comment here and there). New bridges get a 2 s forward
+delay, which every backend can write (NetworkManager's minimum).
 """
 
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
-BACKENDS = ("redhat", "debian", "suse")
+BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
 
 NIC_MACS = {"eth0": "52:54:00:00:00:01", "eth1": "52:54:00:00:00:02"}
 
@@ -71,7 +73,47 @@ def _suse(root: Path, tenants: int) -> None:
                                    "BRIDGE_FORWARDDELAY=0\n")
 
 
-_MAKERS = {"redhat": _redhat, "debian": _debian, "suse": _suse}
+def _keyfile(root: Path, name: str, text: str) -> None:
+    path = root / "etc/NetworkManager/system-connections" / f"{name}.nmconnection"
+    uid = uuid.uuid5(uuid.NAMESPACE_URL, f"augnetcf-bench:{name}")
+    _write(path, f"[connection]\nid={name}\nuuid={uid}\n{text}")
+    path.chmod(0o600)
+
+
+def _nm_keyfile(root: Path, tenants: int) -> None:
+    for nic, mac in NIC_MACS.items():
+        _keyfile(root, nic, f"type=ethernet\ninterface-name={nic}\nmaster=bond0\nslave-type=bond\n\n"
+                            f"[ethernet]\nmac-address={mac}\n")
+    _keyfile(root, "bond0", "type=bond\ninterface-name=bond0\n\n[bond]\nmode=active-backup\nprimary=eth0\n"
+                            "miimon=100\n\n[ipv4]\nmethod=disabled\n\n[ipv6]\nmethod=ignore\n")
+    for t in range(1, tenants + 1):
+        _keyfile(root, f"bond0.{t}", f"type=vlan\ninterface-name=bond0.{t}\nmaster=br{t}\n"
+                                     f"slave-type=bridge\n\n[vlan]\nid={t}\nparent=bond0\n")
+        _keyfile(root, f"br{t}", f"type=bridge\ninterface-name=br{t}\n\n# tenant {t}\n[bridge]\nstp=false\n"
+                                 f"forward-delay=2\n\n[ipv4]\nmethod=manual\naddress1={_addr(t)}/24\n\n"
+                                 "[ipv6]\nmethod=ignore\n")
+
+
+def _networkd(root: Path, tenants: int) -> None:
+    d = root / "etc/systemd/network"
+    for nic, mac in NIC_MACS.items():
+        primary = "PrimarySlave=yes\n" if nic == "eth0" else ""
+        _write(d / f"10-{nic}.network", f"# {nic}: on-board NIC\n[Match]\nName={nic}\n\n[Link]\n"
+                                        f"MACAddress={mac}\n\n[Network]\nBond=bond0\n{primary}")
+    _write(d / "20-bond0.netdev", "[NetDev]\nName=bond0\nKind=bond\n\n[Bond]\nMode=active-backup\n"
+                                  "MIIMonitorSec=100ms\n")
+    vlans = "".join(f"VLAN=bond0.{t}\n" for t in range(1, tenants + 1))
+    _write(d / "20-bond0.network", f"[Match]\nName=bond0\n\n[Network]\n{vlans}")
+    for t in range(1, tenants + 1):
+        _write(d / f"30-bond0.{t}.netdev", f"[NetDev]\nName=bond0.{t}\nKind=vlan\n\n[VLAN]\nId={t}\n")
+        _write(d / f"30-bond0.{t}.network", f"[Match]\nName=bond0.{t}\n\n[Network]\nBridge=br{t}\n")
+        _write(d / f"40-br{t}.netdev", f"# tenant {t}\n[NetDev]\nName=br{t}\nKind=bridge\n\n[Bridge]\n"
+                                       "STP=no\nForwardDelaySec=2\n")
+        _write(d / f"40-br{t}.network", f"[Match]\nName=br{t}\n\n[Network]\nAddress={_addr(t)}/24\n")
+
+
+_MAKERS = {"redhat": _redhat, "debian": _debian, "suse": _suse, "nm-keyfile": _nm_keyfile,
+           "networkd": _networkd}
 
 
 def make_root(root: str | os.PathLike, backend: str, n: int, cache: bool = True) -> int:
@@ -92,5 +134,5 @@ def bridge_xml(tag: int) -> str:
     """A new tenant: bridge ``brTAG`` over VLAN ``bond0.TAG``, as define takes it."""
     return (f'<interface type="bridge" name="br{tag}"><start mode="onboot"/>'
             f'<protocol family="ipv4"><ip address="{_addr(tag)}" prefix="24"/></protocol>'
-            f'<bridge stp="off" delay="0"><interface type="vlan" name="bond0.{tag}">'
+            f'<bridge stp="off" delay="2"><interface type="vlan" name="bond0.{tag}">'
             f'<vlan tag="{tag}"><interface name="bond0"/></vlan></interface></bridge></interface>\n')
