@@ -6,6 +6,15 @@ costs what the backend's files cost and nothing more (loading every stock lens
 takes about a second). Parse and save failures under ``/augeas//error`` turn
 into :class:`~augnetcf.errors.FileError` naming the file, the line and the
 lens' complaint.
+
+With spans on, a session also keeps each file's layout across removals.
+Augeas prints a tree by matching its nodes to the original text's pieces in
+order, label by label, so after a removed Debian stanza (or SUSE route line)
+every later node of that label would be printed with the spacing of the one
+before it. The session remembers where each removed top-level node was in its
+file and, at save, lets Augeas print the tree against the original text with
+those lines cut out (``aug_text_retrieve``): every surviving line keeps its
+own bytes.
 """
 
 from __future__ import annotations
@@ -29,6 +38,31 @@ from .errors import FileError
 
 log = logging.getLogger("augnetcf")
 
+
+class _Augeas(augeas.Augeas):
+    """python-augeas that, when *cuts* is a dict, notes where each removed
+    top-level node was in its file (byte ranges by disk path), for
+    :meth:`AugeasSession._recut`. Every removal in augnetcf goes through here."""
+
+    cuts: dict[str, list[tuple[int, int]]] | None = None
+
+    def remove(self, path: str) -> int:
+        if self.cuts is not None:
+            for p in self.match(path):
+                self._note_cut(p)
+        return super().remove(path)
+
+    def _note_cut(self, path: str) -> None:
+        parent = path.rsplit("/", 1)[0]
+        try:
+            disk, *_labels, start, end = self.span(path)
+        except (augeas.AugeasValueError, ValueError, RuntimeError):
+            return  # a node made in this session has no span: nothing to cut
+        assert self.cuts is not None
+        if not self.match(f"/augeas{parent}/path"):
+            return  # not a line of its own at the top of a file
+        self.cuts.setdefault(os.path.normpath(disk), []).append((start, end))
+
 def check_root(root: str) -> str:
     """Refuse a root that is not a directory before Augeas sees it."""
     if not os.path.exists(root):
@@ -44,7 +78,7 @@ class AugeasSession:
     def __init__(self, root: str, transforms: Iterable[Transform], spans: bool = False):
         self.root = check_root(root)
         try:
-            self.aug = augeas.Augeas(
+            self.aug = _Augeas(
                 root=self.root,
                 loadpath=str(resources.lenses_dir()),
                 flags=augeas.Augeas.NO_MODL_AUTOLOAD | augeas.Augeas.NO_LOAD,
@@ -55,8 +89,9 @@ class AugeasSession:
         self._broken: list[FileError] = []
         self._stats: dict[str, tuple[str, tuple[int, ...]]] = {}
         self._transforms = tuple(transforms)
+        self._spans = spans
         try:
-            if spans:  # each node's position in its file, for stanza_comments
+            if spans:  # each node's position in its file: stanza_comments, _recut
                 self.aug.set("/augeas/span", "enable")
             for i, t in enumerate(self._transforms):
                 base = f"/augeas/load/xfm{i}"
@@ -124,6 +159,7 @@ class AugeasSession:
     def load(self) -> None:
         """(Re)read the files; Augeas skips files that have not changed."""
         self._forget_replaced()
+        self.aug.cuts = {} if self._spans else None
         try:
             self.aug.load()
         except (OSError, RuntimeError) as e:
@@ -201,6 +237,7 @@ class AugeasSession:
             aug.set("/augeas/save", "newfile")
             txn._step("augeas save")
             aug.save()
+            self._recut()
         except FileError:  # ours, from check_inside (a FileError is also an OSError)
             if journal is not None:
                 journal.abort()
@@ -266,6 +303,7 @@ class AugeasSession:
             aug.remove("/augeas/events/saved")
             aug.set("/augeas/save", "newfile")
             aug.save()
+            self._recut()
             for meta in aug.match("/augeas/events/saved"):
                 path = self.fs_path(aug.get(meta))
                 before = _read_or_none(path)
@@ -286,6 +324,37 @@ class AugeasSession:
             _sweep(litter)
             self.load()
         return changes
+
+    def _recut(self) -> None:
+        """Reprint each just-staged ``FILE.augnew`` that lost top-level nodes
+        against FILE's text with those nodes' lines cut out, so that the lines
+        after them keep their own layout (see the module docstring). Only
+        whole lines are cut; a file whose cuts are not, or whose reprint
+        Augeas refuses, keeps what Augeas printed (correct, layout aside)."""
+        aug = self.aug
+        if not aug.cuts:
+            return
+        for meta in aug.match("/augeas/events/saved"):
+            tree = aug.get(meta)
+            disk = self.fs_path(tree)
+            ranges = aug.cuts.get(os.path.normpath(disk))
+            if not ranges:
+                continue
+            with contextlib.suppress(OSError, UnicodeDecodeError, ValueError, RuntimeError):
+                with open(disk, "rb") as f:
+                    text = f.read()
+                cut = _cut_lines(text, ranges)
+                lens = aug.get(f"/augeas{tree}/lens")
+                if cut is None or not lens:
+                    continue
+                aug.set("/augnetcf/cut/in", cut.decode())
+                aug.text_retrieve(lens.split(":")[0], "/augnetcf/cut/in", tree, "/augnetcf/cut/out")
+                out = aug.get("/augnetcf/cut/out")
+                if out is not None:
+                    with open(disk + ".augnew", "r+b") as f:  # keeps the mode Augeas gave it
+                        f.write(out if isinstance(out, bytes) else out.encode())
+                        f.truncate()
+            aug.remove("/augnetcf")
 
     def _commit(self, journal: txn.Journal, new_mode: int | None = None) -> None:
         """Make the staged files durable, commit the journal, rename them into
@@ -339,6 +408,27 @@ class AugeasSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _cut_lines(text: bytes, ranges: list[tuple[int, int]]) -> bytes | None:
+    """*text* without the byte *ranges*, each widened to whole lines (the
+    blanks before it on its first line); None if a range ends inside a line."""
+    spans = []
+    for start, end in sorted(set(ranges)):
+        if not 0 <= start <= end <= len(text) or (end < len(text) and text[end - 1:end] != b"\n"):
+            return None
+        while start > 0 and text[start - 1:start] in (b" ", b"\t"):
+            start -= 1
+        if start > 0 and text[start - 1:start] != b"\n":
+            return None
+        spans.append((start, end))
+    out, at = [], 0
+    for start, end in spans:
+        if start > at:
+            out.append(text[at:start])
+        at = max(at, end)
+    out.append(text[at:])
+    return b"".join(out)
 
 
 def _read_or_none(path: str) -> bytes | None:

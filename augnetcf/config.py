@@ -238,7 +238,8 @@ class Config:
         self._recover(root)  # an interrupted save is finished or undone before anything else
         self.backend = backends.get(backends.detect(root) if backend is None else backend)
         self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms,
-                                                          spans=bool(self.backend.stanza_comments))
+                                                          spans=bool(self.backend.stanza_comments
+                                                                     or self.backend.keep_layout))
         self.root = self._session.root
         self._dry_run: list[FileChange] | None = None
 

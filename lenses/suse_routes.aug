@@ -29,13 +29,13 @@ Module: Suse_Routes
 
   New routes are written with single spaces: "default 192.168.0.1 - eth0".
 
-  Limitation: every route has the same label, and Augeas gives the n-th
-  "route" of the tree the spacing of the n-th route line of the file.
-  Appending a route, removing the last one and changing values are
-  byte-exact; removing a route or inserting one before others keeps every
-  value, comment and blank line, but the route lines after it may take the
-  spacing of the line before them. (Stock lenses avoid this with seq
-  labels "1", "2", ...; augnetcf's forest wants "route".)
+  Every route has the same label, and Augeas alone gives the n-th "route"
+  of the tree the spacing of the n-th route line of the file, so removing a
+  route would shift the spacing of the lines after it. augnetcf avoids that
+  by printing the tree against the file with the removed lines cut out
+  (augnetcf/aug.py): removals, appends and value changes are byte-exact.
+  (Stock lenses avoid it with seq labels "1", "2", ...; augnetcf's forest
+  wants "route".)
 
   No autoload: augnetcf registers its transforms itself.
 

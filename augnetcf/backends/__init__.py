@@ -135,6 +135,11 @@ class Backend:
     #: (see :func:`augnetcf.forest.stanza_comments`) and leaves the others.
     #: Needs Augeas spans, which cost a little at load, so it is opt-in.
     stanza_comments: str = ""
+    #: Files whose top-level nodes share a label (stanzas, route lines): a
+    #: removed node's lines are cut from the text before Augeas prints the
+    #: rest, so later lines keep their own layout (see :mod:`augnetcf.aug`).
+    #: Needs spans too.
+    keep_layout: bool = False
     #: respell(new, old): rewrite forest unit *new*, in place, into the
     #: spelling unit *old* (what the files say now) uses for the same thing:
     #: PREFIX for NETMASK, ``address A/P`` for address + netmask. Pure lxml;

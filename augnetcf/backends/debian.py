@@ -92,6 +92,7 @@ BACKEND = Backend(
          "ifupdown has no stanza for a bridge port or bond slave to carry its MAC"),
     ),
     stanza_comments="#comment",
+    keep_layout=True,
     includes="tree/node[@label='source']/@value",
     include_dirs="tree/node[@label='source-directory']/@value",
 )

@@ -44,6 +44,7 @@ DIR = "/etc/sysconfig/network"
 
 BACKEND = Backend(
     name="suse",
+    keep_layout=True,  # the route lines of a shared routes file
     transforms=(
         Transform(lens="Ifcfg.lns", incl=(f"{DIR}/ifcfg-*",)),
         Transform(lens="Suse_Routes.lns", incl=(f"{DIR}/routes",)),

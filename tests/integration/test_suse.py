@@ -363,10 +363,8 @@ def test_undefine_leaves_other_routes_and_comments(empty_suse_root, case):
     assert path.read_text() == ADMIN_ROUTES
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known limit (issue 4, lossless edits), documented in lenses/suse_routes.aug: Augeas re-prints the "
-    "route lines after a removed one with the spacing of the line that used to be in their position"))
 def test_undefine_removes_both_gateways_and_only_them(empty_suse_root):
+    """Byte for byte: the route lines after removed ones keep their own spacing."""
     path = empty_suse_root / NETDIR / "routes"
     define(empty_suse_root, VLAN6)
     with path.open("a") as f:
