@@ -188,9 +188,16 @@ class Backend:
         return f"{self.name}-from-forest.xsl"
 
 
+_ASSIGNMENT = re.compile(r"^[ \t]*[A-Za-z_][A-Za-z0-9_]*=.*$", re.MULTILINE)
+
+
 def _os_ids(root: str) -> list[str]:
     """``ID`` then the ``ID_LIKE`` words of ``<root>/etc/os-release`` (or
-    ``usr/lib/os-release``), read through Augeas' Sysconfig lens."""
+    ``usr/lib/os-release``), read through Augeas' Sysconfig lens. A file the
+    lens rejects as a whole is read again without its lines that are not
+    assignments, as os-release(5) readers do: one stray line does not hide the ID."""
+    import os
+
     from ..aug import AugeasSession
     from ..errors import FileError
 
@@ -198,10 +205,22 @@ def _os_ids(root: str) -> list[str]:
     try:
         with AugeasSession(root, (Transform("Sysconfig.lns", globs),)) as s:
             for glob in globs:
-                ids = s.aug.get(f"/files{glob}/ID")
+                tree = f"/files{glob}"
+                path = os.path.join(s.root, glob.lstrip("/"))
+                if not s.aug.match(tree) and os.path.isfile(path):
+                    s.check_inside(path)
+                    with open(path, "rb") as f:
+                        text = f.read(1 << 16).decode(errors="replace")
+                    s.aug.set("/augnetcf/os-release", "".join(m + "\n" for m in _ASSIGNMENT.findall(text)))
+                    tree = "/augnetcf/os-release-tree"
+                    try:
+                        s.aug.text_store("Sysconfig.lns", "/augnetcf/os-release", tree)
+                    except (ValueError, RuntimeError):
+                        continue
+                ids = s.aug.get(f"{tree}/ID")
                 if ids is not None:
-                    return [ids.lower(), *(s.aug.get(f"/files{glob}/ID_LIKE") or "").lower().split()]
-    except FileError:
+                    return [ids.lower(), *(s.aug.get(f"{tree}/ID_LIKE") or "").lower().split()]
+    except (FileError, OSError):
         pass  # an unreadable os-release does not decide; the file locations may
     return []
 
