@@ -252,3 +252,18 @@ def test_share_a_bond(site: Site, make_netns) -> None:
     assert site.files() == before
     assert ns.link("br0") is None and ns.addresses("bond0") == {"192.0.2.10/24"}
     ns.run("ping", "-c1", "-W5", "192.0.2.1", check=True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_example_script_runs(backend: str) -> None:
+    """examples/share-in-netns.sh, the README's way to watch share work, does
+    what it says and leaves no namespace behind."""
+    script = Path(__file__).resolve().parents[2] / "examples" / "share-in-netns.sh"
+    env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "AUGNETCF": " ".join(augnetcf_command())}
+    proc = subprocess.run(["sh", str(script), backend], capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Shared eth0" in proc.stdout and "Unshared eth0" in proc.stdout
+    assert "1 received" in proc.stdout  # the guest reached the lan
+    assert proc.stdout.count("files: byte-identical to before share") == 2
+    assert "did not answer through br0" in proc.stderr
+    assert "ancfdemo" not in subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
