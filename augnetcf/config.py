@@ -417,7 +417,7 @@ class Config:
                 if master:
                     snap.masters.setdefault(name, master)
                 for port in str(self._xpath(unit, b.unit_ports)).split():
-                    if port != "none":
+                    if port not in b.port_keywords:
                         snap.masters.setdefault(port, name)
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
         if b.mark:

@@ -135,6 +135,9 @@ class Backend:
     #: (see :func:`augnetcf.forest.stanza_comments`) and leaves the others.
     #: Needs Augeas spans, which cost a little at load, so it is opt-in.
     stanza_comments: str = ""
+    #: Words in ``unit_ports`` that are keywords, not interfaces (ifupdown's
+    #: ``bridge_ports none``).
+    port_keywords: tuple[str, ...] = ()
     #: Files whose top-level nodes share a label (stanzas, route lines): a
     #: removed node's lines are cut from the text before Augeas prints the
     #: rest, so later lines keep their own layout (see :mod:`augnetcf.aug`).

@@ -93,6 +93,7 @@ BACKEND = Backend(
     ),
     stanza_comments="#comment",
     keep_layout=True,
+    port_keywords=("none",),  # bridge_ports none: a bridge without ports
     includes="tree/node[@label='source']/@value",
     include_dirs="tree/node[@label='source-directory']/@value",
 )

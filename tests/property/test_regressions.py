@@ -35,6 +35,10 @@ FOUND = {
     "arpmon-interval-zero": ('<interface type="bond" name="0"><start mode="none"/><bond>'
                              '<arpmon interval="0" target="0.0.0.0"/><interface type="ethernet" name="00"/>'
                              '</bond></interface>', set()),
+    # 'none' is a keyword in ifupdown's bridge_ports only: elsewhere a port so named keeps its MAC
+    "port-named-none-with-a-mac": ('<interface type="bridge" name="0"><bridge><interface type="ethernet" '
+                                   'name="none"><mac address="00:00:00:00:00:00"/></interface></bridge>'
+                                   '</interface>', {"debian"}),
 }
 
 
