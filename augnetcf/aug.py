@@ -63,6 +63,7 @@ class _Augeas(augeas.Augeas):
             return  # not a line of its own at the top of a file
         self.cuts.setdefault(os.path.normpath(disk), []).append((start, end))
 
+
 def check_root(root: str) -> str:
     """Refuse a root that is not a directory before Augeas sees it."""
     if not os.path.exists(root):
