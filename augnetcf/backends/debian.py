@@ -94,4 +94,5 @@ BACKEND = Backend(
     stanza_comments="#comment",
     includes="tree/node[@label='source']/@value",
     include_dirs="tree/node[@label='source-directory']/@value",
+    index=True,  # stanzas and auto lines name their interface; sourced files are followed per file
 )
