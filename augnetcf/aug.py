@@ -144,9 +144,14 @@ class AugeasSession:
         for path in self.files():
             self.check_inside(self.fs_path(path))
         self._stats = {}
-        for meta in self.aug.match("/augeas/files//path"):
-            fs = self.fs_path(self.aug.get(meta))
-            self._stats[meta[: -len("/path")]] = (fs, _stat_key(fs))
+        # through a variable, as in files(): a lookup per file would be quadratic
+        self.aug.defvar("ancffiles", "/augeas/files//path")
+        try:
+            for i in range(self.aug.ns_count("ancffiles")):
+                fs = self.fs_path(self.aug.ns_value("ancffiles", i))
+                self._stats[self.aug.ns_path("ancffiles", i)[: -len("/path")]] = (fs, _stat_key(fs))
+        finally:
+            self.aug.defvar("ancffiles", "/augeas/ancf-unpinned")
 
     def _forget_replaced(self) -> None:
         """Make Augeas re-read every file replaced since the last load.

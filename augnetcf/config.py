@@ -387,9 +387,13 @@ class Config:
     def _broken(self) -> list[FileError]:
         return self.index.broken if self.index is not None else self.session.broken
 
-    def _refuse_if_broken(self) -> None:
+    def _refuse_if_broken(self, refresh: bool = True) -> None:
+        """Raise for the first broken file. With the index, *refresh* False
+        uses what the last refresh found: a refresh may parse files, which
+        narrows the session and so drops the files a change has loaded."""
         if self.index is not None:
-            self._locked_read(self.index.refresh)
+            if refresh:
+                self._locked_read(self.index.refresh)
         else:
             self._load_forest()
         for err in self._broken():
@@ -866,7 +870,7 @@ class Config:
         owned = snap.owned(name)
         if not owned:
             raise self._not_found(name)
-        self._refuse_if_broken()
+        self._refuse_if_broken(refresh=False)  # the snapshot just looked
         pins = forest.pin(self.session.aug, owned)
         try:
             self._save(self._remove(owned))
