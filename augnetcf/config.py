@@ -379,7 +379,7 @@ class Config:
         since a broken file might hold the very interface being changed.
         """
         if self.index is not None:
-            if not self.index.refreshed:
+            if self._closed or not self.index.refreshed:
                 self._locked_read(self.index.refresh)  # nothing asked yet: look now
             return list(self.index.broken)
         return list(self.session.broken)
