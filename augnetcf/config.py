@@ -5,6 +5,10 @@ Every backend goes through the same steps; only the data in
 
 Define:  parse -> validate -> to_forest -> forest.write (smallest change) -> save
 Dumpxml: forest.read (all files) -> pick the interface's units -> from_forest
+
+For a backend with ``index=True`` the :class:`~augnetcf.index.Index` says
+which units every file holds, so a command about one interface reads only
+its files and its relatives', and a change loads only those into Augeas.
 """
 
 from __future__ import annotations
@@ -23,16 +27,19 @@ from lxml import etree
 
 from . import backends, forest, schema, txn, xslt
 from . import share as share_
-from .aug import AugeasSession, check_root
+from .aug import AugeasSession, check_root, escape_glob
 from .errors import (
     AugnetcfError,
     FileError,
+    InternalError,
     InvalidOperation,
     KernelError,
     NotFound,
     Unsupported,
     XMLInvalid,
 )
+from .index import Index
+from .index import facts as index_facts
 from .xslt import normalize_mac
 
 log = logging.getLogger("augnetcf")
@@ -41,6 +48,7 @@ log = logging.getLogger("augnetcf")
 XPATH_NS = {"ancf": xslt.NS}
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_T = TypeVar("_T")
 
 
 def _writes(method: _F) -> _F:
@@ -137,11 +145,14 @@ def _lines(data: bytes | None) -> list[str]:
 class _Snapshot:
     """What the configuration says right now, indexed for the engine."""
 
-    forest: etree._Element
-    #: name -> its units (the first one is its main description)
-    units: dict[str, list[etree._Element]] = field(default_factory=dict)
-    #: name -> its marks
-    marks: dict[str, list[etree._Element]] = field(default_factory=dict)
+    #: every file read (None when the snapshot comes from the index)
+    forest: etree._Element | None = None
+    #: name -> its units (the first one is its main description). From the
+    #: index: elements for the names the snapshot was taken for, and
+    #: ("unit", file, n) references for the others
+    units: dict[str, list] = field(default_factory=dict)
+    #: name -> its marks, likewise
+    marks: dict[str, list] = field(default_factory=dict)
     #: name -> name of its bridge/bond ("" or absent when top-level)
     masters: dict[str, str] = field(default_factory=dict)
     #: name -> MAC (the kernel's if it has the interface, else the configured one)
@@ -237,17 +248,31 @@ class Config:
         self._lock = txn.Lock(root)
         self._recover(root)  # an interrupted save is finished or undone before anything else
         self.backend = backends.get(backends.detect(root) if backend is None else backend)
-        self._session: AugeasSession | None = AugeasSession(root, self.backend.transforms,
-                                                          spans=bool(self.backend.stanza_comments
-                                                                     or self.backend.keep_layout))
-        self.root = self._session.root
+        self.root = root
+        self._closed = False
+        self._session: AugeasSession | None = None
+        # node positions in files: stanza comments, layout kept across removals
+        self._spans = bool(self.backend.stanza_comments or self.backend.keep_layout)
+        #: which file says what (``Backend.index``); None: every command loads every file
+        self.index: Index | None = None
+        if self.backend.index:
+            # Nothing is read until a question is asked: each reads the files afresh.
+            self.index = Index(root, self.backend, lambda: self.session)
+        else:
+            self._session = AugeasSession(root, self.backend.transforms,
+                                          spans=self._spans)
         self._dry_run: list[FileChange] | None = None
 
     # -- plumbing ---------------------------------------------------------------
     @property
     def session(self) -> AugeasSession:
-        if self._session is None:
+        """The Augeas session. With the index, it is opened on first use with
+        no files: the index and the changes narrow it to the files they need."""
+        if self._closed:
             raise InvalidOperation("the configuration has been closed")
+        if self._session is None:
+            self._session = AugeasSession(self.root, self.backend.transforms,
+                                          spans=self._spans, lazy=True)
         return self._session
 
     def _save(self, delete: list[str], new_mode: int | None = None) -> None:
@@ -279,6 +304,7 @@ class Config:
 
     def close(self) -> None:
         """Release libaugeas; the object is unusable afterwards."""
+        self._closed = True
         if self._session is not None:
             self._session.close()
             self._session = None
@@ -301,15 +327,21 @@ class Config:
         """Read the files under the read lock, so that they are all from
         before a concurrent write or all from after it; finish first a save
         whose writer died (its journal is still there)."""
+        return self._locked_read(self._read_forest)
+
+    def _locked_read(self, read: Callable[[], _T]) -> _T:
+        """``read()`` under the read lock (see :meth:`_load_forest`)."""
+        if self._closed:
+            raise InvalidOperation("the configuration has been closed")
         if self._lock.held:  # our own write: it holds the write lock
-            return self._read_forest()
+            return read()
         while True:
             self._recover(self.root)
             with self._lock.shared() as locked:
                 if not txn.journal_pending(self.root):
-                    forest_ = self._read_forest()
+                    out = read()
                     if locked or not self._lock.exists():
-                        return forest_
+                        return out
             # a writer died meanwhile, or appeared on a root that had none: again
 
     def _read_forest(self) -> etree._Element:
@@ -348,16 +380,30 @@ class Config:
         interfaces work); define and undefine refuse until they are fixed,
         since a broken file might hold the very interface being changed.
         """
+        if self.index is not None:
+            if self._closed or not self.index.refreshed:
+                self._locked_read(self.index.refresh)  # nothing asked yet: look now
+            return list(self.index.broken)
         return list(self.session.broken)
 
-    def _refuse_if_broken(self) -> None:
-        self._load_forest()
-        for err in self.session.broken:
+    def _broken(self) -> list[FileError]:
+        return self.index.broken if self.index is not None else self.session.broken
+
+    def _refuse_if_broken(self, refresh: bool = True) -> None:
+        """Raise for the first broken file. With the index, *refresh* False
+        uses what the last refresh found: a refresh may parse files, which
+        narrows the session and so drops the files a change has loaded."""
+        if self.index is not None:
+            if refresh:
+                self._locked_read(self.index.refresh)
+        else:
+            self._load_forest()
+        for err in self._broken():
             raise FileError(f"{err.message}; fix it before changing the configuration",
                             file=err.file, line=err.line)
 
     def _not_found(self, name: str) -> NotFound:
-        broken = self.session.broken
+        broken = self._broken()
         hint = f" (unless it is in {broken[0].where}, which cannot be parsed)" if broken else ""
         return NotFound(f"no interface named {name!r} is defined{hint}", file=self.root)
 
@@ -386,7 +432,25 @@ class Config:
             name = m.group(1) if m else ""
         return name, self._xpath(el, b.unit_key)
 
-    def _snapshot(self) -> _Snapshot:
+    def _snapshot(self, names: Iterable[str] | None = None, write: bool = False,
+                  extra: Iterable[str] = (), refresh: bool = True) -> _Snapshot:
+        """What the files say now. Without the index, every unit and mark is an
+        element of the forest of all files. With it, interfaces are found from
+        the index alone, and only the units and marks of *names* (with their
+        ports' and slaves') are elements: read from the index's trees, or
+        with *write* from Augeas, loaded with just their files and the files
+        *extra* (Augeas paths a change writes). *refresh* False: the index
+        was just brought up to date."""
+        if self.index is None:
+            return self._full_snapshot()
+        for attempt in range(3):
+            snap = self._resolve(refresh or attempt > 0)
+            if names is None or self._materialize(snap, names, write, extra):
+                return snap
+        raise InternalError("the configuration files keep changing while augnetcf reads them",
+                            file=self.root)
+
+    def _full_snapshot(self) -> _Snapshot:
         b = self.backend
         snap = _Snapshot(forest=self._load_forest())
         kernel = sysfs_macs(self.root)
@@ -440,6 +504,94 @@ class Config:
                 name = self._xpath(el, b.unit_name)
                 if name:
                     snap.homes.setdefault(name, []).append(el)
+
+    def _resolve(self, refresh: bool = True) -> _Snapshot:
+        """Which unit is which interface's, from the index (no tree read):
+        :meth:`_full_snapshot`'s rules on the facts the index keeps per unit."""
+        assert self.index is not None
+        if refresh:
+            self._locked_read(self.index.refresh)
+        snap = _Snapshot()
+        kernel = sysfs_macs(self.root)
+        kernel_names = {mac: name for name, mac in kernel.items()}
+        candidates: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
+        configured: dict[str, str] = {}
+        relatives: dict[tuple, tuple[str, str]] = {}
+        for fi, entry in enumerate(self.index.entries):
+            for ui, (raw, key, mac, master, ports, from_path) in enumerate(entry.units):
+                name = raw or kernel_names.get(mac, "") or from_path
+                if not name:
+                    continue
+                score = 4 if mac and kernel.get(name) == mac else (2 if not mac else 0)
+                score += 1 if from_path and from_path == name else 0
+                ref = ("unit", fi, ui)
+                candidates.setdefault((name, key), []).append((score, ref))
+                relatives[ref] = (master, ports)
+                configured.setdefault(name, mac) if mac else None
+        for (name, _key), cands in candidates.items():
+            best = max(cands, key=lambda c: c[0])[1]  # max keeps the first of equals
+            snap.units.setdefault(name, []).append(best)
+        for name, refs in snap.units.items():
+            for ref in refs:
+                master, ports = relatives[ref]
+                if master:
+                    snap.masters.setdefault(name, master)
+                for port in ports.split():
+                    if port != "none":
+                        snap.masters.setdefault(port, name)
+            snap.macs[name] = kernel.get(name) or configured.get(name, "")
+        for fi, entry in enumerate(self.index.entries):
+            for mi, (name, _key) in enumerate(entry.marks):
+                snap.marks.setdefault(name, []).append(("mark", fi, mi))
+        return snap
+
+    def _materialize(self, snap: _Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
+        """Replace the references of *names* (and their ports' and slaves') in
+        *snap* by elements; False if a file changed since the index read it."""
+        assert self.index is not None
+        b = self.backend
+        wanted = {n for name in names for n in snap.names(name)}
+        refs = [r for n in wanted for r in snap.units.get(n, []) + snap.marks.get(n, [])]
+        files = sorted({r[1] for r in refs})
+        entries = self.index.entries
+        trees: dict[int, etree._Element | None] = {}
+        if write:
+            # Augeas holds just these files (and the new ones), so the change
+            # and its save touch nothing else.
+            incl: dict[int, list[str]] = {}
+            paths = [entries[f].path for f in files] + [p[len("/files"):] for p in extra]
+            for path in dict.fromkeys(paths):
+                xfm = self.index.transform_for(path)
+                if xfm is None:  # an included file: read as its includer's transform reads it
+                    xfm = next((e.xfm for e in entries if e.path == path), None)
+                if xfm is not None:
+                    incl.setdefault(xfm, []).append(escape_glob(path))
+            self.session.narrow(incl)
+            read = forest.read(self.session.aug, sorted(entries[f].aug_path for f in files))
+            by_path = {t.get("path"): t for t in read}
+            for f in files:
+                tree = by_path.get(entries[f].aug_path)
+                if tree is not None:
+                    etree.Element("forest").append(tree)  # a forest of its own, as the index has
+                    if list(index_facts(tree, b)[:2]) != [entries[f].units, entries[f].marks]:
+                        return False
+                trees[f] = tree
+        else:
+            trees = {f: self.index.tree_of(entries[f]) for f in files}
+        resolved: dict[tuple, etree._Element] = {}
+        for f, tree in trees.items():
+            if tree is None:
+                return False
+            top = tree.getparent()
+            for ui, el in enumerate(top.xpath(b.unit, namespaces=XPATH_NS)):
+                resolved[("unit", f, ui)] = el
+            for mi, el in enumerate(top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []):
+                resolved[("mark", f, mi)] = el
+        for n in wanted:
+            for table in (snap.units, snap.marks):
+                if n in table:
+                    table[n] = [resolved[r] for r in table[n]]
+        return True
 
     def _subforest(self, elements: list[etree._Element]) -> etree._Element:
         return _subforest(elements, lambda el: self._context(el))
@@ -534,7 +686,7 @@ class Config:
 
     def xml_desc(self, name: str) -> str:
         """Interface XML for *name*, read from its files and its ports' files."""
-        snap = self._snapshot()
+        snap = self._snapshot([name])
         units = snap.owned(name)
         if not units:
             raise self._not_found(name)
@@ -573,7 +725,9 @@ class Config:
         name = doc.getroot().get("name")
         self._refuse_if_broken()
         new = xslt.to_forest(doc, self.backend)
-        snap = self._snapshot()
+        names = {el.get("name") for el in doc.getroot().iter("interface") if el.get("name")}
+        snap = self._snapshot(names, write=True, extra=[t.get("path") for t in new.iter("tree")],
+                              refresh=False)  # _refuse_if_broken just did
         aug = self.session.aug
         if self._already(snap, name, new):
             return Interface(self, name, snap.macs.get(name) or None)
@@ -714,11 +868,11 @@ class Config:
 
     @_writes
     def _undefine(self, name: str) -> None:
-        snap = self._snapshot()
+        snap = self._snapshot([name], write=True)
         owned = snap.owned(name)
         if not owned:
             raise self._not_found(name)
-        self._refuse_if_broken()
+        self._refuse_if_broken(refresh=False)  # the snapshot just looked
         pins = forest.pin(self.session.aug, owned)
         try:
             self._save(self._remove(owned))
@@ -811,6 +965,9 @@ class Config:
     def owned_files(self) -> list[str]:
         """Every file (path under the root) the backend owns now: what its
         transforms match and what those files include, parsable or not."""
+        if self.index is not None:  # the index lists them all, parsed or not
+            self._locked_read(self.index.refresh)
+            return sorted(os.path.join(self.root, e.path.lstrip("/")) for e in self.index.entries)
         self._load_forest()
         return self.session.owned_files()
 
@@ -944,6 +1101,8 @@ class Config:
     def _descriptions(self) -> dict[str, bytes]:
         """Every interface's description in canonical form (or why it has none)."""
         snap = self._snapshot()
+        if self.index is not None:  # every interface's elements
+            snap = self._snapshot(list(snap.units), refresh=False)
         out = {}
         for name in snap.units:
             try:

@@ -181,6 +181,13 @@ class Backend:
     #: (forest, interface name, Augeas path of a new file) -> a file that
     #: would take precedence over it for that interface, or None.
     shadowed_by: Callable[[object, str, str], str | None] | None = None
+    #: Whether the engine finds interfaces through :mod:`augnetcf.index` (what
+    #: each file says, kept per file) and loads into Augeas only the files a
+    #: command needs. That is right only when every expression above looks at
+    #: one file at a time; a backend whose meaning crosses files (a master
+    #: found in another file, a file hidden by another) says False, and every
+    #: command loads all of its files.
+    index: bool = False
 
     @property
     def to_forest_xsl(self) -> str:

@@ -96,4 +96,5 @@ BACKEND = Backend(
     port_keywords=("none",),  # bridge_ports none: a bridge without ports
     includes="tree/node[@label='source']/@value",
     include_dirs="tree/node[@label='source-directory']/@value",
+    index=True,  # stanzas and auto lines name their interface; sourced files are followed per file
 )

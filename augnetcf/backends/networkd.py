@@ -142,4 +142,9 @@ BACKEND = Backend(
         r"|UpDelaySec|DownDelaySec|ARPIntervalSec|ARPIPTargets|ARPValidate|Id|value)=.*)$",
         re.DOTALL,
     ),
+    # Not through the index: which file applies to a name is decided across
+    # files (the first in lexical order wins, shadowed_by reads the whole
+    # forest), drop-ins amend the unit of another file and VLAN= marks are
+    # homed in their parent's file. Every command loads all unit files.
+    index=False,
 )

@@ -99,4 +99,8 @@ BACKEND = Backend(
         r"|arp_validate|primary|parent|method|address[0-9]*|addresses[0-9]*|gateway|ignore-auto-dns)=.*)$",
         re.DOTALL,
     ),
+    # Not through the index: a port names its master by the master's uuid or
+    # id (ancf:nm-master looks across files), so what one file says depends
+    # on others. Every command loads all keyfiles.
+    index=False,
 )

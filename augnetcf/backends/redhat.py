@@ -74,4 +74,5 @@ BACKEND = Backend(
         r"BRIDGE|STP|DELAY|BONDING_OPTS|MASTER|SLAVE|VLAN|PHYSDEV|VLAN_ID)=.*|TYPE=(?i:bridge))$",
         re.DOTALL,
     ),
+    index=True,  # one file per interface, each read on its own
 )

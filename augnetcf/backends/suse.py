@@ -77,4 +77,5 @@ BACKEND = Backend(
         r"|destination|gateway|netmask|interface|net\.ipv6\.conf\.\S+\.autoconf)=.*)$",
         re.DOTALL,
     ),
+    index=True,  # an ifcfg file per interface; routes and ifsysctl lines name their interface
 )

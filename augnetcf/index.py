@@ -1,0 +1,495 @@
+"""The index: which file describes which interface, without parsing every file every time.
+
+Parsing 4,000 ifcfg files through an Augeas lens takes seconds, and a command
+about one interface needs three of them. The index keeps, for each of the
+backend's files, what the engine needs to find interfaces (per unit: name,
+key, MAC, master, ports; per mark: name, key; the files it includes) and the
+file's forest ``<tree>``. It is a pure function of the file's bytes, worked
+out from the tree Augeas parsed, with the backend's own XPath expressions.
+
+Finding the files is cheap (a directory listing and a ``stat`` each); only
+files that are new or changed since the last parse go through Augeas, in a
+session whose transforms include exactly those files.
+
+The index is kept on disk in ``ROOT/var/cache/augnetcf`` (created when
+``ROOT/var/cache`` exists; ``AUGNETCF_CACHE=off`` turns it off), so a
+command after the first parses only what changed. An entry is used only while
+the file's device, inode, size, mtime and ctime are all as recorded, and an
+entry is recorded only for a file whose last change is at least
+:data:`RACY_SECONDS` older than the moment it was read: a change within the
+same timestamp tick (same size, same inode) could otherwise go unnoticed.
+Files a lens rejects are never recorded, so their errors are reported every
+time. The cache is ignored unless owned by us and writable by no one else,
+and written 0600 (ifcfg files may hold secrets) by atomic rename.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import functools
+import glob
+import json
+import logging
+import os
+import re
+import stat
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from . import forest, resources
+from .aug import escape_glob
+from .backends import Backend
+from .errors import FileError
+
+log = logging.getLogger("augnetcf")
+
+CACHE_DIR = "var/cache/augnetcf"
+#: Bump when what an entry holds changes.
+FORMAT = 1
+#: A file changed this recently is parsed every time, never recorded.
+RACY_SECONDS = 2.0
+#: Namespace of the stylesheets' extension functions, which backend XPaths may call.
+XPATH_NS = {"ancf": "urn:augnetcf:xslt"}
+
+_MAGIC = re.compile(r"[*?\[]")
+
+
+@dataclass
+class Entry:
+    """One configuration file, as the index knows it."""
+
+    #: Path under the root (``/etc/sysconfig/network-scripts/ifcfg-br0``).
+    path: str
+    #: Its Augeas path (``/files/etc/...``).
+    aug_path: str
+    #: Index of the backend transform that reads it.
+    xfm: int
+    #: (device, inode, size, mtime_ns, ctime_ns) when it was parsed.
+    stamp: tuple[int, ...]
+    #: Per unit: [name, key, mac, master, ports, name from path].
+    units: list[list[str]] = field(default_factory=list)
+    #: Per mark: [name, key].
+    marks: list[list[str]] = field(default_factory=list)
+    #: Globs (under the root) of the files it includes.
+    includes: list[str] = field(default_factory=list)
+    #: The ``<tree>`` as XML text; None when the file could not be read, or
+    #: not read yet from the cache's trees file (then *blob* says where it is).
+    tree: str | None = None
+    #: Whether it may be recorded (parsed cleanly, and not changed too recently).
+    keep: bool = True
+    #: (offset, length) of the tree in the cache's trees file.
+    blob: tuple[int, int] | None = None
+    _element: etree._Element | None = field(default=None, repr=False)
+
+    def element(self) -> etree._Element | None:
+        """The file's ``<tree>`` inside a forest of its own (None if it has none)."""
+        if self._element is None and self.tree is not None:
+            wrapper = etree.Element("forest")
+            wrapper.append(etree.fromstring(self.tree))
+            self._element = wrapper[0]
+        return self._element
+
+    def to_json(self, blob: tuple[int, int] | None) -> list:
+        return [list(self.stamp), self.aug_path, self.xfm, self.units, self.marks, self.includes,
+                list(blob) if blob else None]
+
+    @classmethod
+    def from_json(cls, path: str, data: list) -> Entry:
+        stamp, aug_path, xfm, units, marks, includes, blob = data
+        return cls(path, aug_path, xfm, tuple(stamp), units, marks, includes, None, True,
+                   tuple(blob) if blob else None)
+
+
+@functools.cache
+def _compiled(expr: str) -> etree.XPath:
+    return etree.XPath(expr, namespaces=XPATH_NS)
+
+
+def _xpath(el: etree._Element, expr: str) -> object:
+    return _compiled(expr)(el) if expr else ""
+
+
+def facts(tree: etree._Element, backend: Backend) -> tuple[list[list[str]], list[list[str]], list[str]]:
+    """(units, marks, include globs) of one ``<tree>``, which must sit in a
+    ``<forest>`` of its own: exactly what the engine reads off a full forest."""
+    from .xslt import normalize_mac  # registers the extension functions the XPaths call
+
+    b = backend
+    top = tree.getparent()
+    units = []
+    for unit in _xpath(top, b.unit):
+        from_path = b.name_from_path.search(unit.get("path", "")) if b.name_from_path else None
+        units.append([str(_xpath(unit, b.unit_name)), str(_xpath(unit, b.unit_key)),
+                      normalize_mac(str(_xpath(unit, b.unit_mac))) or "", str(_xpath(unit, b.unit_master)),
+                      str(_xpath(unit, b.unit_ports)), from_path.group(1) if from_path else ""])
+    marks = [[str(_xpath(m, b.mark_name)), str(_xpath(m, b.mark_key))]
+             for m in (_xpath(top, b.mark) if b.mark else [])]
+    pairs = [(v, "") for v in top.xpath(b.includes)] if b.includes else []
+    pairs += [(v, "/*") for v in top.xpath(b.include_dirs)] if b.include_dirs else []
+    globs = []
+    for value, suffix in pairs:
+        text = str(value)
+        if not text.startswith("/"):
+            text = os.path.join(os.path.dirname(tree.get("path")[len("/files"):]), text)
+        globs.append(os.path.normpath(text) + suffix)
+    return units, marks, globs
+
+
+def _stamp(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _code_stamp() -> str:
+    """What the entries depend on besides the files: augnetcf's code, the
+    lenses (ours and Augeas' stock ones) and libaugeas. Any change empties the cache."""
+    from . import __version__
+
+    parts = [f"format={FORMAT}", __version__]
+    pkg = os.path.dirname(os.path.abspath(__file__))
+    folders = [pkg, os.path.join(pkg, "backends"), str(resources.lenses_dir()),
+               str(resources.data_dir("xslt")), "/usr/share/augeas/lenses/dist", "/usr/share/augeas/lenses"]
+    for folder in folders:
+        try:
+            with os.scandir(folder) as it:
+                for e in sorted(it, key=lambda e: e.name):
+                    if e.name.endswith((".py", ".aug", ".xsl")):
+                        st = e.stat()
+                        parts.append(f"{folder}/{e.name}:{st.st_size}:{st.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{folder}:-")
+    return "\n".join(parts)
+
+
+def _fs_relative(aug_path: str) -> str:
+    """A path under the root from a session's ``/files`` path (which Augeas keeps unescaped)."""
+    return aug_path[len("/files"):]
+
+
+class Index:
+    """The backend's files under *root* and what each says; see the module docstring.
+
+    *session* returns the Augeas session to parse with; the index narrows its
+    transforms to the files it needs parsed.
+    """
+
+    def __init__(self, root: str, backend: Backend, session: Callable[[], object]):
+        self.root = root
+        self.backend = backend
+        self._session = session
+        self.entries: list[Entry] = []
+        self.broken: list[FileError] = []
+        #: Whether :meth:`refresh` has run at all.
+        self.refreshed = False
+        self._known: dict[str, Entry] = {}
+        #: ids of the entries the cache file holds (or will, once written)
+        self._on_disk: set[int] = set()
+        self._cache_file = self._cache_path()
+        self._cache_loaded = False
+        self._token = ""
+        self._trees: bytes | None = None
+        self._code = ""
+        self._excl = [re.compile("|".join(fnmatch.translate(g) for g in t.excl) or "(?!)")
+                      for t in backend.transforms]
+
+    # -- the cache on disk ------------------------------------------------------
+    def _cache_path(self) -> str | None:
+        if os.environ.get("AUGNETCF_CACHE", "").lower() in ("off", "0", "no"):
+            return None
+        parent = os.path.join(self.root, os.path.dirname(CACHE_DIR))
+        folder = os.path.join(self.root, CACHE_DIR)
+        try:
+            if not os.path.isdir(folder) and os.path.isdir(parent) and not os.path.islink(parent):
+                os.mkdir(folder, 0o700)
+            st = os.lstat(folder)
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
+            return None  # someone else could plant entries
+        real = os.path.realpath(folder)
+        if not real.startswith(os.path.realpath(self.root).rstrip(os.sep) + os.sep):
+            return None
+        return os.path.join(folder, f"index-{self.backend.name}")
+
+    def _open_private(self, path: str) -> int | None:
+        """A file descriptor for a cache file only we can have written, else None."""
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            return None
+        st = os.fstat(fd)
+        if st.st_uid != os.geteuid() or st.st_mode & 0o077 or not stat.S_ISREG(st.st_mode):
+            os.close(fd)
+            return None
+        return fd
+
+    def _load_cache(self) -> None:
+        """Read the facts file; trees stay in the trees file until one is needed."""
+        self._cache_loaded = True
+        if self._cache_file is None:
+            return
+        self._code = _code_stamp()
+        fd = self._open_private(self._cache_file + ".json")
+        if fd is None:
+            return
+        try:
+            with os.fdopen(fd, "rb") as f:
+                data = json.loads(f.read())
+            if data.get("code") != self._code:
+                return
+            self._token = str(data["token"])
+            for path, item in data["files"].items():
+                self._known[path] = Entry.from_json(path, item)
+            self._on_disk = {id(e) for e in self._known.values()}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            log.debug("ignoring the index cache %s: %s", self._cache_file, e)
+            self._known.clear()
+
+    def _trees_file(self) -> bytes:
+        """The cache's trees file, if it belongs to the facts file read."""
+        if self._trees is None:
+            self._trees = b""
+            fd = self._open_private(self._cache_file + ".trees") if self._cache_file else None
+            if fd is not None:
+                with os.fdopen(fd, "rb") as f:
+                    data = f.read()
+                head = f"augnetcf-trees {self._token}\n".encode()
+                if self._token and data.startswith(head):
+                    self._trees = data
+        return self._trees
+
+    def _blob(self, entry: Entry) -> bytes | None:
+        """*entry*'s tree as bytes from the cache's trees file, if it has it."""
+        if entry.blob is None:
+            return None
+        offset, length = entry.blob
+        data = self._trees_file()[offset:offset + length]
+        return data if len(data) == length and data.startswith(b"<tree") else None
+
+    def tree_of(self, entry: Entry) -> etree._Element | None:
+        """*entry*'s ``<tree>`` (see :meth:`Entry.element`), from the cache if needed.
+        When the cache cannot give it, the entry is dropped, to be parsed afresh."""
+        if entry.tree is None and entry.blob is not None:
+            data = self._blob(entry)
+            if data is None:
+                entry.blob, entry.keep, entry.stamp = None, False, ()
+                return None
+            entry.tree = data.decode()
+        return entry.element()
+
+    def _save_cache(self) -> None:
+        """Write the trees file, then the facts file naming it (each by rename,
+        so a reader sees whole files; a token ties the two together)."""
+        if self._cache_file is None:
+            return
+        token = os.urandom(8).hex()
+        parts = [f"augnetcf-trees {token}\n".encode()]
+        offset = len(parts[0])
+        blobs: dict[str, tuple[int, int] | None] = {}
+        kept = []
+        for e in self.entries:
+            if not e.keep:
+                continue
+            data = e.tree.encode() if e.tree is not None else self._blob(e)
+            if data is None and e.blob is not None:
+                e.blob, e.keep, e.stamp = None, False, ()  # its tree went with an old trees file
+                continue
+            kept.append(e)
+            blobs[e.path] = None if data is None else (offset, len(data))
+            if data is not None:
+                parts.append(data)
+                offset += len(data)
+        facts = {"code": self._code, "token": token,
+                 "files": {e.path: e.to_json(blobs[e.path]) for e in kept}}
+        try:
+            self._write_private(self._cache_file + ".trees", b"".join(parts))
+            self._write_private(self._cache_file + ".json",
+                                json.dumps(facts, separators=(",", ":")).encode())
+        except OSError as e:
+            log.debug("cannot write the index cache %s: %s", self._cache_file, e)
+            return
+        for e in kept:
+            e.blob = blobs[e.path]
+        self._token, self._trees = token, None
+
+    @staticmethod
+    def _write_private(path: str, data: bytes) -> None:
+        tmp = f"{path}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    # -- finding files ------------------------------------------------------------
+    def _expand(self, pattern: str, xfm: int, out: dict[str, tuple[int, os.stat_result, bool]]) -> None:
+        """Add the regular files matching glob *pattern* (under the root) that
+        transform *xfm* does not exclude, as Augeas does: glob(3), excl
+        matched against the base name, symlinks followed. Values are
+        (transform, stat, whether the name is a symlink)."""
+        top = self.root.rstrip("/")
+        folder, _sep, base = pattern.rpartition("/")
+        excl = self._excl[xfm].match
+        if _MAGIC.search(base) and not _MAGIC.search(folder):
+            # the usual case (ifcfg-*): one directory listing, no path joins
+            match = re.compile(fnmatch.translate(base)).match
+            hidden = base.startswith(".")
+            try:
+                with os.scandir(top + folder) as it:
+                    for e in it:
+                        name = e.name
+                        if (not match(name) or (name.startswith(".") and not hidden) or excl(name)
+                                or f"{folder}/{name}" in out):
+                            continue
+                        try:
+                            st = e.stat()
+                        except OSError:
+                            continue
+                        if stat.S_ISREG(st.st_mode):
+                            out[f"{folder}/{name}"] = (xfm, st, e.is_symlink())
+            except OSError:
+                pass
+            return
+        if _MAGIC.search(pattern):
+            names = [p[len(top):] for p in glob.glob(glob.escape(top) + pattern)]
+        else:
+            names = [pattern]
+        for path in names:
+            if path in out or excl(os.path.basename(path)):
+                continue
+            try:
+                st = os.stat(top + path)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out[path] = (xfm, st, os.path.islink(top + path))
+
+    def _check_inside(self, paths: list[str], found: dict[str, tuple[int, os.stat_result, bool]]) -> None:
+        """Refuse a file that resolves (through symlinks) to a place outside the root."""
+        top = os.path.realpath(self.root).rstrip(os.sep) + os.sep
+        folders: dict[str, bool] = {}
+        for path in paths:
+            folder = path.rpartition("/")[0]
+            if folder not in folders:
+                folders[folder] = (os.path.realpath(self.root.rstrip("/") + folder) + os.sep).startswith(top)
+            if not folders[folder] or found[path][2]:
+                full = self.root.rstrip("/") + path
+                real = os.path.realpath(full)
+                if not real.startswith(top):
+                    raise FileError(f"leads outside the root (to {real}); augnetcf will not use it",
+                                    file=full)
+
+    # -- refresh --------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Bring the index up to date with the files: list them, parse the new
+        and changed ones (and what they include), forget the ones that went."""
+        if not self._cache_loaded:
+            self._load_cache()
+        now = time.time_ns()
+        racy = now - int(RACY_SECONDS * 1e9)
+        found: dict[str, tuple[int, os.stat_result, bool]] = {}
+        for i, t in enumerate(self.backend.transforms):
+            for pattern in t.incl:
+                self._expand(pattern, i, found)
+        self.broken = []
+        entries: dict[str, Entry] = {}
+        done_includes: set[str] = set()
+        for _round in range(9):
+            todo = [p for p in found if p not in entries]
+            if not todo:
+                break
+            if _round == 8:
+                raise FileError("includes nest more than 8 deep", file=self.root)
+            self._check_inside(todo, found)
+            stale = []
+            for path in todo:
+                xfm, st, _link = found[path]
+                old = self._known.get(path)
+                if old is not None and old.stamp == _stamp(st) and old.xfm == xfm and old.keep:
+                    entries[path] = old
+                else:
+                    stale.append(path)
+            if stale:
+                for entry in self._parse(stale, found, racy):
+                    entries[entry.path] = entry
+            for entry in [entries[p] for p in todo if p in entries]:
+                for pattern in entry.includes:
+                    if pattern.startswith("/") and pattern not in done_includes:
+                        done_includes.add(pattern)
+                        self._expand(pattern, 0, found)
+        self.entries = sorted(entries.values(), key=lambda e: e.aug_path)
+        self._known = entries
+        self.refreshed = True
+        keep = {id(e) for e in self.entries if e.keep}
+        if keep != self._on_disk:
+            self._on_disk = keep
+            self._save_cache()
+
+    def _parse(self, paths: list[str], found: dict[str, tuple[int, os.stat_result, bool]],
+               racy: int) -> list[Entry]:
+        """Parse *paths* through Augeas (only them) into entries."""
+        session = self._session()
+        by_xfm: dict[int, list[str]] = {}
+        for path in paths:
+            by_xfm.setdefault(found[path][0], []).append(path)
+        incl: dict[int, list[str]] = {}
+        for i, some in by_xfm.items():
+            every = [p for p, (x, _st, _l) in found.items() if x == i]
+            # Thousands of exact names cost Augeas more than its own globs;
+            # reading a few files more than needed is harmless.
+            if len(some) > 64 and len(some) * 2 > len(every):
+                base = self._base(i)
+                incl[i] = list(self.backend.transforms[i].incl) + [escape_glob(p) for p in some
+                                                                   if p not in base]
+            else:
+                incl[i] = [escape_glob(p) for p in sorted(some)]
+        session.narrow(incl)
+        broken = {err.file: err for err in session.broken}
+        loaded = {_fs_relative(p): p for p in session.files()}
+        unreadable: list[str] = []
+        wanted = [loaded[p] for p in paths if p in loaded]
+        forest_ = forest.read(session.aug, sorted(wanted), unreadable)
+        trees = {t.get("path"): t for t in forest_}
+        self.broken.extend(broken.values())
+        out = []
+        for path in paths:
+            xfm, st, _link = found[path]
+            aug_path = loaded.get(path, "/files" + path)
+            full = os.path.join(self.root, path.lstrip("/"))
+            entry = Entry(path, aug_path, xfm, _stamp(st))
+            entry.keep = (full not in broken and aug_path not in unreadable and path in loaded
+                          and max(st.st_mtime_ns, st.st_ctime_ns) < racy)
+            if aug_path in unreadable:
+                self.broken.append(FileError("cannot be parsed: it holds bytes that are not UTF-8 "
+                                             "text, or control characters", file=full))
+            tree = trees.get(aug_path)
+            if tree is not None:
+                wrapper = etree.Element("forest")
+                wrapper.append(tree)
+                entry.units, entry.marks, entry.includes = facts(tree, self.backend)
+                entry.tree = etree.tostring(tree, encoding="unicode")
+                entry._element = tree
+            out.append(entry)
+        return out
+
+    def _base(self, xfm: int) -> set[str]:
+        """Files transform *xfm*'s own globs take (not those taken in by includes)."""
+        out: dict[str, tuple[int, os.stat_result, bool]] = {}
+        for pattern in self.backend.transforms[xfm].incl:
+            self._expand(pattern, xfm, out)
+        return set(out)
+
+    def transform_for(self, path: str) -> int | None:
+        """The backend transform whose globs take *path* (under the root), if any."""
+        for i, t in enumerate(self.backend.transforms):
+            if any(fnmatch.fnmatchcase(path, g) for g in t.incl) \
+                    and not self._excl[i].match(os.path.basename(path)):
+                return i
+        return None

@@ -1,0 +1,420 @@
+"""The index and narrowed loading give the answers a full load gives.
+
+For the backends with ``Backend.index`` (redhat, suse, debian), augnetcf
+finds interfaces from an index (augnetcf/index.py) and loads into Augeas only
+the files a command needs; the index can be kept in ``ROOT/var/cache/augnetcf``.
+Here, on generated roots with tricky files, every answer is checked against a
+full load: the file list against what Augeas loads with the backend's own
+globs, each file's entry against a fresh parse, dumpxml of every interface
+with and without the cache, and define/undefine with narrowed loading against
+the same change with every file loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from conftest import DATA, NETCF, snapshot_tree
+
+import augnetcf
+from augnetcf import backends, forest, index
+from augnetcf.aug import AugeasSession
+
+CACHE = "var/cache/augnetcf"
+
+
+def host(root: Path, backend: str, tenants: int = 6) -> Path:
+    """A small host: two NICs in a bond, per tenant a VLAN on it under a bridge,
+    plus files that must be skipped and files written in unusual ways."""
+    for nic, mac in (("eth0", "52:54:00:00:00:01"), ("eth1", "52:54:00:00:00:02")):
+        (root / "sys/class/net" / nic).mkdir(parents=True)
+        (root / "sys/class/net" / nic / "address").write_text(mac + "\n")
+    if backend == "debian":
+        d = root / "etc/network"
+        (d / "interfaces.d").mkdir(parents=True)
+        main = ["auto lo", "iface lo inet loopback", "source interfaces.d/*", "source /etc/network/more",
+                "# iface ghost inet dhcp", "#source /etc/network/ghost",
+                "allow-hotplug eth4", "iface eth4 inet dhcp", "   # a comment inside a stanza", "   mtu 1400",
+                "auto bond0", "iface bond0 inet manual", "   bond_slaves eth0 eth1",
+                "   bond_mode active-backup"]
+        for t in range(1, tenants + 1):
+            stanza = [f"# tenant {t}", f"auto br{t}", f"iface br{t} inet static", f"   address 10.0.{t}.1",
+                      "   netmask 255.255.255.0",
+                      f"   bridge{'-' if t % 4 == 1 else '_'}ports bond0.{t}",  # with a dash: a list node
+                      "   bridge_stp off",
+                      f"iface bond0.{t} inet manual", "   vlan-raw-device bond0"]
+            if t % 3 == 0:  # some tenants live in sourced files
+                (d / "interfaces.d" / f"tenant{t}").write_text("\n".join(stanza) + "\n")
+            else:
+                main += stanza
+        (d / "interfaces").write_text("\n".join(main) + "\n")
+        (d / "more").write_text("iface eth9 inet dhcp\n   hwaddress ether 52:54:00:00:00:09\n"
+                                "source-directory /etc/network/deeper\n")
+        (d / "deeper").mkdir()
+        (d / "deeper" / "x").write_text("auto eth8\niface eth8 inet dhcp\n")
+        (d / "interfaces.d" / "tenant3.bak").write_text("iface decoy inet dhcp\n")
+        return root
+    d = root / ("etc/sysconfig/network-scripts" if backend == "redhat" else "etc/sysconfig/network")
+    d.mkdir(parents=True)
+    if backend == "redhat":
+        for nic, mac in (("eth0", "52:54:00:00:00:01"), ("eth1", "52:54:00:00:00:02")):
+            (d / f"ifcfg-{nic}").write_text(f"DEVICE={nic}\nHWADDR={mac}\nMASTER=bond0\nSLAVE=yes\n")
+        (d / "ifcfg-bond0").write_text('DEVICE=bond0\nBONDING_OPTS="mode=active-backup miimon=100"\n')
+        for t in range(1, tenants + 1):
+            (d / f"ifcfg-bond0.{t}").write_text(f"DEVICE=bond0.{t}\nVLAN=yes\nBRIDGE='br{t}'\n")
+            (d / f"ifcfg-br{t}").write_text(f'# tenant {t}\nDEVICE="br{t}"\nTYPE=Bridge\nBOOTPROTO=none\n'
+                                            f"IPADDR=10.0.{t}.1\nNETMASK=255.255.255.0\n")
+        # named by HWADDR only (no DEVICE), in a file named after nothing
+        (d / "ifcfg-uplink").write_text("HWADDR=52-54-00-00-00-02\nONBOOT=yes\n")
+        # quoting and comments a line-based guess would get wrong
+        (d / "ifcfg-quoted").write_text("# DEVICE=ghost\n#DEVICE=ghost2\nDEVICE='eth3'\n"
+                                        'NAME="a \\"quoted\\" # not a comment"\n'
+                                        "BRIDGE=br1  # a comment after the value\nBOOTPROTO=none\n")
+    else:
+        for nic in ("eth0", "eth1"):
+            (d / f"ifcfg-{nic}").write_text("STARTMODE=hotplug\nBOOTPROTO=none\n")
+        (d / "ifcfg-bond0").write_text("BONDING_MASTER=yes\nBONDING_SLAVE_0=eth0\nBONDING_SLAVE_1=eth1\n")
+        for t in range(1, tenants + 1):
+            (d / f"ifcfg-bond0.{t}").write_text(f"ETHERDEVICE=bond0\nVLAN_ID={t}\n")
+            (d / f"ifcfg-br{t}").write_text(f"# tenant {t}\nBOOTPROTO=static\nIPADDR=10.0.{t}.1/24\n"
+                                            f'BRIDGE=yes\nBRIDGE_PORTS="bond0.{t}"\n')
+        (d / "routes").write_text("default 10.0.1.254 - br1\n")
+        (d / "ifsysctl-br2").write_text("net.ipv6.conf.br2.autoconf = 0\n")
+        (d / "ifcfg-eth3").write_text("# BRIDGE=ghost\nSTARTMODE='auto'\nBOOTPROTO=\"dhcp\"  # trailing\n")
+    # files Augeas must skip, and a file reached through a symlink inside the root
+    for skipped in ("ifcfg-br1.bak", "ifcfg-br1~", "ifcfg-br1.rpmsave", "ifcfg-br1.augnew", ".ifcfg-hidden"):
+        (d / skipped).write_text("DEVICE=decoy\n")
+    (d / "ifcfg-dir").mkdir()
+    (d / "ifcfg-dangling").symlink_to(root / "nowhere")
+    (root / "elsewhere").mkdir()
+    (root / "elsewhere" / "ifcfg-eth7").write_text("DEVICE=eth7\nBOOTPROTO=dhcp\n")
+    (d / "ifcfg-eth7").symlink_to(root / "elsewhere" / "ifcfg-eth7")
+    (d / "ifcfg-odd name[1]").write_text("DEVICE=odd1\nBOOTPROTO=dhcp\n")
+    return root
+
+
+ROOTS = {
+    "redhat-host": ("redhat", lambda p: host(p, "redhat")),
+    "debian-host": ("debian", lambda p: host(p, "debian")),
+    "suse-host": ("suse", lambda p: host(p, "suse")),
+    "redhat-netcf": ("redhat", lambda p: shutil.copytree(NETCF / "redhat/fsroot", p)),
+    "debian-netcf": ("debian", lambda p: shutil.copytree(NETCF / "debian/fsroot", p)),
+    "suse-fsroot": ("suse", lambda p: shutil.copytree(DATA / "suse-fsroot", p)),
+}
+
+
+@pytest.fixture(params=sorted(ROOTS))
+def made(request, tmp_path: Path) -> tuple[Path, str]:
+    backend, make = ROOTS[request.param]
+    root = tmp_path / "root"
+    make(root)
+    return root, backend
+
+
+def with_cache(root: Path) -> Path:
+    (root / CACHE).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@pytest.fixture(autouse=True)
+def no_racy_window(monkeypatch):
+    """Files made by a test are seconds old; on a host they are old. The
+    index records no file changed within RACY_SECONDS (ctime cannot be set
+    back), so the tests shrink the window rather than sleep."""
+    monkeypatch.setattr(index, "RACY_SECONDS", 0.0)
+
+
+def answers(root: Path, backend: str) -> dict:
+    """Everything a reader can ask: the list, MACs, and dumpxml of every interface."""
+    with augnetcf.Config(str(root), backend) as cfg:
+        names = sorted(cfg._snapshot().units)
+        out = {"list": cfg.list_interfaces(), "macs": [(i.name, i.mac) for i in cfg.interfaces()],
+               "broken": [str(e).replace(str(root), "ROOT") for e in cfg.broken_files]}
+        for name in names:
+            try:
+                out[name] = cfg.xml_desc(name)
+            except augnetcf.AugnetcfError as e:
+                out[name] = f"error: {e}".replace(str(root), "ROOT")
+    return out
+
+
+def full_load(root: Path, backend: str) -> tuple[list[str], dict[str, str]]:
+    """The files Augeas loads with the backend's own globs (following includes
+    as the engine does), and each file's forest tree."""
+    b = backends.get(backend)
+    with AugeasSession(str(root), b.transforms, spans=bool(b.stanza_comments)) as s:
+        for _ in range(8):
+            read = forest.read(s.aug, sorted(s.files()))
+            globs = [g for t in read for g in index.facts(_alone(t), b)[2]]
+            if not s.include(globs):
+                break
+        read = forest.read(s.aug, sorted(s.files()))
+        return sorted(s.files()), {t.get("path"): forest_text(t) for t in read}
+
+
+def _alone(tree):
+    from lxml import etree
+
+    etree.Element("forest").append(tree)
+    return tree
+
+
+def forest_text(tree) -> str:
+    from lxml import etree
+
+    return etree.tostring(tree, encoding="unicode")
+
+
+# -- discovery ----------------------------------------------------------------------------------------------
+def test_the_index_finds_exactly_the_files_augeas_loads(made):
+    root, backend = made
+    want_files, want_trees = full_load(root, backend)
+    with augnetcf.Config(str(root), backend) as cfg:
+        cfg.list_interfaces()
+        got = {e.aug_path: e for e in cfg.index.entries}
+    assert sorted(got) == want_files
+    for path, text in want_trees.items():
+        assert got[path].tree == text, path
+
+
+def test_cached_entries_are_what_a_fresh_parse_gives(made):
+    root, backend = made
+    with_cache(root)
+    with augnetcf.Config(str(root), backend) as cfg:
+        cfg.list_interfaces()
+    cache = json.loads((root / CACHE / f"index-{backend}.json").read_text())
+    trees = (root / CACHE / f"index-{backend}.trees").read_bytes()
+    assert trees.startswith(f"augnetcf-trees {cache['token']}\n".encode())
+    assert cache["files"], "files are recorded"
+    _files, want = full_load(root, backend)
+    for path, item in cache["files"].items():
+        entry = index.Entry.from_json(path, item)
+        offset, length = entry.blob
+        entry.tree = trees[offset:offset + length].decode()
+        assert entry.tree == want[entry.aug_path]
+        tree = _alone(entry.element())
+        assert list(index.facts(tree, backends.get(backend))) == [entry.units, entry.marks, entry.includes]
+
+
+# -- reading -------------------------------------------------------------------------------------------------
+def test_every_answer_is_the_same_with_and_without_the_cache(made, monkeypatch):
+    root, backend = made
+    monkeypatch.setenv("AUGNETCF_CACHE", "off")
+    plain = answers(root, backend)
+    assert not (root / "var").exists(), "no cache directory is made when var/cache is not there"
+    monkeypatch.delenv("AUGNETCF_CACHE")
+    with_cache(root)
+    cold = answers(root, backend)
+    assert (root / CACHE / f"index-{backend}.json").exists()
+    warm = answers(root, backend)
+    assert plain == cold == warm
+
+
+def test_a_changed_file_is_never_served_from_the_cache(tmp_path):
+    root = with_cache(host(tmp_path / "root", "redhat"))
+    answers(root, "redhat")  # records every file
+    path = root / "etc/sysconfig/network-scripts/ifcfg-br2"
+    st = path.stat()
+    # same size, same inode, and the old mtime put back: only ctime tells
+    with open(path, "r+b") as f:
+        data = f.read().replace(b"10.0.2.1", b"10.0.2.9")
+        f.seek(0)
+        f.write(data)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    time.sleep(0.01)
+    assert path.stat().st_size == st.st_size and path.stat().st_ino == st.st_ino
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        assert 'address="10.0.2.9"' in cfg.xml_desc("br2")
+
+
+def test_a_file_changed_moments_ago_is_not_recorded(tmp_path, monkeypatch):
+    root = with_cache(host(tmp_path / "root", "suse"))
+    monkeypatch.setattr(index, "RACY_SECONDS", 0.5)
+    time.sleep(0.6)
+    (root / "etc/sysconfig/network/ifcfg-br1").write_text("BOOTPROTO=dhcp\nBRIDGE=yes\n")
+    with augnetcf.Config(str(root), "suse") as cfg:
+        cfg.list_interfaces()
+    cache = json.loads((root / CACHE / "index-suse.json").read_text())
+    assert "/etc/sysconfig/network/ifcfg-br1" not in cache["files"]
+    assert "/etc/sysconfig/network/ifcfg-br2" in cache["files"]
+
+
+def test_a_broken_file_is_reported_every_time(tmp_path):
+    root = with_cache(host(tmp_path / "root", "redhat"))
+    broken = root / "etc/sysconfig/network-scripts/ifcfg-br3"
+    broken.write_text('DEVICE=br3\nIPADDR="10.0.3.1\n')
+    for _ in range(2):
+        with augnetcf.Config(str(root), "redhat") as cfg:
+            [err] = cfg.broken_files
+            assert err.file == str(broken)
+            with pytest.raises(augnetcf.FileError, match="fix it before changing"):
+                cfg.undefine("br1")
+
+
+def test_a_cache_others_could_write_is_ignored(tmp_path):
+    root = with_cache(host(tmp_path / "root", "redhat"))
+    answers(root, "redhat")
+    cache = root / CACHE / "index-redhat.json"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o600
+    assert stat.S_IMODE(cache.with_suffix(".trees").stat().st_mode) == 0o600
+    data = json.loads(cache.read_text())
+    for item in data["files"].values():  # a planted entry: every interface renamed
+        item[3] = [["planted", *unit[1:]] for unit in item[3]]
+    cache.write_text(json.dumps(data))
+    os.chmod(cache, 0o666)
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        assert "planted" not in cfg.list_interfaces()
+    cache.write_text("{not json")
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        assert "br1" in cfg.list_interfaces()
+
+
+# -- changing ------------------------------------------------------------------------------------------------
+def _load_everything(monkeypatch) -> None:
+    """Make changes load every file of the backend, as before narrowing."""
+    real = augnetcf.config.Config._materialize
+
+    def everything(self, snap, names, write, extra):
+        if write:
+            extra = list(extra) + [e.aug_path for e in self.index.entries]
+        return real(self, snap, names, write, extra)
+
+    monkeypatch.setattr(augnetcf.config.Config, "_materialize", everything)
+
+
+CHANGES = {
+    # a bridge whose port lives in another file, moved to a new port: the old port's file goes
+    "redhat": ('<interface type="bridge" name="br2"><start mode="onboot"/><bridge stp="off">'
+               '<interface type="ethernet" name="eth5"/></bridge></interface>', "br4"),
+    "debian": ('<interface type="bridge" name="br3"><start mode="onboot"/><bridge stp="off">'
+               '<interface type="ethernet" name="eth5"/></bridge></interface>', "br2"),
+    "suse": ('<interface type="bridge" name="br2"><start mode="onboot"/><protocol family="ipv4">'
+             '<ip address="10.9.9.9" prefix="24"/><route gateway="10.9.9.1"/></protocol><bridge stp="off">'
+             '<interface type="vlan" name="bond0.2"><vlan tag="2"><interface name="bond0"/></vlan>'
+             '</interface></bridge></interface>', "br1"),
+}
+
+
+@pytest.mark.parametrize("backend", sorted(CHANGES))
+@pytest.mark.parametrize(("cache", "racy"), [(False, False), (True, False), (True, True)])
+def test_narrowed_changes_equal_changes_with_every_file_loaded(tmp_path, monkeypatch, backend, cache, racy):
+    """*racy*: the files are all within the racy window, so every refresh
+    parses them again (as on a root written moments ago), between the reads
+    and the writes of each change."""
+    if racy:
+        monkeypatch.setattr(index, "RACY_SECONDS", 3600.0)
+    xml, gone = CHANGES[backend]
+    roots = []
+    for mode in ("narrow", "full"):
+        root = host(tmp_path / mode, backend)
+        if cache:
+            with_cache(root)
+            answers(root, backend)  # warm
+        with monkeypatch.context() as m:
+            if mode == "full":
+                _load_everything(m)
+            with augnetcf.Config(str(root), backend) as cfg:
+                cfg.define(xml)
+                cfg.undefine(gone)
+                cfg.define(xml)  # again: a no-op
+        shutil.rmtree(root / "var", ignore_errors=True)
+        roots.append(root)
+    narrow, full = (snapshot_tree(r) for r in roots)
+    assert narrow == full
+    before = snapshot_tree(host(tmp_path / "before", backend))
+    assert narrow != before, "the change did something"
+    answers_after = [answers(r, backend) for r in roots]
+    assert answers_after[0] == answers_after[1]
+
+
+def test_define_of_a_bridge_edits_port_files_it_did_not_name_by_file(tmp_path):
+    """The bridge's new port was configured in its own file: that file is
+    edited (BRIDGE= added), though nothing named it but the index."""
+    root = with_cache(host(tmp_path / "root", "redhat"))
+    answers(root, "redhat")
+    xml = ('<interface type="bridge" name="br1"><start mode="onboot"/><bridge stp="off">'
+           '<interface type="vlan" name="bond0.1"><vlan tag="1"><interface name="bond0"/></vlan></interface>'
+           '<interface type="vlan" name="bond0.2"><vlan tag="2"><interface name="bond0"/></vlan></interface>'
+           '</bridge></interface>')
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        cfg.define(xml)
+        assert "bond0.2" in cfg.xml_desc("br1")
+        assert "br2" in cfg.list_interfaces()
+    port = (root / "etc/sysconfig/network-scripts/ifcfg-bond0.2").read_text()
+    assert "BRIDGE='br1'" in port and "br2" not in port  # its quoting kept
+
+
+def test_a_trees_file_that_does_not_match_the_index_is_not_used(tmp_path):
+    root = with_cache(host(tmp_path / "root", "redhat"))
+    want = answers(root, "redhat")
+    trees = root / CACHE / "index-redhat.trees"
+    data = trees.read_bytes()
+    # another generation's trees (say, a writer that died between the two renames)
+    stale = data.split(b"\n", 1)[1].replace(b"10.0.", b"10.6.")
+    trees.write_bytes(b"augnetcf-trees 0000000000000000\n" + stale)
+    assert answers(root, "redhat") == want
+
+
+# -- what the index does not serve ---------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["nm-keyfile", "networkd"])
+def test_backends_whose_files_depend_on_each_other_load_every_file(tmp_path, backend):
+    """nm-keyfile (a master named by another file's uuid) and networkd (first
+    file in lexical order wins, drop-ins, VLAN= in the parent's file) are not
+    indexed: Config reads every file as before, and makes no cache."""
+    from txn_roots import make_root
+
+    root = with_cache(make_root(tmp_path / "root", backend))
+    with augnetcf.Config(str(root), backend) as cfg:
+        assert cfg.index is None and not backends.get(backend).index
+        assert "eth0" in cfg.list_interfaces()
+    assert not list((root / CACHE).iterdir())
+
+
+# -- the index and transactions ------------------------------------------------------------------------------
+@pytest.mark.parametrize("backend", ["redhat", "debian", "suse"])
+def test_a_rollback_is_seen_through_a_warm_cache(tmp_path, backend):
+    """A rollback puts files back by rename (new inodes): the index reads them
+    again, and every answer is what it was before the transaction."""
+    from txn_roots import BRIDGE, make_root
+
+    root = with_cache(make_root(tmp_path / "root", backend))
+    before = answers(root, backend)
+    answers(root, backend)  # the cache holds every file now
+    with augnetcf.Config(str(root), backend) as cfg:
+        cfg.change_begin()
+        cfg.define(BRIDGE)
+        assert "br0" in cfg.list_interfaces()
+    during = answers(root, backend)
+    assert during != before
+    with augnetcf.Config(str(root), backend) as cfg:
+        assert cfg.change_rollback()
+    assert answers(root, backend) == before
+
+
+def test_a_save_interrupted_by_a_crash_is_recovered_before_the_index_reads(tmp_path, monkeypatch):
+    """A writer that dies after committing its journal: the next Config
+    finishes the save at open, and the index (warm) serves the finished files."""
+    from txn_roots import BRIDGE, make_root
+
+    from augnetcf import txn
+
+    root = with_cache(make_root(tmp_path / "root", "redhat"))
+    answers(root, "redhat")
+
+    def die(step: str) -> None:
+        if step.startswith("rename ") and "journal" not in step:  # after the commit point
+            raise KeyboardInterrupt(step)
+
+    with monkeypatch.context() as m:
+        m.setattr(txn, "fault_hook", die)
+        with augnetcf.Config(str(root), "redhat") as cfg, pytest.raises(KeyboardInterrupt):
+            cfg.define(BRIDGE)
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        assert "br0" in cfg.list_interfaces()
+        assert "<bridge" in cfg.xml_desc("br0")
