@@ -202,6 +202,20 @@ def test_a_port_naming_its_master_by_uuid_belongs_to_it(root):
     assert list((root / DIR).iterdir()) == []
 
 
+def test_a_port_naming_its_master_by_id_follows_a_renamed_id(root):
+    """By connection id too; and an id changed on disk is seen by the next
+    question on the same Config (the id -> tree map is per forest read)."""
+    bridge = root / DIR / "bridge.nmconnection"
+    bridge.write_text("[connection]\nid=uplink\ntype=bridge\ninterface-name=br0\n")
+    (root / DIR / "port.nmconnection").write_text(
+        "[connection]\nid=eth0\ntype=ethernet\ninterface-name=eth0\nmaster=uplink\nslave-type=bridge\n")
+    with cfg(root) as c:
+        assert c.list_interfaces() == ["br0"]
+        assert '<interface type="ethernet" name="eth0"/>' in c.xml_desc("br0")
+        bridge.write_text("[connection]\nid=renamed\ntype=bridge\ninterface-name=br0\n")
+        assert '<interface type="ethernet" name="eth0"/>' not in c.xml_desc("br0")
+
+
 def test_other_connection_types_are_left_alone(root):
     wifi = root / DIR / "home.nmconnection"
     wifi.write_text("[connection]\nid=home\ntype=wifi\ninterface-name=wlan0\n[wifi]\nssid=home\n")
