@@ -39,6 +39,10 @@ from .errors import FileError
 log = logging.getLogger("augnetcf")
 
 
+#: A path whose every step is its own label: nothing Augeas would escape.
+_PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_.@%:+-]+)+")
+
+
 class _Augeas(augeas.Augeas):
     """python-augeas that, when *cuts* is a dict, notes where each removed
     top-level node was in its file (byte ranges by disk path), for
@@ -168,7 +172,6 @@ class AugeasSession:
             self.aug.load()
         except (OSError, RuntimeError) as e:
             raise FileError(f"Augeas load failed: {e}", file=self.root) from None
-        log.debug("loaded %d files under %s", len(self.aug.match("/augeas/files//path")), self.root)
         # A file its lens rejects is left out, not fatal: reading the others goes
         # on (the engine refuses to write while one is broken). Anything else is.
         errs = self.errors()
@@ -178,15 +181,22 @@ class AugeasSession:
                 raise err
         for err in self._broken:
             log.debug("%s (left out)", err)
-        for path in self.files():
+        files = self.files()
+        log.debug("loaded %d files under %s", len(files), self.root)
+        for path in files:
             self.check_inside(self.fs_path(path))
         self._stats = {}
         # through a variable, as in files(): a lookup per file would be quadratic
         self.aug.defvar("ancffiles", "/augeas/files//path")
         try:
             for i in range(self.aug.ns_count("ancffiles")):
-                fs = self.fs_path(self.aug.ns_value("ancffiles", i))
-                self._stats[self.aug.ns_path("ancffiles", i)[: -len("/path")]] = (fs, _stat_key(fs))
+                tree = self.aug.ns_value("ancffiles", i)
+                fs = self.fs_path(tree)
+                # /augeas/files/X holds X's metadata; asking Augeas for the path
+                # counts every sibling (quadratic), so only labels it would escape ask
+                meta = f"/augeas{tree}" if _PLAIN_PATH.fullmatch(tree) else \
+                    self.aug.ns_path("ancffiles", i)[: -len("/path")]
+                self._stats[meta] = (fs, _stat_key(fs))
         finally:
             self.aug.defvar("ancffiles", "/augeas/ancf-unpinned")
 

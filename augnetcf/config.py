@@ -256,23 +256,21 @@ class Config:
         #: which file says what (``Backend.index``); None: every command loads every file
         self.index: Index | None = None
         if self.backend.index:
-            # Nothing is read until a question is asked: each reads the files afresh.
             self.index = Index(root, self.backend, lambda: self.session)
-        else:
-            self._session = AugeasSession(root, self.backend.transforms,
-                                          spans=self._spans)
+        # Nothing is read until a question is asked: each reads the files afresh.
         self._dry_run: list[FileChange] | None = None
 
     # -- plumbing ---------------------------------------------------------------
     @property
     def session(self) -> AugeasSession:
-        """The Augeas session. With the index, it is opened on first use with
-        no files: the index and the changes narrow it to the files they need."""
+        """The Augeas session, opened on first use. With the index, with no
+        files: the index and the changes narrow it to the files they need;
+        without, with every file of the backend."""
         if self._closed:
             raise InvalidOperation("the configuration has been closed")
         if self._session is None:
             self._session = AugeasSession(self.root, self.backend.transforms,
-                                          spans=self._spans, lazy=True)
+                                          spans=self._spans, lazy=self.index is not None)
         return self._session
 
     def _save(self, delete: list[str], new_mode: int | None = None) -> None:
@@ -346,8 +344,10 @@ class Config:
 
     def _read_forest(self) -> etree._Element:
         """Load the backend's files, following includes until none is new."""
+        opened = self._session is None
         session = self.session
-        session.load()
+        if not opened:  # a session opened just now (under the lock) has just read them
+            session.load()
         for _round in range(8):
             unreadable: list[str] = []
             forest_ = forest.read(session.aug, sorted(session.files()), unreadable)

@@ -83,11 +83,13 @@ def _read_children(aug: augeas.Augeas, var: str, parent_path: str, parent_el: et
         value, label, _file = aug.ns_attr(var, i)
         nodes.append((i, value, label))
     # Only the nodes that have children are descended into (most have none).
+    # Each is reached as $var[i], which costs as much as $var is long (a few
+    # siblings), never through its path: Augeas computes a path by counting
+    # the siblings of every step, a folder of thousands of files included.
     sub, kids_var = f"ancfread{depth + 1}", f"ancfkids{depth}"
     used.update((sub, kids_var))
     aug.defvar(kids_var, f"${var}[*]")
-    # Compared as Augeas prints them (escaped): *path* is in the session's spelling.
-    kids = {aug.ns_path(kids_var, j): j for j in range(aug.ns_count(kids_var))}
+    deeper = aug.ns_count(kids_var)
     for (i, value, label), path in zip(nodes, _paths(aug, var, parent_path, nodes)):
         if path is None:
             continue
@@ -95,10 +97,10 @@ def _read_children(aug: augeas.Augeas, var: str, parent_path: str, parent_el: et
         if value is not None:
             el.set("value", value)
         el.set("path", path)
-        printed = aug.ns_path(var, i) if kids else ""
-        if printed in kids:
-            aug.defvar(sub, f"${kids_var}[{kids[printed] + 1}]/*")
-            _read_children(aug, sub, path, el, depth + 1, used)
+        if deeper:
+            aug.defvar(sub, f"${var}[{i + 1}]/*")
+            if aug.ns_count(sub):
+                _read_children(aug, sub, path, el, depth + 1, used)
 
 
 def _read_folder(aug: augeas.Augeas, folder: str, trees: dict[str, etree._Element],
