@@ -238,7 +238,7 @@ def main() -> int:
     rows = []
     only = tuple(args.commands)
     for backend in args.backends:
-        if args.netcf:
+        if args.netcf and backend in NETCF_ROOTS:  # netcf had no keyfile or networkd backend
             rows.append(bench_netcf(backend, args.runs, not args.no_cache))
             print(table(rows[-1:]).splitlines()[-1], flush=True)
         for n in args.sizes:
