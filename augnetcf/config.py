@@ -537,7 +537,7 @@ class Config:
                 if master:
                     snap.masters.setdefault(name, master)
                 for port in ports.split():
-                    if port != "none":
+                    if port not in self.backend.port_keywords:
                         snap.masters.setdefault(port, name)
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
         for fi, entry in enumerate(self.index.entries):
