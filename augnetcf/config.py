@@ -477,18 +477,24 @@ class Config:
             snap.units.setdefault(name, []).append(best)
         for name, units in snap.units.items():
             for unit in units:
-                master = self._xpath(unit, b.unit_master)
-                if master:
-                    snap.masters.setdefault(name, master)
-                for port in str(self._xpath(unit, b.unit_ports)).split():
-                    if port not in b.port_keywords:
-                        snap.masters.setdefault(port, name)
+                self._relate(snap, name, self._xpath(unit, b.unit_master),
+                             str(self._xpath(unit, b.unit_ports)))
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
         if b.mark:
             for mark in snap.forest.xpath(b.mark):
                 snap.marks.setdefault(self._xpath(mark, b.mark_name), []).append(mark)
         self._snapshot_extras(snap)
         return snap
+
+    def _relate(self, snap: _Snapshot, name: str, master: str, ports: str) -> None:
+        """Record that *name* is a port of *master* (if any) and the master of
+        each of *ports* that is not a keyword of the backend (ifupdown's
+        ``bridge_ports none``). One rule for the full load and the index."""
+        if master:
+            snap.masters.setdefault(name, master)
+        for port in ports.split():
+            if port not in self.backend.port_keywords:
+                snap.masters.setdefault(port, name)
 
     def _snapshot_extras(self, snap: _Snapshot) -> None:
         """Drop-ins, by the interface whose unit they amend; and where new marks may go."""
@@ -533,12 +539,7 @@ class Config:
             snap.units.setdefault(name, []).append(best)
         for name, refs in snap.units.items():
             for ref in refs:
-                master, ports = relatives[ref]
-                if master:
-                    snap.masters.setdefault(name, master)
-                for port in ports.split():
-                    if port not in self.backend.port_keywords:
-                        snap.masters.setdefault(port, name)
+                self._relate(snap, name, *relatives[ref])
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
         for fi, entry in enumerate(self.index.entries):
             for mi, (name, _key) in enumerate(entry.marks):
