@@ -227,37 +227,27 @@ class AugeasSession:
         has been written are they renamed into place, each rename atomic, and
         the deleted files unlinked. A lens or disk error therefore changes
         nothing, and the session is reloaded from disk so it stays usable.
-        A file that did not exist gets mode *new_mode* (if given).
+        A file that did not exist gets mode *new_mode* (if given). The tree
+        is not read again from disk until the next :meth:`load` or :meth:`narrow`.
         """
         aug = self.aug
         deleted = [self.fs_path(p) for p in delete]
         failure = None
-        planned: list[str] = []
         # Augeas writes through temporary FILE.XXXXXX files and does not always
         # remove them when a save fails (a full disk): note what is there now.
-        folders = {os.path.dirname(self.fs_path(p)) for p in self.files()}
-        folders |= {os.path.dirname(os.path.join(self.root, g.lstrip("/"))) for g in self._included}
+        folders = self._folders()
         litter = {d: set(os.listdir(d)) for d in folders if os.path.isdir(d)}
         # The intent journal, before Augeas writes anything: a crash from here
         # on is undone (or finished) when a Config opens next.
         journal: txn.Journal | None = txn.Journal.begin(self.root, litter)
         try:
-            # A dry run first names every file the save would write: none of
-            # them, nor a file to delete, may lead outside the root.
-            aug.remove("/augeas/events/saved")
-            aug.set("/augeas/save", "noop")
-            aug.save()
-            planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
-            for path in planned + deleted:
-                self.check_inside(path)
+            self._check_folders(folders, deleted)
+            txn._step("augeas save")
+            planned = self._stage()
             if not journal.plan(planned, deleted):
                 journal = None
-            aug.remove("/augeas/events/saved")
-            aug.set("/augeas/save", "newfile")
-            txn._step("augeas save")
-            aug.save()
-            self._recut()
         except FileError:  # ours, from check_inside (a FileError is also an OSError)
+            self._unstage()
             if journal is not None:
                 journal.abort()
             self.load()
@@ -293,7 +283,8 @@ class AugeasSession:
             log.debug("saved %s", path)
         for path in deleted:
             log.debug("deleted %s", path)
-        self.load()
+        # No reload here: every read starts with load() or narrow(), which
+        # re-parse exactly the files replaced since (their inodes changed).
         return written + deleted
 
     def preview(self, delete: Iterable[str] = ()) -> list[tuple[str, bytes | None, bytes | None]]:
@@ -308,21 +299,12 @@ class AugeasSession:
         """
         aug = self.aug
         deleted = [self.fs_path(p) for p in delete]
-        folders = {os.path.dirname(self.fs_path(p)) for p in self.files()}
-        folders |= {os.path.dirname(os.path.join(self.root, g.lstrip("/"))) for g in self._included}
+        folders = self._folders()
         litter = {d: set(os.listdir(d)) for d in folders if os.path.isdir(d)}
         changes: list[tuple[str, bytes | None, bytes | None]] = []
         try:
-            aug.remove("/augeas/events/saved")
-            aug.set("/augeas/save", "noop")
-            aug.save()
-            planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
-            for path in planned + deleted:
-                self.check_inside(path)
-            aug.remove("/augeas/events/saved")
-            aug.set("/augeas/save", "newfile")
-            aug.save()
-            self._recut()
+            self._check_folders(folders, deleted)
+            self._stage()
             for meta in aug.match("/augeas/events/saved"):
                 path = self.fs_path(aug.get(meta))
                 before = _read_or_none(path)
@@ -333,6 +315,7 @@ class AugeasSession:
                 changes.append((path, before, after))
             changes += [(path, _read_or_none(path), None) for path in deleted if os.path.lexists(path)]
         except FileError:
+            self._unstage()
             raise
         except (OSError, RuntimeError) as e:
             errs = self.errors()
@@ -343,6 +326,40 @@ class AugeasSession:
             _sweep(litter)
             self.load()
         return changes
+
+    def _folders(self) -> set[str]:
+        """Every folder a save may write in: those of the loaded files and of
+        the transforms' globs (where a new file goes)."""
+        folders = {os.path.dirname(self.fs_path(p)) for p in self.files()}
+        return folders | {os.path.dirname(os.path.join(self.root, g.lstrip("/"))) for g in self._included}
+
+    def _check_folders(self, folders: Iterable[str], deleted: Iterable[str]) -> None:
+        """Before Augeas writes anything: every folder it may write in, and
+        every file to delete, must lie inside the root. (A loaded file was
+        checked when it was read; a new file goes into one of *folders*.)"""
+        for path in [*folders, *deleted]:
+            self.check_inside(path)
+
+    def _stage(self) -> list[str]:
+        """Let Augeas print every changed file as ``FILE.augnew`` beside it
+        (newfile mode) and return those files' paths; each must lie inside
+        the root. One print per file: the folders were checked beforehand,
+        so no dry run is needed to know where Augeas will write."""
+        aug = self.aug
+        aug.remove("/augeas/events/saved")
+        aug.set("/augeas/save", "newfile")
+        aug.save()
+        planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
+        for path in planned:
+            self.check_inside(path)
+        self._recut()
+        return planned
+
+    def _unstage(self) -> None:
+        """Remove the ``FILE.augnew`` files the last :meth:`_stage` wrote."""
+        for meta in self.aug.match("/augeas/events/saved"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.fs_path(self.aug.get(meta)) + ".augnew")
 
     def _recut(self) -> None:
         """Reprint each just-staged ``FILE.augnew`` that lost top-level nodes

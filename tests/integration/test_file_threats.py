@@ -161,3 +161,25 @@ def test_a_symlink_leading_outside_is_never_written(small: tuple[Path, str], tmp
         cfg.define(BRIDGE, "br0.xml")
     assert "leads outside the root" in str(ei.value)
     assert snapshot_tree(outside) == before
+
+
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "debian"])  # debian's define adds to a file
+def test_a_new_file_whose_name_leads_outside_is_never_written(backend: str, tmp_path: Path) -> None:
+    """A file the define would create, already there as a dangling symlink
+    out of the root: Augeas stages beside the link, the check refuses it, and
+    nothing appears outside or stays behind inside."""
+    root = tmp_path / "root"
+    make_root(root, backend)
+    with augnetcf.Config(str(root), backend) as cfg:
+        new = [c.path for c in cfg.plan_define(BRIDGE, "br0.xml") if c.before is None]
+    assert new, "the define creates a file"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for rel in new:
+        (root / rel).symlink_to(outside / os.path.basename(rel))
+    before = snapshot_tree(root)
+    with pytest.raises(augnetcf.FileError) as ei, augnetcf.Config(str(root), backend) as cfg:
+        cfg.define(BRIDGE, "br0.xml")
+    assert "leads outside the root" in str(ei.value)
+    assert list(outside.iterdir()) == []
+    assert snapshot_tree(root) == before
