@@ -40,6 +40,7 @@ from .errors import (
 )
 from .index import Index
 from .index import facts as index_facts
+from .index import xpath as index_xpath
 from .xslt import normalize_mac
 
 log = logging.getLogger("augnetcf")
@@ -314,7 +315,7 @@ class Config:
         self.close()
 
     def _xpath(self, el: etree._Element, expr: str) -> object:
-        return el.xpath(expr, namespaces=XPATH_NS) if expr else ""
+        return index_xpath(el, expr)  # compiled once per expression
 
     def _recover(self, root: str) -> None:
         if txn.journal_pending(root):

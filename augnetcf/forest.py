@@ -74,22 +74,23 @@ def _read_children(aug: augeas.Augeas, var: str, parent_path: str, parent_el: et
     """Read the nodes in Augeas variable *var* (the children of *parent_path*)
     into *parent_el*.
 
-    Each node is addressed through the variable (``$var[i]``), never by its
-    path: evaluating ``iface[537]`` walks 536 siblings, and doing that for
-    every node of a 1,000-stanza file made reading quadratic.
+    Each node is addressed through a variable, never by its path: evaluating
+    ``iface[537]`` walks 536 siblings, and doing that for every node of a
+    1,000-stanza file made reading quadratic. ``$var[i]`` costs as much as
+    ``$var`` is long, too, so a long *var* is descended into through
+    variables over slices of it.
     """
+    count = aug.ns_count(var)
     nodes = []
-    for i in range(aug.ns_count(var)):
-        value, label, _file = aug.ns_attr(var, i)
+    for i in range(count):
+        value, label = aug.ns_node(var, i)  # not ns_attr: see _Augeas.ns_node
         nodes.append((i, value, label))
     # Only the nodes that have children are descended into (most have none).
-    # Each is reached as $var[i], which costs as much as $var is long (a few
-    # siblings), never through its path: Augeas computes a path by counting
-    # the siblings of every step, a folder of thousands of files included.
-    sub, kids_var = f"ancfread{depth + 1}", f"ancfkids{depth}"
-    used.update((sub, kids_var))
+    sub, kids_var, chunk_var = f"ancfread{depth + 1}", f"ancfkids{depth}", f"ancfchunk{depth}"
+    used.update((sub, kids_var, chunk_var))
     aug.defvar(kids_var, f"${var}[*]")
     deeper = aug.ns_count(kids_var)
+    chunk = -1
     for (i, value, label), path in zip(nodes, _paths(aug, var, parent_path, nodes)):
         if path is None:
             continue
@@ -97,73 +98,42 @@ def _read_children(aug: augeas.Augeas, var: str, parent_path: str, parent_el: et
         if value is not None:
             el.set("value", value)
         el.set("path", path)
-        if deeper:
+        if not deeper:
+            continue
+        if count <= _CHUNK:
             aug.defvar(sub, f"${var}[{i + 1}]/*")
-            if aug.ns_count(sub):
-                _read_children(aug, sub, path, el, depth + 1, used)
+        else:
+            if i // _CHUNK != chunk:
+                chunk = i // _CHUNK
+                aug.defvar(chunk_var, f"${var}[position() > {chunk * _CHUNK} and "
+                                      f"position() <= {(chunk + 1) * _CHUNK}]")
+            aug.defvar(sub, f"${chunk_var}[{i - chunk * _CHUNK + 1}]/*")
+        if aug.ns_count(sub):
+            _read_children(aug, sub, path, el, depth + 1, used)
 
 
 def _read_folder(aug: augeas.Augeas, folder: str, trees: dict[str, etree._Element],
                  used: set[str], bad: list[str]) -> None:
-    """Read every tree of *trees* that lives in Augeas folder *folder*: first
-    the top-level nodes of all its files at once (each says which file it
-    belongs to), then, in files that have deeper nodes, each top-level
-    node's subtree through a variable over a slice of its siblings."""
-    used.update(("ancflevel", "ancfchunk", "ancfread1"))
-    aug.defvar("ancflevel", f"{folder}/*/*")
-    per_file: dict[str, list[tuple[int, str | None, str]]] = {}
-    tofiles = _files_path(aug)
-    for i in range(aug.ns_count("ancflevel")):
-        value, label, file = aug.ns_attr("ancflevel", i)
-        file = tofiles(file)
-        if file in trees:
-            per_file.setdefault(file, []).append((i, value, label))
-    paths: dict[str, list[str | None]] = {}
-    elements: dict[str, etree._Element] = {}
-    for file, nodes in per_file.items():
-        paths[file] = _paths(aug, "ancflevel", file, nodes)
-        try:
-            for (_i, value, label), path in zip(nodes, paths[file]):
-                if path is not None:
-                    elements[path] = _node(trees[file], label, value, path)
-        except ValueError:  # text XML cannot hold
-            bad.append(file)
-    aug.defvar("ancflevel", f"{folder}/*/*/*")
-    count = aug.ns_count("ancflevel")
-    if not count or len(paths) == 1:  # which files have deeper nodes: plain when there is one
-        deep = set(paths) if count else set()
-    else:
-        deep = {tofiles(aug.ns_attr("ancflevel", i)[2]) for i in range(count)}
-    for file in sorted(deep & paths.keys()):
-        if file in bad:
-            continue
-        # A variable over a slice: evaluating $v[i] costs as much as $v is long.
-        try:
-            for start in range(0, len(paths[file]), _CHUNK):
-                aug.defvar("ancfchunk", f"{file}/*[position() > {start} and position() <= {start + _CHUNK}]")
-                for j in range(aug.ns_count("ancfchunk")):
-                    path = paths[file][start + j]
-                    if path is None:
-                        continue
-                    aug.defvar("ancfread1", f"$ancfchunk[{j + 1}]/*")
-                    _read_children(aug, "ancfread1", path, elements[path], 1, used)
-        except (UnicodeDecodeError, ValueError):
-            bad.append(file)
-
-
-def _files_path(aug: augeas.Augeas) -> Callable[[str], str]:
-    """ns_attr names a node's file as an escaped ``/files/...`` path, or, when
-    Augeas keeps spans (the Debian backend's stanza_comments), as its path on
-    disk: map both to the unescaped ``/files/...`` form the session uses."""
-    root = (aug.get("/augeas/root") or "/").rstrip("/")
-
-    def tofiles(file: str) -> str:
-        if file and not file.startswith("/files/") and file.startswith(root + "/"):
-            return "/files" + file[len(root):]
-        # Augeas escapes the /files form (``Wired\ connection\ 1.nmconnection``);
-        # the session names files as /augeas/files//path holds them, unescaped
-        return re.sub(r"\\(.)", r"\1", file) if file else file
-    return tofiles
+    """Read every tree of *trees* that lives in Augeas folder *folder*, file
+    by file through variables over slices of the folder. Never through a
+    file's path, nor by asking a node for its file: Augeas finds a file, and
+    names a node's file, by walking every sibling in the folder, which made a
+    folder of thousands of files quadratic."""
+    used.update(("ancffiles", "ancffilechunk"))
+    aug.defvar("ancffiles", f"{folder}/*")
+    for start in range(0, aug.ns_count("ancffiles"), _CHUNK):
+        aug.defvar("ancffilechunk", f"$ancffiles[position() > {start} and position() <= {start + _CHUNK}]")
+        for j in range(aug.ns_count("ancffilechunk")):
+            _value, name = aug.ns_node("ancffilechunk", j)
+            path = f"{folder}/{name}"
+            tree = trees.get(path)
+            if tree is None:
+                continue  # a file not asked for, or a folder (of drop-ins)
+            try:
+                aug.defvar("ancfread0", f"$ancffilechunk[{j + 1}]/*")
+                _read_children(aug, "ancfread0", path, tree, 0, used)
+            except (UnicodeDecodeError, ValueError):
+                bad.append(path)
 
 
 #: Top-level nodes per variable when descending into a big file.

@@ -109,7 +109,7 @@ def _compiled(expr: str) -> etree.XPath:
     return etree.XPath(expr, namespaces=XPATH_NS)
 
 
-def _xpath(el: etree._Element, expr: str) -> object:
+def xpath(el: etree._Element, expr: str) -> object:
     return _compiled(expr)(el) if expr else ""
 
 
@@ -121,13 +121,13 @@ def facts(tree: etree._Element, backend: Backend) -> tuple[list[list[str]], list
     b = backend
     top = tree.getparent()
     units = []
-    for unit in _xpath(top, b.unit):
+    for unit in xpath(top, b.unit):
         from_path = b.name_from_path.search(unit.get("path", "")) if b.name_from_path else None
-        units.append([str(_xpath(unit, b.unit_name)), str(_xpath(unit, b.unit_key)),
-                      normalize_mac(str(_xpath(unit, b.unit_mac))) or "", str(_xpath(unit, b.unit_master)),
-                      str(_xpath(unit, b.unit_ports)), from_path.group(1) if from_path else ""])
-    marks = [[str(_xpath(m, b.mark_name)), str(_xpath(m, b.mark_key))]
-             for m in (_xpath(top, b.mark) if b.mark else [])]
+        units.append([str(xpath(unit, b.unit_name)), str(xpath(unit, b.unit_key)),
+                      normalize_mac(str(xpath(unit, b.unit_mac))) or "", str(xpath(unit, b.unit_master)),
+                      str(xpath(unit, b.unit_ports)), from_path.group(1) if from_path else ""])
+    marks = [[str(xpath(m, b.mark_name)), str(xpath(m, b.mark_key))]
+             for m in (xpath(top, b.mark) if b.mark else [])]
     pairs = [(v, "") for v in top.xpath(b.includes)] if b.includes else []
     pairs += [(v, "/*") for v in top.xpath(b.include_dirs)] if b.include_dirs else []
     globs = []
