@@ -371,6 +371,8 @@ def stanza_comments(aug: augeas.Augeas, paths: list[str], label: str) -> list[Co
     found: list[tuple[CommentPlan, str, list[tuple[int, str]], int, int | None]] = []
     real = {aug.match(p)[0] for p in paths}
     lead_lines: set[tuple[str, int]] = set()
+    #: file node -> (comment by line, auto/allow- line by line)
+    around: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
     for path in paths:
         fname, *_, start, end = aug.span(path)
         if fname not in texts:
@@ -383,12 +385,14 @@ def stanza_comments(aug: augeas.Augeas, paths: list[str], label: str) -> list[Co
             return text.count(b"\n", 0, pos)
 
         file_node = aug.match(f"{path}/..")[0]
-        # nodes this change just created have no span (they are not in the file yet): skip them
-        comment_at = {line_of(aug.span(c)[5]): c for c in aug.match(f"{file_node}//{step(label)}")
-                      if _has_span(aug, c)}
-        marks_at = {line_of(aug.span(m)[5]): m for m in aug.match(f"{file_node}/*")
-                    if (_label(aug, m) == "auto" or _label(aug, m).startswith("allow-"))
-                    and _has_span(aug, m)}
+        if file_node not in around:  # once per file: each walks the whole file
+            # nodes this change just created have no span (they are not in the file yet): skip them
+            around[file_node] = (
+                {line_of(aug.span(c)[5]): c for c in aug.match(f"{file_node}//{step(label)}")
+                 if _has_span(aug, c)},
+                {line_of(aug.span(m)[5]): m for m in aug.match(f"{file_node}/*")
+                 if (_label(aug, m) == "auto" or _label(aug, m).startswith("allow-")) and _has_span(aug, m)})
+        comment_at, marks_at = around[file_node]
         first = line_of(start)
         children = aug.match(f"{path}/*")
         body = [line_of(aug.span(c)[5]) for c in children if _label(aug, c) != label]
