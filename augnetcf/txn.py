@@ -7,9 +7,10 @@ Three layers, each small:
   exclusive for writers, shared for readers. The kernel drops a dead
   process' lock, so a stale lock never blocks anyone.
 * :class:`Journal` makes one save, which may touch several files, all or
-  nothing even under SIGKILL. Its steps: write a *prepared* journal naming
-  every file the save will write or delete (fsync'd), stage each new file
-  beside its original (Augeas' newfile mode) and fsync it, hard-link each
+  nothing even under SIGKILL. Its steps: write a *prepared* journal listing
+  what the folders the save may write in hold (fsync'd), let Augeas stage
+  each changed file beside its original (its newfile mode), name every staged
+  and deleted file in the journal, fsync the staged files, hard-link each
   original into the journal directory as a backup, then replace the journal
   with a *committed* one that carries each staged file's SHA-256: that
   rename is the commit point. Only then are staged files renamed over the
@@ -269,8 +270,9 @@ class Journal:
     # -- writing ----------------------------------------------------------
     @classmethod
     def begin(cls, root: str, folders: Iterable[str]) -> Journal:
-        """Record, before Augeas writes anything (even its dry run writes
-        temporary ``FILE.XXXXXX`` files), what *folders* hold now."""
+        """Record, before Augeas writes anything, what *folders* hold now:
+        a crash before :meth:`plan` is undone by removing the ``FILE.augnew``
+        and ``FILE.XXXXXX`` files that appeared there since."""
         state_dir(root, create=True)
         journal = cls(root, [])
         if os.path.lexists(journal.path):
