@@ -38,7 +38,7 @@ from .errors import (
     Unsupported,
     XMLInvalid,
 )
-from .index import Index
+from .index import Index, alias_keys
 from .index import facts as index_facts
 from .index import xpath as index_xpath
 from .xslt import normalize_mac
@@ -476,9 +476,12 @@ class Config:
         for (name, _key), cands in candidates.items():
             best = max(cands, key=lambda c: c[0])[1]  # max keeps the first of equals
             snap.units.setdefault(name, []).append(best)
+        named = snap.forest.xpath(b.aliased, namespaces=XPATH_NS) if b.aliased else []
+        aliases = self._alias_table((el, str(self._xpath(el, b.aliased_name)), alias_keys(el, b))
+                                    for el in named)
         for name, units in snap.units.items():
             for unit in units:
-                self._relate(snap, name, self._xpath(unit, b.unit_master),
+                self._relate(snap, name, self._master_of(self._xpath(unit, b.unit_master), unit, aliases),
                              str(self._xpath(unit, b.unit_ports)))
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
         if b.mark:
@@ -496,6 +499,29 @@ class Config:
         for port in ports.split():
             if port not in self.backend.port_keywords:
                 snap.masters.setdefault(port, name)
+
+    @staticmethod
+    def _alias_table(named: Iterable[tuple[object, str, list[str]]]) -> dict[str, list[tuple[object, str]]]:
+        """alias -> [(element, its interface name)] in file order, from
+        (element, interface name, aliases) triples (``Backend.aliased``). An
+        element is a forest element on a full load, (file, place) from the index."""
+        table: dict[str, list[tuple[object, str]]] = {}
+        for who, name, keys in named:
+            for key in keys:
+                table.setdefault(key, []).append((who, name))
+        return table
+
+    @staticmethod
+    def _master_of(ref: str, me: object, aliases: dict[str, list[tuple[object, str]]]) -> str:
+        """The interface name of the master that unit *me* names *ref*: that
+        of the first element in file order, other than *me*, that has *ref*
+        among its aliases and an interface name; else *ref* itself (a master
+        named by its interface name). ``ancf:nm-master``'s rule, on what each
+        file says, so the full load and the index resolve alike."""
+        for who, name in aliases.get(ref, ()) if ref else ():
+            if who != me and name:
+                return name
+        return ref
 
     def _snapshot_extras(self, snap: _Snapshot) -> None:
         """Drop-ins, by the interface whose unit they amend; and where new marks may go."""
@@ -524,8 +550,10 @@ class Config:
         candidates: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
         configured: dict[str, str] = {}
         relatives: dict[tuple, tuple[str, str]] = {}
+        aliases = self._alias_table(((fi, ai), name, keys) for fi, entry in enumerate(self.index.entries)
+                                    for ai, (name, keys) in enumerate(entry.aliases))
         for fi, entry in enumerate(self.index.entries):
-            for ui, (raw, key, mac, master, ports, from_path) in enumerate(entry.units):
+            for ui, (raw, key, mac, master, ports, from_path, me) in enumerate(entry.units):
                 name = raw or kernel_names.get(mac, "") or from_path
                 if not name:
                     continue
@@ -533,7 +561,7 @@ class Config:
                 score += 1 if from_path and from_path == name else 0
                 ref = ("unit", fi, ui)
                 candidates.setdefault((name, key), []).append((score, ref))
-                relatives[ref] = (master, ports)
+                relatives[ref] = (self._master_of(master, (fi, me), aliases), ports)
                 configured.setdefault(name, mac) if mac else None
         for (name, _key), cands in candidates.items():
             best = max(cands, key=lambda c: c[0])[1]  # max keeps the first of equals
@@ -548,11 +576,13 @@ class Config:
         return snap
 
     def _materialize(self, snap: _Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
-        """Replace the references of *names* (and their ports' and slaves') in
-        *snap* by elements; False if a file changed since the index read it."""
+        """Replace the references of *names* (with their ports' and slaves',
+        and their masters') in *snap* by elements; False if a file changed
+        since the index read it."""
         assert self.index is not None
         b = self.backend
         wanted = {n for name in names for n in snap.names(name)}
+        wanted |= {snap.masters[name] for name in names if snap.masters.get(name)}
         refs = [r for n in wanted for r in snap.units.get(n, []) + snap.marks.get(n, [])]
         files = sorted({r[1] for r in refs})
         entries = self.index.entries
@@ -575,7 +605,8 @@ class Config:
                 tree = by_path.get(entries[f].aug_path)
                 if tree is not None:
                     etree.Element("forest").append(tree)  # a forest of its own, as the index has
-                    if list(index_facts(tree, b)[:2]) != [entries[f].units, entries[f].marks]:
+                    units, marks, _globs, aliases = index_facts(tree, b)
+                    if [units, marks, aliases] != [entries[f].units, entries[f].marks, entries[f].aliases]:
                         return False
                 trees[f] = tree
         else:

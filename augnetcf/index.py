@@ -3,9 +3,12 @@
 Parsing 4,000 ifcfg files through an Augeas lens takes seconds, and a command
 about one interface needs three of them. The index keeps, for each of the
 backend's files, what the engine needs to find interfaces (per unit: name,
-key, MAC, master, ports; per mark: name, key; the files it includes) and the
-file's forest ``<tree>``. It is a pure function of the file's bytes, worked
-out from the tree Augeas parsed, with the backend's own XPath expressions.
+key, MAC, master, ports; per mark: name, key; the aliases a master may be
+named by; the files it includes) and the file's forest ``<tree>``. It is a
+pure function of the file's bytes, worked out from the tree Augeas parsed,
+with the backend's own XPath expressions. A master named by another file's
+alias (a NetworkManager uuid) is kept as written: the engine resolves it
+across entries when it takes a snapshot.
 
 Finding the files is cheap (a directory listing and a ``stat`` each); only
 files that are new or changed since the last parse go through Augeas, in a
@@ -49,7 +52,7 @@ log = logging.getLogger("augnetcf")
 
 CACHE_DIR = "var/cache/augnetcf"
 #: Bump when what an entry holds changes.
-FORMAT = 1
+FORMAT = 2
 #: A file changed this recently is parsed every time, never recorded.
 RACY_SECONDS = 2.0
 #: Namespace of the stylesheets' extension functions, which backend XPaths may call.
@@ -70,12 +73,15 @@ class Entry:
     xfm: int
     #: (device, inode, size, mtime_ns, ctime_ns) when it was parsed.
     stamp: tuple[int, ...]
-    #: Per unit: [name, key, mac, master, ports, name from path].
-    units: list[list[str]] = field(default_factory=list)
+    #: Per unit: [name, key, mac, master as written, ports, name from path,
+    #: its place in *aliases* (-1 when it has none)].
+    units: list[list] = field(default_factory=list)
     #: Per mark: [name, key].
     marks: list[list[str]] = field(default_factory=list)
     #: Globs (under the root) of the files it includes.
     includes: list[str] = field(default_factory=list)
+    #: Per element a master may be named by alias (``Backend.aliased``): [interface name, [aliases]].
+    aliases: list[list] = field(default_factory=list)
     #: The ``<tree>`` as XML text; None when the file could not be read, or
     #: not read yet from the cache's trees file (then *blob* says where it is).
     tree: str | None = None
@@ -95,12 +101,12 @@ class Entry:
 
     def to_json(self, blob: tuple[int, int] | None) -> list:
         return [list(self.stamp), self.aug_path, self.xfm, self.units, self.marks, self.includes,
-                list(blob) if blob else None]
+                list(blob) if blob else None, self.aliases]
 
     @classmethod
     def from_json(cls, path: str, data: list) -> Entry:
-        stamp, aug_path, xfm, units, marks, includes, blob = data
-        return cls(path, aug_path, xfm, tuple(stamp), units, marks, includes, None, True,
+        stamp, aug_path, xfm, units, marks, includes, blob, aliases = data
+        return cls(path, aug_path, xfm, tuple(stamp), units, marks, includes, aliases, None, True,
                    tuple(blob) if blob else None)
 
 
@@ -113,19 +119,23 @@ def xpath(el: etree._Element, expr: str) -> object:
     return _compiled(expr)(el) if expr else ""
 
 
-def facts(tree: etree._Element, backend: Backend) -> tuple[list[list[str]], list[list[str]], list[str]]:
-    """(units, marks, include globs) of one ``<tree>``, which must sit in a
+def facts(tree: etree._Element, backend: Backend) -> tuple[list[list], list[list], list[str], list[list]]:
+    """(units, marks, include globs, aliases) of one ``<tree>``, which must sit in a
     ``<forest>`` of its own: exactly what the engine reads off a full forest."""
     from .xslt import normalize_mac  # registers the extension functions the XPaths call
 
     b = backend
     top = tree.getparent()
+    named = list(xpath(top, b.aliased)) if b.aliased else []
+    aliases = [[str(xpath(el, b.aliased_name)), alias_keys(el, b)] for el in named]
+    place = {el: i for i, el in enumerate(named)}
     units = []
     for unit in xpath(top, b.unit):
         from_path = b.name_from_path.search(unit.get("path", "")) if b.name_from_path else None
         units.append([str(xpath(unit, b.unit_name)), str(xpath(unit, b.unit_key)),
                       normalize_mac(str(xpath(unit, b.unit_mac))) or "", str(xpath(unit, b.unit_master)),
-                      str(xpath(unit, b.unit_ports)), from_path.group(1) if from_path else ""])
+                      str(xpath(unit, b.unit_ports)), from_path.group(1) if from_path else "",
+                      place.get(unit, -1)])
     marks = [[str(xpath(m, b.mark_name)), str(xpath(m, b.mark_key))]
              for m in (xpath(top, b.mark) if b.mark else [])]
     pairs = [(v, "") for v in top.xpath(b.includes)] if b.includes else []
@@ -136,7 +146,14 @@ def facts(tree: etree._Element, backend: Backend) -> tuple[list[list[str]], list
         if not text.startswith("/"):
             text = os.path.join(os.path.dirname(tree.get("path")[len("/files"):]), text)
         globs.append(os.path.normpath(text) + suffix)
-    return units, marks, globs
+    return units, marks, globs, aliases
+
+
+def alias_keys(el: etree._Element, backend: Backend) -> list[str]:
+    """The aliases of *el* (``Backend.aliased_keys``), without empty ones and repeats."""
+    found = xpath(el, backend.aliased_keys)
+    values = found if isinstance(found, list) else [found]
+    return list(dict.fromkeys(str(v) for v in values if str(v)))
 
 
 def _stamp(st: os.stat_result) -> tuple[int, ...]:
@@ -473,7 +490,7 @@ class Index:
             if tree is not None:
                 wrapper = etree.Element("forest")
                 wrapper.append(tree)
-                entry.units, entry.marks, entry.includes = facts(tree, self.backend)
+                entry.units, entry.marks, entry.includes, entry.aliases = facts(tree, self.backend)
                 entry.tree = etree.tostring(tree, encoding="unicode")
                 entry._element = tree
             out.append(entry)

@@ -181,12 +181,23 @@ class Backend:
     #: (forest, interface name, Augeas path of a new file) -> a file that
     #: would take precedence over it for that interface, or None.
     shadowed_by: Callable[[object, str, str], str | None] | None = None
+    #: From ``<forest>``: every element a ``unit_master`` may name by an alias
+    #: instead of its interface name ("" when masters are named by name only).
+    #: NetworkManager: every connection, of a unit type or not, by uuid or id.
+    aliased: str = ""
+    #: From such an element: its aliases, as a node-set of values (empty ones do not count).
+    aliased_keys: str = ""
+    #: From such an element: the interface name a master reference to one of
+    #: its aliases means. The engine resolves a reference across files (see
+    #: ``Config._master_of``), so the index keeps both sides per file.
+    aliased_name: str = "''"
     #: Whether the engine finds interfaces through :mod:`augnetcf.index` (what
     #: each file says, kept per file) and loads into Augeas only the files a
     #: command needs. That is right only when every expression above looks at
-    #: one file at a time; a backend whose meaning crosses files (a master
-    #: found in another file, a file hidden by another) says False, and every
-    #: command loads all of its files.
+    #: one file at a time (a master named by alias is resolved by the engine
+    #: from what each file says, see ``aliased``); a backend whose meaning
+    #: crosses files otherwise (a file hidden by another) says False, and
+    #: every command loads all of its files.
     index: bool = False
 
     @property

@@ -10,8 +10,10 @@ can read) and a fresh UUID; an existing file keeps its UUID and id.
 
 Only connections of the four types the interface XML describes are units;
 Wi-Fi, VPN and the like are left alone. A port names its master by interface
-name, connection id or UUID (``nmcli`` writes UUIDs); ``ancf:nm-master``
-resolves all three.
+name, connection id or UUID (``nmcli`` writes UUIDs). The engine resolves the
+reference from what each file says (``Backend.aliased``: every connection's uuid
+and id, and its interface-name), so the index serves this backend; the
+stylesheets resolve it with ``ancf:nm-master``, by the same rule.
 """
 
 import re
@@ -100,7 +102,9 @@ BACKEND = Backend(
     unit_name=f"string({_CONN}/node[@label='interface-name']/@value)",
     unit_key="''",
     unit_mac="string(node[@label='ethernet' or @label='802-3-ethernet']/node[@label='mac-address']/@value)",
-    unit_master="ancf:nm-master(.)",
+    # the reference as written (the last master=, as _setting reads it); the
+    # engine resolves uuid and id through aliased*, as _master does
+    unit_master=f"string(({_CONN}/node[@label='master']/@value)[last()])",
     unit_ports="''",
     limits=(
         ("/interface/start[@mode='hotplug']",
@@ -126,8 +130,14 @@ BACKEND = Backend(
         r"|arp_validate|primary|parent|method|address[0-9]*|addresses[0-9]*|gateway|ignore-auto-dns)=.*)$",
         re.DOTALL,
     ),
-    # Not through the index: a port names its master by the master's uuid or
-    # id (ancf:nm-master looks across files), so what one file says depends
-    # on others. Every command loads all keyfiles.
-    index=False,
+    # Any connection may be named as a master by its uuid or id (the last of
+    # each, as _setting reads them), meaning its last interface-name.
+    aliased="tree",
+    aliased_keys=f"({_CONN}/node[@label='uuid']/@value)[last()] | ({_CONN}/node[@label='id']/@value)[last()]",
+    aliased_name=f"string(({_CONN}/node[@label='interface-name']/@value)[last()])",
+    # Through the index: a port's master reference is kept as written and its
+    # file's aliases beside it; the engine resolves references across files
+    # when it takes a snapshot (Config._master_of), so each entry stays a
+    # function of its own file.
+    index=True,
 )

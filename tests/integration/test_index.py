@@ -1,17 +1,21 @@
 """The index and narrowed loading give the answers a full load gives.
 
-For the backends with ``Backend.index`` (redhat, suse, debian), augnetcf
+For the backends with ``Backend.index`` (redhat, suse, debian, nm-keyfile), augnetcf
 finds interfaces from an index (augnetcf/index.py) and loads into Augeas only
 the files a command needs; the index can be kept in ``ROOT/var/cache/augnetcf``.
 Here, on generated roots with tricky files, every answer is checked against a
 full load: the file list against what Augeas loads with the backend's own
 globs, each file's entry against a fresh parse, dumpxml of every interface
 with and without the cache, and define/undefine with narrowed loading against
-the same change with every file loaded.
+the same change with every file loaded. On nm-keyfile, where a port names
+its master by another file's uuid or id, every answer is also checked against
+the engine with the index switched off (every file loaded, as before).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import json
 import os
 import shutil
@@ -32,6 +36,8 @@ CACHE = "var/cache/augnetcf"
 def host(root: Path, backend: str, tenants: int = 6) -> Path:
     """A small host: two NICs in a bond, per tenant a VLAN on it under a bridge,
     plus files that must be skipped and files written in unusual ways."""
+    if backend == "nm-keyfile":
+        return nm_host(root, tenants)
     for nic, mac in (("eth0", "52:54:00:00:00:01"), ("eth1", "52:54:00:00:00:02")):
         (root / "sys/class/net" / nic).mkdir(parents=True)
         (root / "sys/class/net" / nic / "address").write_text(mac + "\n")
@@ -99,7 +105,88 @@ def host(root: Path, backend: str, tenants: int = 6) -> Path:
     return root
 
 
+NM = "etc/NetworkManager/system-connections"
+
+
+def keyfile(root: Path, name: str, text: str) -> Path:
+    path = root / NM / f"{name}.nmconnection"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o600)
+    return path
+
+
+def conn(cid: str, kind: str, ifname: str | None = None, uuid: str | None = None, master: str | None = None,
+         slave: str = "bridge", more: str = "") -> str:
+    """A keyfile's text: ``[connection]`` with what is given, then *more*."""
+    lines = ["[connection]", f"id={cid}"] + ([f"uuid={uuid}"] if uuid else []) + [f"type={kind}"]
+    lines += [f"interface-name={ifname}"] if ifname else []
+    lines += [f"master={master}", f"slave-type={slave}"] if master else []
+    return "\n".join(lines) + "\n" + more
+
+
+def uid(n: int) -> str:
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+def nm_host(root: Path, tenants: int = 6) -> Path:
+    """NetworkManager keyfiles whose ports name their masters every way
+    NetworkManager allows (uuid, id, interface name), with the cases where
+    resolving a reference needs care: an id two files carry, a reference to
+    the port's own id, keys given twice, a Wi-Fi master, a master in a file
+    the lens rejects, file names with blanks."""
+    for nic, mac in (("eth0", "52:54:00:00:00:01"), ("eth1", "52:54:00:00:00:02")):
+        (root / "sys/class/net" / nic).mkdir(parents=True)
+        (root / "sys/class/net" / nic / "address").write_text(mac + "\n")
+    ip = "[ipv4]\nmethod=manual\naddress1={}/24\n[ipv6]\nmethod=ignore\n"
+    off = "[ipv4]\nmethod=disabled\n[ipv6]\nmethod=ignore\n"
+    # a bond whose slaves name it by uuid, by id and by interface name
+    keyfile(root, "bond0", conn("Bond zero", "bond", "bond0", uid(1),
+                                more="[bond]\nmode=active-backup\nmiimon=100\n" + off))
+    keyfile(root, "Wired connection 1", conn("Wired connection 1", "ethernet", "eth0", uid(2), uid(1), "bond",
+                                             "[ethernet]\nmac-address=52:54:00:00:00:01\n"))
+    keyfile(root, "Wired connection 2", conn("Wired connection 2", "ethernet", "eth1", uid(3), "Bond zero",
+                                             "bond"))
+    keyfile(root, "eth2", conn("eth2", "ethernet", "eth2", uid(4), "bond0", "bond"))
+    for t in range(1, tenants + 1):
+        # per tenant a bridge over a VLAN of the bond; the VLAN names its
+        # bridge by uuid, id or interface name in turn
+        keyfile(root, f"br{t}", conn(f"Tenant {t}", "bridge", f"br{t}", uid(100 + t),
+                                     more="[bridge]\nstp=false\n" + ip.format(f"10.0.{t}.1")))
+        ref = (uid(100 + t), f"Tenant {t}", f"br{t}")[t % 3]
+        keyfile(root, f"bond0.{t}", conn(f"vlan{t}", "vlan", f"bond0.{t}", uid(200 + t), ref,
+                                         more=f"[vlan]\nid={t}\nparent=bond0\n"))
+    # Two files carry the id "shared": the first in file order with an
+    # interface name wins ("dup-0", a Wi-Fi without one, is passed over).
+    keyfile(root, "dup-0", conn("shared", "wifi", None, uid(300), more="[wifi]\nssid=x\n"))
+    keyfile(root, "dup-a", conn("shared", "bridge", "br-a", uid(301), more=off))
+    keyfile(root, "dup-b", conn("shared", "bridge", "br-b", uid(302), more=off))
+    keyfile(root, "eth3", conn("eth3", "ethernet", "eth3", uid(303), "shared"))
+    # a port whose reference is its own id, which a bridge carries too: the bridge
+    keyfile(root, "eth4", conn("selfish", "ethernet", "eth4", uid(400), "selfish"))
+    keyfile(root, "selfish-br", conn("selfish", "bridge", "br-self", uid(401), more=off))
+    # a port naming only its own uuid: no master resolves, the reference stays
+    keyfile(root, "eth5", conn("eth5", "ethernet", "eth5", uid(500), uid(500)))
+    # keys given twice (the last counts) and a second [connection] section
+    keyfile(root, "twice", "[connection]\nid=old-id\nuuid=" + uid(600) + "\ntype=bridge\n"
+            "interface-name=br-x\nid=new-id\n" + off + "[connection]\ninterface-name=br-y\n")
+    keyfile(root, "eth6", conn("eth6", "ethernet", "eth6", uid(601), "new-id"))
+    keyfile(root, "eth7", conn("eth7", "ethernet", "eth7", uid(602), "old-id"))
+    # a Wi-Fi connection is not an interface here, but may be named as a master
+    keyfile(root, "home", conn("home", "wifi", "wlan0", uid(700), more="[wifi]\nssid=home\n"))
+    keyfile(root, "eth8", conn("eth8", "ethernet", "eth8", uid(701), "home"))
+    # a master in a file the lens rejects: its port's reference stays as written
+    keyfile(root, "broken", conn("Broken", "bridge", "br-broken", uid(800)) + "=no key here\n")
+    keyfile(root, "eth9", conn("eth9", "ethernet", "eth9", uid(801), uid(800)))
+    # not configuration: backups, and a name the glob does not take
+    for skipped in ("br1.nmconnection.bak", "br1.nmconnection~", "br1.conf"):
+        (root / NM / skipped).write_text(conn("decoy", "bridge", "decoy"))
+    return root
+
+
 ROOTS = {
+    "nm-host": ("nm-keyfile", lambda p: host(p, "nm-keyfile")),
+    "nm-txn": ("nm-keyfile", lambda p: _txn_root(p, "nm-keyfile")),
     "redhat-host": ("redhat", lambda p: host(p, "redhat")),
     "debian-host": ("debian", lambda p: host(p, "debian")),
     "suse-host": ("suse", lambda p: host(p, "suse")),
@@ -107,6 +194,12 @@ ROOTS = {
     "debian-netcf": ("debian", lambda p: shutil.copytree(NETCF / "debian/fsroot", p)),
     "suse-fsroot": ("suse", lambda p: shutil.copytree(DATA / "suse-fsroot", p)),
 }
+
+
+def _txn_root(path: Path, backend: str) -> Path:
+    from txn_roots import make_root
+
+    return make_root(path, backend)
 
 
 @pytest.fixture(params=sorted(ROOTS))
@@ -133,9 +226,11 @@ def no_racy_window(monkeypatch):
 def answers(root: Path, backend: str) -> dict:
     """Everything a reader can ask: the list, MACs, and dumpxml of every interface."""
     with augnetcf.Config(str(root), backend) as cfg:
-        names = sorted(cfg._snapshot().units)
+        snap = cfg._snapshot()
+        names = sorted(snap.units)
         out = {"list": cfg.list_interfaces(), "macs": [(i.name, i.mac) for i in cfg.interfaces()],
-               "broken": [str(e).replace(str(root), "ROOT") for e in cfg.broken_files]}
+               "broken": [str(e).replace(str(root), "ROOT") for e in cfg.broken_files],
+               "masters": dict(sorted((n, m) for n, m in snap.masters.items() if m))}
         for name in names:
             try:
                 out[name] = cfg.xml_desc(name)
@@ -199,7 +294,8 @@ def test_cached_entries_are_what_a_fresh_parse_gives(made):
         entry.tree = trees[offset:offset + length].decode()
         assert entry.tree == want[entry.aug_path]
         tree = _alone(entry.element())
-        assert list(index.facts(tree, backends.get(backend))) == [entry.units, entry.marks, entry.includes]
+        assert list(index.facts(tree, backends.get(backend))) == [entry.units, entry.marks, entry.includes,
+                                                                  entry.aliases]
 
 
 # -- reading -------------------------------------------------------------------------------------------------
@@ -214,6 +310,133 @@ def test_every_answer_is_the_same_with_and_without_the_cache(made, monkeypatch):
     assert (root / CACHE / f"index-{backend}.json").exists()
     warm = answers(root, backend)
     assert plain == cold == warm
+
+
+def without_index(monkeypatch, backend: str) -> None:
+    """Switch the backend's index off: every command loads every file, and
+    masters are resolved on the forest of all of them."""
+    module = importlib.import_module(f"augnetcf.backends.{backend.replace('-', '_')}")
+    monkeypatch.setattr(module, "BACKEND", dataclasses.replace(module.BACKEND, index=False))
+
+
+def test_every_answer_is_the_same_without_the_index(made, monkeypatch):
+    root, backend = made
+    with monkeypatch.context() as m:
+        without_index(m, backend)
+        with augnetcf.Config(str(root), backend) as cfg:
+            assert cfg.index is None
+        plain = answers(root, backend)
+    with_cache(root)
+    cold = answers(root, backend)
+    warm = answers(root, backend)
+    assert plain == cold == warm
+
+
+def test_nm_masters_are_resolved_by_uuid_id_and_interface_name(tmp_path):
+    """What the nm-keyfile root says, spelled out (the test above checks that
+    the index agrees with a full load; this, that both say the right thing)."""
+    root = with_cache(nm_host(tmp_path / "root"))
+    got = answers(root, "nm-keyfile")
+    assert got == answers(root, "nm-keyfile")  # warm
+    masters = got["masters"]
+    assert {masters[p] for p in ("eth0", "eth1", "eth2")} == {"bond0"}  # by uuid, id, name
+    assert [masters[f"bond0.{t}"] for t in (1, 2, 3)] == ["br1", "br2", "br3"]
+    assert masters["eth3"] == "br-a"  # the first file with the id and an interface name
+    assert masters["eth4"] == "br-self"  # its own id is not its master
+    assert masters["eth5"] == uid(500)  # its own uuid names nothing
+    assert (masters["eth6"], masters["eth7"]) == ("br-y", "old-id")  # the last id and interface-name
+    assert masters["eth8"] == "wlan0"  # a Wi-Fi connection's id
+    assert masters["eth9"] == uid(800)  # a master the lens rejects
+    assert "broken.nmconnection" in got["broken"][0]
+    assert "wlan0" not in got["list"] and "eth0" not in got["list"] and "bond0" in got["list"]
+    for port in ("eth0", "eth1", "eth2"):
+        assert f'name="{port}"' in got["bond0"]
+    assert 'name="bond0.1"' in got["br1"]
+
+
+def test_nm_masters_follow_the_stylesheets_rule(tmp_path, monkeypatch):
+    """The engine's rule (Config._master_of) is ancf:nm-master's, which the
+    stylesheets use: on the forest of every file, both give every unit's master."""
+    root = nm_host(tmp_path / "root")
+    without_index(monkeypatch, "nm-keyfile")
+    with augnetcf.Config(str(root), "nm-keyfile") as cfg:
+        snap = cfg._snapshot()
+        units = [u for us in snap.units.values() for u in us]
+        assert len(units) > 20
+        for name, [unit] in snap.units.items():
+            resolved = unit.xpath("ancf:nm-master(.)", namespaces=index.XPATH_NS)
+            assert resolved == snap.masters.get(name, ""), name
+
+
+def test_an_id_changed_by_hand_is_never_served_from_the_cache(tmp_path, monkeypatch):
+    """A port's file stays as it was while its master's id changes: what the
+    port means changes with it, though the index's entry for it is still good."""
+    root = with_cache(nm_host(tmp_path / "root"))
+    before = answers(root, "nm-keyfile")
+    assert before["masters"]["bond0.1"] == "br1" and before["masters"]["eth3"] == "br-a"
+    br1 = root / NM / "br1.nmconnection"
+    st = br1.stat()
+    # same size, same inode, the old mtime put back: only ctime tells
+    with open(br1, "r+b") as f:
+        data = f.read().replace(b"id=Tenant 1\n", b"id=Tenant 9\n")
+        f.seek(0)
+        f.write(data)
+    os.utime(br1, ns=(st.st_atime_ns, st.st_mtime_ns))
+    time.sleep(0.01)
+    assert br1.stat().st_size == st.st_size and br1.stat().st_ino == st.st_ino
+    dup = root / NM / "dup-a.nmconnection"
+    dup.write_text(dup.read_text().replace("id=shared", "id=not-shared"))
+    after = answers(root, "nm-keyfile")
+    assert after["masters"]["bond0.1"] == "Tenant 1" and 'name="bond0.1"' not in after["br1"]
+    assert after["masters"]["eth3"] == "br-b" and 'name="eth3"' in after["br-b"]
+    with monkeypatch.context() as m:
+        without_index(m, "nm-keyfile")
+        assert answers(root, "nm-keyfile") == after
+    # and back: the port is the bridge's again
+    dup.write_text(dup.read_text().replace("id=not-shared", "id=shared"))
+    br1.write_text(br1.read_text().replace("id=Tenant 9", "id=Tenant 1"))
+    assert answers(root, "nm-keyfile") == before
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_nm_changes_equal_changes_without_the_index(tmp_path, monkeypatch, cache):
+    """A define and undefine through the index (loading only the interface's
+    files, its ports' and its master's) change exactly what they change with
+    every file loaded and no index."""
+    xml = ('<interface type="bond" name="bond0"><start mode="onboot"/><bond mode="active-backup">'
+           '<miimon freq="100"/><interface type="ethernet" name="eth0"/>'
+           '<interface type="ethernet" name="eth3"/></bond></interface>')
+    roots = []
+    for mode in ("index", "full"):
+        root = nm_host(tmp_path / mode)
+        (root / NM / "broken.nmconnection").unlink()  # else changes are refused
+        with monkeypatch.context() as m:
+            if mode == "full":
+                without_index(m, "nm-keyfile")
+            elif cache:
+                with_cache(root)
+                answers(root, "nm-keyfile")  # warm
+            with augnetcf.Config(str(root), "nm-keyfile") as cfg:
+                cfg.define(xml)  # eth1 (by id) and eth2 (by name) dropped, eth3 taken from br-a
+                for name in ("br1", "br2", "br3", "br-self"):  # ports by id, name, uuid, a shared id
+                    cfg.undefine(name)
+                cfg.define(xml)  # again: a no-op
+        shutil.rmtree(root / "var", ignore_errors=True)
+        roots.append(root)
+    index_, full = (snapshot_tree(r) for r in roots)
+    assert index_ == full
+    files = sorted(p.name for p in (roots[0] / NM).iterdir())
+    for gone in ("Wired connection 2", "eth2", "br1", "bond0.1", "br2", "bond0.2", "br3", "bond0.3",
+                 "eth4", "selfish-br"):
+        assert f"{gone}.nmconnection" not in files
+    eth3 = (roots[0] / NM / "eth3.nmconnection").read_text()
+    assert "master=bond0" in eth3 and "slave-type=bond" in eth3 and f"uuid={uid(303)}" in eth3
+    eth0 = (roots[0] / NM / "Wired connection 1.nmconnection").read_text()  # it named bond0 by uuid
+    assert "master=bond0" in eth0 and "id=Wired connection 1" in eth0 and f"uuid={uid(2)}" in eth0
+    with monkeypatch.context() as m:
+        without_index(m, "nm-keyfile")
+        want = answers(roots[1], "nm-keyfile")
+    assert answers(roots[0], "nm-keyfile") == want
 
 
 def test_a_changed_file_is_never_served_from_the_cache(tmp_path):
@@ -362,13 +585,13 @@ def test_a_trees_file_that_does_not_match_the_index_is_not_used(tmp_path):
 
 
 # -- what the index does not serve ---------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["nm-keyfile", "networkd"])
-def test_backends_whose_files_depend_on_each_other_load_every_file(tmp_path, backend):
-    """nm-keyfile (a master named by another file's uuid) and networkd (first
-    file in lexical order wins, drop-ins, VLAN= in the parent's file) are not
-    indexed: Config reads every file as before, and makes no cache."""
+def test_a_backend_whose_files_depend_on_each_other_loads_every_file(tmp_path):
+    """networkd (first file in lexical order wins, drop-ins, VLAN= in the
+    parent's file) is not indexed: Config reads every file as before, and
+    makes no cache."""
     from txn_roots import make_root
 
+    backend = "networkd"
     root = with_cache(make_root(tmp_path / "root", backend))
     with augnetcf.Config(str(root), backend) as cfg:
         assert cfg.index is None and not backends.get(backend).index
@@ -377,7 +600,7 @@ def test_backends_whose_files_depend_on_each_other_load_every_file(tmp_path, bac
 
 
 # -- the index and transactions ------------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["redhat", "debian", "suse"])
+@pytest.mark.parametrize("backend", ["redhat", "debian", "suse", "nm-keyfile"])
 def test_a_rollback_is_seen_through_a_warm_cache(tmp_path, backend):
     """A rollback puts files back by rename (new inodes): the index reads them
     again, and every answer is what it was before the transaction."""
