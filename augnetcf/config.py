@@ -39,7 +39,7 @@ from .errors import (
     Unsupported,
     XMLInvalid,
 )
-from .index import Index, alias_keys
+from .index import Index, alias_keys, gc_paused
 from .index import facts as index_facts
 from .index import xpath as index_xpath
 from .xslt import normalize_mac
@@ -588,6 +588,11 @@ class Config:
         assert self.index is not None
         if refresh:
             self._locked_read(self.index.refresh)
+        with gc_paused():
+            return self._resolve_facts()
+
+    def _resolve_facts(self) -> _Snapshot:
+        assert self.index is not None
         snap = _Snapshot()
         kernel = sysfs_macs(self.root)
         kernel_names = {mac: name for name, mac in kernel.items()}

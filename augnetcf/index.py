@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import functools
+import gc
 import glob
 import json
 import logging
@@ -38,7 +39,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -185,6 +186,21 @@ def alias_keys(el: etree._Element, backend: Backend) -> list[str]:
     found = xpath(el, backend.aliased_keys)
     values = found if isinstance(found, list) else [found]
     return list(dict.fromkeys(str(v) for v in values if str(v)))
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection for a while: reading the facts of
+    thousands of files makes tens of thousands of small lists, and each
+    collection that this triggers walks all of them again (half the time of
+    ``list`` at 8,000 files). Nothing made meanwhile is cyclic garbage."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _stamp(st: os.stat_result) -> tuple[int, ...]:
@@ -438,6 +454,10 @@ class Index:
     def refresh(self) -> None:
         """Bring the index up to date with the files: list them, parse the new
         and changed ones (and what they include), forget the ones that went."""
+        with gc_paused():
+            self._refresh()
+
+    def _refresh(self) -> None:
         if not self._cache_loaded:
             self._load_cache()
         now = time.time_ns()
