@@ -20,6 +20,7 @@ import fnmatch
 import functools
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -50,6 +51,7 @@ log = logging.getLogger("augnetcf")
 XPATH_NS = {"ancf": xslt.NS}
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_GLOB_MAGIC = re.compile(r"[*?\[]")
 _T = TypeVar("_T")
 
 
@@ -572,13 +574,15 @@ class Config:
         """The first file of new file *path*'s kind read before it whose name
         patterns take *name* (``Backend.matches``: only the first such file
         applies), or None. On what each file says, for both ways of reading."""
+        def takes(pattern: str) -> bool:  # a literal name (most are) costs no compiled pattern
+            return fnmatch.fnmatchcase(name, pattern) if _GLOB_MAGIC.search(pattern) else name == pattern
+
         base, kind = os.path.basename(path), os.path.splitext(path)[1]
         for other, patterns in matches:
             if os.path.splitext(other)[1] != kind or os.path.basename(other) >= base:
                 continue
-            positive = [p for p in patterns if not p.startswith("!")]
-            if any(fnmatch.fnmatchcase(name, p) for p in positive) and \
-                    not any(fnmatch.fnmatchcase(name, p[1:]) for p in patterns if p.startswith("!")):
+            if any(takes(p) for p in patterns if not p.startswith("!")) and \
+                    not any(takes(p[1:]) for p in patterns if p.startswith("!")):
                 return other
         return None
 
