@@ -16,9 +16,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import fnmatch
 import functools
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -38,7 +40,7 @@ from .errors import (
     Unsupported,
     XMLInvalid,
 )
-from .index import Index, alias_keys
+from .index import Index, alias_keys, gc_paused
 from .index import facts as index_facts
 from .index import xpath as index_xpath
 from .xslt import normalize_mac
@@ -49,6 +51,7 @@ log = logging.getLogger("augnetcf")
 XPATH_NS = {"ancf": xslt.NS}
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+_GLOB_MAGIC = re.compile(r"[*?\[]")
 _T = TypeVar("_T")
 
 
@@ -162,6 +165,9 @@ class _Snapshot:
     extras: dict[str, list[etree._Element]] = field(default_factory=dict)
     #: name -> the element its new marks go into (see ``Backend.mark_homes``)
     homes: dict[str, list[etree._Element]] = field(default_factory=dict)
+    #: (Augeas path, name patterns) of every file that applies only to the
+    #: names its patterns take (``Backend.matches``), in file order
+    matches: list[tuple[str, list[str]]] = field(default_factory=list)
 
     def names(self, name: str) -> list[str]:
         """*name*, then every port and slave below it, breadth-first."""
@@ -169,6 +175,10 @@ class _Snapshot:
         for n in names:  # grows while we walk it
             names.extend(sorted(c for c, m in self.masters.items() if m == n and c not in names))
         return names
+
+    def tables(self) -> tuple[dict[str, list], ...]:
+        """The tables that hold units and marks, or references to them."""
+        return self.units, self.marks, self.extras, self.homes
 
     def owned(self, name: str, extras: bool = True) -> list[etree._Element]:
         """Units and marks of *name* and of its ports and slaves, *name*'s first;
@@ -524,19 +534,57 @@ class Config:
         return ref
 
     def _snapshot_extras(self, snap: _Snapshot) -> None:
-        """Drop-ins, by the interface whose unit they amend; and where new marks may go."""
+        """Drop-ins, by the interface whose unit they amend; where new marks
+        may go; which files apply only to names their patterns take."""
         b = self.backend
         if b.dropin:
             by_path = {u.get("path"): name for name, units in snap.units.items() for u in units}
-            for el in snap.forest.xpath(b.dropin):
-                name = by_path.get(self._xpath(el, b.dropin_of))
-                if name:
-                    snap.extras.setdefault(name, []).append(el)
+            self._assign_extras(snap, by_path, ((el, self._xpath(el, b.dropin_of))
+                                                for el in snap.forest.xpath(b.dropin)))
         if b.mark_homes:
-            for el in snap.forest.xpath(b.mark_homes):
-                name = self._xpath(el, b.unit_name)
-                if name:
-                    snap.homes.setdefault(name, []).append(el)
+            self._assign_homes(snap, ((el, self._xpath(el, b.unit_name))
+                                      for el in snap.forest.xpath(b.mark_homes)))
+        if b.matches:
+            trees = ((t.get("path"), [str(v) for v in self._xpath(t, b.matches)])
+                     for t in snap.forest.iterchildren("tree"))
+            snap.matches = [(path, patterns) for path, patterns in trees if patterns]
+
+    @staticmethod
+    def _assign_extras(snap: _Snapshot, by_path: dict[str, str],
+                       dropins: Iterable[tuple[object, str]]) -> None:
+        """Give each drop-in, from (drop-in, Augeas path of the file it amends)
+        pairs in file order, to the interface whose unit is that file (the
+        unit that won the name; *by_path*: unit path -> name). One rule for
+        the full load and the index, where a drop-in is a reference."""
+        for who, of in dropins:
+            name = by_path.get(of)
+            if name:
+                snap.extras.setdefault(name, []).append(who)
+
+    @staticmethod
+    def _assign_homes(snap: _Snapshot, homes: Iterable[tuple[object, str]]) -> None:
+        """Record, from (element, interface name) pairs in file order, where
+        each interface's new marks may go (``Backend.mark_homes``)."""
+        for who, name in homes:
+            if name:
+                snap.homes.setdefault(name, []).append(who)
+
+    @staticmethod
+    def _shadowed_by(matches: list[tuple[str, list[str]]], name: str, path: str) -> str | None:
+        """The first file of new file *path*'s kind read before it whose name
+        patterns take *name* (``Backend.matches``: only the first such file
+        applies), or None. On what each file says, for both ways of reading."""
+        def takes(pattern: str) -> bool:  # a literal name (most are) costs no compiled pattern
+            return fnmatch.fnmatchcase(name, pattern) if _GLOB_MAGIC.search(pattern) else name == pattern
+
+        base, kind = os.path.basename(path), os.path.splitext(path)[1]
+        for other, patterns in matches:
+            if os.path.splitext(other)[1] != kind or os.path.basename(other) >= base:
+                continue
+            if any(takes(p) for p in patterns if not p.startswith("!")) and \
+                    not any(takes(p[1:]) for p in patterns if p.startswith("!")):
+                return other
+        return None
 
     def _resolve(self, refresh: bool = True) -> _Snapshot:
         """Which unit is which interface's, from the index (no tree read):
@@ -544,6 +592,11 @@ class Config:
         assert self.index is not None
         if refresh:
             self._locked_read(self.index.refresh)
+        with gc_paused():
+            return self._resolve_facts()
+
+    def _resolve_facts(self) -> _Snapshot:
+        assert self.index is not None
         snap = _Snapshot()
         kernel = sysfs_macs(self.root)
         kernel_names = {mac: name for name, mac in kernel.items()}
@@ -570,9 +623,21 @@ class Config:
             for ref in refs:
                 self._relate(snap, name, *relatives[ref])
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
-        for fi, entry in enumerate(self.index.entries):
+        entries = self.index.entries
+        for fi, entry in enumerate(entries):
             for mi, (name, _key) in enumerate(entry.marks):
                 snap.marks.setdefault(name, []).append(("mark", fi, mi))
+        b = self.backend
+        if b.dropin:
+            # a unit amended by drop-ins is a whole file: its path is its file's
+            by_path = {entries[ref[1]].aug_path: name for name, refs in snap.units.items() for ref in refs}
+            self._assign_extras(snap, by_path, ((("extra", fi), e.dropin_of)
+                                                for fi, e in enumerate(entries) if e.dropin_of))
+        if b.mark_homes:
+            self._assign_homes(snap, ((("home", fi, hi), name) for fi, e in enumerate(entries)
+                                      for hi, name in enumerate(e.homes)))
+        if b.matches:
+            snap.matches = [(e.aug_path, e.matches) for e in entries if e.matches]
         return snap
 
     def _materialize(self, snap: _Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
@@ -583,7 +648,7 @@ class Config:
         b = self.backend
         wanted = {n for name in names for n in snap.names(name)}
         wanted |= {snap.masters[name] for name in names if snap.masters.get(name)}
-        refs = [r for n in wanted for r in snap.units.get(n, []) + snap.marks.get(n, [])]
+        refs = [r for n in wanted for table in snap.tables() for r in table.get(n, [])]
         files = sorted({r[1] for r in refs})
         entries = self.index.entries
         trees: dict[int, etree._Element | None] = {}
@@ -605,8 +670,7 @@ class Config:
                 tree = by_path.get(entries[f].aug_path)
                 if tree is not None:
                     etree.Element("forest").append(tree)  # a forest of its own, as the index has
-                    units, marks, _globs, aliases = index_facts(tree, b)
-                    if [units, marks, aliases] != [entries[f].units, entries[f].marks, entries[f].aliases]:
+                    if index_facts(tree, b)._replace(includes=[]) != entries[f].facts()._replace(includes=[]):
                         return False
                 trees[f] = tree
         else:
@@ -620,8 +684,11 @@ class Config:
                 resolved[("unit", f, ui)] = el
             for mi, el in enumerate(top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []):
                 resolved[("mark", f, mi)] = el
+            for hi, el in enumerate(top.xpath(b.mark_homes, namespaces=XPATH_NS) if b.mark_homes else []):
+                resolved[("home", f, hi)] = el
+            resolved[("extra", f)] = tree
         for n in wanted:
-            for table in (snap.units, snap.marks):
+            for table in snap.tables():
                 if n in table:
                     table[n] = [resolved[r] for r in table[n]]
         return True
@@ -862,13 +929,13 @@ class Config:
         """A new file that another file would hide from its reader (an earlier
         ``.network`` matching the name) would change nothing: refuse, naming it."""
         b = self.backend
-        if b.shadowed_by is None:
+        if not b.matches:
             return
         for el in new.xpath(b.unit):
             name, key = self._identify(el, "unit")
             if el.tag != "tree" or any(self._identify(u, "unit")[1] == key for u in snap.units.get(name, [])):
                 continue
-            first = b.shadowed_by(snap.forest, name, el.get("path"))
+            first = self._shadowed_by(snap.matches, name, el.get("path"))
             if first:
                 raise InvalidOperation(
                     f"is read before {self.session.fs_path(el.get('path'))} and also applies to {name}, "

@@ -161,7 +161,9 @@ class Backend:
     #: wait on a bridge with one port, so it is as short as the format allows.
     min_forward_delay: int = 0
     #: From ``<forest>`` to files that amend a unit (systemd drop-ins); from
-    #: one, the Augeas path of the file it amends. Read with their unit and
+    #: one, the Augeas path of the file it amends (a unit that is a whole
+    #: file; the engine pairs them across files, see
+    #: ``Config._assign_extras``). Read with their unit and
     #: removed with it; a define leaves them alone, and refuses when one sets
     #: a key the backend owns (the drop-in would override the define).
     dropin: str = ""
@@ -178,9 +180,12 @@ class Backend:
     mark_context: str = ""
     #: Labels that do not keep a disposable file alive once its marks are gone.
     residue: re.Pattern = re.compile(r"(?!)")
-    #: (forest, interface name, Augeas path of a new file) -> a file that
-    #: would take precedence over it for that interface, or None.
-    shadowed_by: Callable[[object, str, str], str | None] | None = None
+    #: From a ``<tree>``: the name patterns (fnmatch; ``!`` negates) of the
+    #: interfaces the file applies to, as a node-set of values, when only the
+    #: first file in lexical order that takes a name applies to it (networkd's
+    #: ``.network``). A new file that such an earlier file of the same kind
+    #: would hide is refused (``Config._shadowed_by``, on what each file says).
+    matches: str = ""
     #: From ``<forest>``: every element a ``unit_master`` may name by an alias
     #: instead of its interface name ("" when masters are named by name only).
     #: NetworkManager: every connection, of a unit type or not, by uuid or id.
@@ -194,10 +199,12 @@ class Backend:
     #: Whether the engine finds interfaces through :mod:`augnetcf.index` (what
     #: each file says, kept per file) and loads into Augeas only the files a
     #: command needs. That is right only when every expression above looks at
-    #: one file at a time (a master named by alias is resolved by the engine
-    #: from what each file says, see ``aliased``); a backend whose meaning
-    #: crosses files otherwise (a file hidden by another) says False, and
-    #: every command loads all of its files.
+    #: one file at a time: what crosses files (a master named by alias, see
+    #: ``aliased``; a drop-in's unit, ``dropin_of``; a mark's home,
+    #: ``mark_homes``; a file hidden by another, ``matches``) is decided by the
+    #: engine from what each file says, by the rule the full load uses. A
+    #: backend whose meaning crosses files otherwise says False, and every
+    #: command loads all of its files.
     index: bool = False
 
     @property

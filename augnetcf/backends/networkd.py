@@ -25,8 +25,6 @@ never read the new file).
 
 from __future__ import annotations
 
-import fnmatch
-import os
 import re
 from decimal import Decimal, DecimalException
 from typing import Any
@@ -82,24 +80,6 @@ def _register() -> None:
 _register()
 
 
-def shadowed_by(forest: etree._Element, name: str, path: str) -> str | None:
-    """The first ``.network`` read before new file *path* whose ``[Match] Name=``
-    patterns take *name* (networkd applies only the first file that matches)."""
-    if not path.endswith(".network"):
-        return None
-    base = os.path.basename(path)
-    for tree in forest.iterchildren("tree"):
-        other = tree.get("path", "")
-        if not other.endswith(".network") or os.path.basename(other) >= base:
-            continue
-        patterns = tree.xpath(f"{_MATCH_NAME}/@value")
-        positive = [p for p in patterns if not p.startswith("!")]
-        if any(fnmatch.fnmatchcase(name, p) for p in positive) and \
-                not any(fnmatch.fnmatchcase(name, p[1:]) for p in patterns if p.startswith("!")):
-            return other
-    return None
-
-
 BACKEND = Backend(
     name="networkd",
     transforms=(Transform(lens="Systemd.lns", incl=(
@@ -125,7 +105,8 @@ BACKEND = Backend(
     dropin_of="substring-before(@path, '.d/')",
     disposable=re.compile(r"/50-augnetcf-[^/]*\.network$"),
     residue=re.compile(r"^Match$"),
-    shadowed_by=shadowed_by,
+    # networkd applies the first .network in lexical order that takes a name
+    matches=f"self::tree[{_NETWORK}]/{_MATCH_NAME}/@value",
     # the LABEL's words joined by blanks (see forest.write_node)
     defaults={"ActivationPolicy": "up"},
     limits=(
@@ -142,9 +123,10 @@ BACKEND = Backend(
         r"|UpDelaySec|DownDelaySec|ARPIntervalSec|ARPIPTargets|ARPValidate|Id|value)=.*)$",
         re.DOTALL,
     ),
-    # Not through the index: which file applies to a name is decided across
-    # files (the first in lexical order wins, shadowed_by reads the whole
-    # forest), drop-ins amend the unit of another file and VLAN= marks are
-    # homed in their parent's file. Every command loads all unit files.
-    index=False,
+    # Through the index: each file's facts are kept per file (its units and
+    # VLAN= marks, the unit a drop-in amends, the name it holds marks for, its
+    # [Match] Name= patterns); the engine decides across files (which file
+    # wins, which drop-ins are whose, where a new VLAN= goes, what a new file
+    # would be hidden by) from those facts, by the rules of the full load.
+    index=True,
 )

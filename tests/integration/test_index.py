@@ -1,6 +1,6 @@
 """The index and narrowed loading give the answers a full load gives.
 
-For the backends with ``Backend.index`` (redhat, suse, debian, nm-keyfile), augnetcf
+For the backends with ``Backend.index`` (all of them), augnetcf
 finds interfaces from an index (augnetcf/index.py) and loads into Augeas only
 the files a command needs; the index can be kept in ``ROOT/var/cache/augnetcf``.
 Here, on generated roots with tricky files, every answer is checked against a
@@ -8,8 +8,10 @@ full load: the file list against what Augeas loads with the backend's own
 globs, each file's entry against a fresh parse, dumpxml of every interface
 with and without the cache, and define/undefine with narrowed loading against
 the same change with every file loaded. On nm-keyfile, where a port names
-its master by another file's uuid or id, every answer is also checked against
-the engine with the index switched off (every file loaded, as before).
+its master by another file's uuid or id, and on networkd, where the first
+file in lexical order wins, drop-ins amend another file's unit and VLAN=
+lines live in the parent's file, every answer and change is also checked
+against the engine with the index switched off (every file loaded, as before).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from augnetcf import backends, forest, index
 from augnetcf.aug import AugeasSession
 
 CACHE = "var/cache/augnetcf"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def host(root: Path, backend: str, tenants: int = 6) -> Path:
@@ -184,7 +187,74 @@ def nm_host(root: Path, tenants: int = 6) -> Path:
     return root
 
 
+ND = "etc/systemd/network"
+
+
+def unit_file(root: Path, name: str, text: str) -> Path:
+    path = root / ND / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def nd_host(root: Path, tenants: int = 6) -> Path:
+    """A networkd host: two NICs in a bond (.netdev + .network), per tenant a
+    VLAN on it (.netdev, its VLAN= line in the bond's file or in a second
+    file for the bond) under a bridge (.netdev + .network); files that match
+    one name in different lexical order, patterns and negations, drop-ins
+    (of a winner, of a loser, of a .netdev), and a file the lens rejects."""
+    for nic, mac in (("eth0", "52:54:00:00:00:01"), ("eth1", "52:54:00:00:00:02")):
+        (root / "sys/class/net" / nic).mkdir(parents=True)
+        (root / "sys/class/net" / nic / "address").write_text(mac + "\n")
+    for nic in ("eth0", "eth1"):
+        unit_file(root, f"10-{nic}.network", f"[Match]\nName={nic}\n\n[Network]\nBond=bond0\n")
+    unit_file(root, "10-eth0.network.d/mtu.conf", "[Link]\nMTUBytes=9000\n")
+    unit_file(root, "20-bond0.netdev", "[NetDev]\nName=bond0\nKind=bond\n\n[Bond]\nMode=active-backup\n"
+                                       "MIIMonitorSec=100ms\n")
+    unit_file(root, "20-bond0.netdev.d/updelay.conf", "[Bond]\nUpDelaySec=200ms\n")
+    homes = {1: ["# the bond carries the tenants"], 2: []}
+    for t in range(1, tenants + 1):
+        homes[1 + t % 2].append(f"VLAN=bond0.{t}")
+        unit_file(root, f"30-bond0.{t}.netdev", f"[NetDev]\nName=bond0.{t}\nKind=vlan\n\n[VLAN]\nId={t}\n")
+        unit_file(root, f"30-bond0.{t}.network", f"[Match]\nName=bond0.{t}\n\n[Network]\nBridge=br{t}\n")
+        unit_file(root, f"40-br{t}.netdev", f"# tenant {t}\n[NetDev]\nName=br{t}\nKind=bridge\n\n"
+                                           "[Bridge]\nSTP=no\n")
+        unit_file(root, f"40-br{t}.network", f"[Match]\nName=br{t}\n\n[Network]\nAddress=10.0.{t}.1/24\n")
+    # the bond's VLAN= lines, in its file and in a later one (both hold marks; the first is its home)
+    unit_file(root, "20-bond0.network", "[Match]\nName=bond0\n\n[Network]\n" + "\n".join(homes[1]) + "\n")
+    unit_file(root, "60-bond0-more.network",
+              "[Match]\nName=bond0\n\n[Network]\n" + "\n".join(homes[2]) + "\n")
+    # one name, several files: the first in lexical order wins, with its drop-ins only
+    unit_file(root, "05-br1.network", "[Match]\nName=br1\n\n[Network]\nAddress=10.9.1.1/24\n")
+    unit_file(root, "05-br1.network.d/dns.conf", "[Network]\nDNS=9.9.9.9\n")
+    unit_file(root, "90-br2.network", "[Match]\nName=br2\n\n[Network]\nAddress=10.9.2.1/24\n")
+    unit_file(root, "90-br2.network.d/mtu.conf", "[Link]\nMTUBytes=1400\n")
+    unit_file(root, "40-br2.network.d/dns.conf", "[Network]\nDNS=1.1.1.1\n")
+    # patterns, negations and lists: no interface of their own, but they hide later files
+    unit_file(root, "00-en.network", "[Match]\nName=en*\n\n[Network]\nDHCP=yes\n")
+    unit_file(root, "01-not-eth0.network", "[Match]\nName=eth[5-7] !eth6\n\n[Network]\nDHCP=yes\n")
+    unit_file(root, "02-two.network", "[Match]\nName=eth8 eth9\n\n[Network]\nDHCP=yes\n")
+    unit_file(root, "70-eth4.network", "# by hand\n[Match]\nName=eth4\n\n[Link]\nMTUBytes=1500\n\n"
+                                       "[Network]\nDHCP=ipv4\nVLAN=eth4.10\n")
+    unit_file(root, "71-eth4.10.netdev", "[NetDev]\nName=eth4.10\nKind=vlan\n\n[VLAN]\nId=10\n")
+    # not configuration: a README, a backup
+    unit_file(root, "README", "not configuration\n")
+    unit_file(root, "40-br1.network.bak", "[Match]\nName=decoy\n[Network]\nDHCP=yes\n")
+    return root
+
+
+def nd_broken(root: Path) -> Path:
+    """nd_host with a file the Systemd lens rejects."""
+    nd_host(root)
+    unit_file(root, "80-broken.network", "[Match\nName=eth3\n")
+    return root
+
+
 ROOTS = {
+    "networkd-host": ("networkd", nd_host),
+    "networkd-broken": ("networkd", nd_broken),
+    "networkd-txn": ("networkd", lambda p: _txn_root(p, "networkd")),
+    "networkd-example": ("networkd", lambda p: shutil.copytree(EXAMPLES / "networkd-root", p)),
     "nm-host": ("nm-keyfile", lambda p: host(p, "nm-keyfile")),
     "nm-txn": ("nm-keyfile", lambda p: _txn_root(p, "nm-keyfile")),
     "redhat-host": ("redhat", lambda p: host(p, "redhat")),
@@ -294,8 +364,7 @@ def test_cached_entries_are_what_a_fresh_parse_gives(made):
         entry.tree = trees[offset:offset + length].decode()
         assert entry.tree == want[entry.aug_path]
         tree = _alone(entry.element())
-        assert list(index.facts(tree, backends.get(backend))) == [entry.units, entry.marks, entry.includes,
-                                                                  entry.aliases]
+        assert index.facts(tree, backends.get(backend)) == entry.facts()
 
 
 # -- reading -------------------------------------------------------------------------------------------------
@@ -437,6 +506,139 @@ def test_nm_changes_equal_changes_without_the_index(tmp_path, monkeypatch, cache
         without_index(m, "nm-keyfile")
         want = answers(roots[1], "nm-keyfile")
     assert answers(roots[0], "nm-keyfile") == want
+
+
+#: networkd changes, each reaching across files: (verb, argument).
+ND_CHANGES = [
+    # a new VLAN on the bond: its VLAN= line goes into the bond's first file
+    ("define", '<interface type="vlan" name="bond0.7"><start mode="onboot"/><vlan tag="7">'
+               '<interface name="bond0"/></vlan></interface>'),
+    # the bridge whose drop-in amends it, its port moved; a losing file for it stays
+    ("define", '<interface type="bridge" name="br2"><start mode="onboot"/><protocol family="ipv4">'
+               '<ip address="10.0.2.1" prefix="24"/></protocol><bridge stp="off">'
+               '<interface type="vlan" name="bond0.7"><vlan tag="7"><interface name="bond0"/></vlan>'
+               '</interface></bridge></interface>'),
+    # its VLAN= line is in the bond's second file
+    ("undefine", "br3"),
+    # br1's winner (05-br1.network) and its drop-in
+    ("define", '<interface type="bridge" name="br1"><start mode="onboot"/><bridge stp="on" delay="2">'
+               '<interface type="vlan" name="bond0.1"><vlan tag="1"><interface name="bond0"/></vlan>'
+               '</interface></bridge></interface>'),
+    # refused: a drop-in sets MTUBytes
+    ("define", '<interface type="ethernet" name="eth0"><start mode="onboot"/><mtu size="1400"/></interface>'),
+    # refused: hidden by 00-en.network; by 01-not-eth0.network; not hidden (negated): eth6
+    ("define", '<interface type="ethernet" name="ens9"><start mode="onboot"/></interface>'),
+    ("define", '<interface type="ethernet" name="eth5"><start mode="onboot"/></interface>'),
+    ("define", '<interface type="ethernet" name="eth6"><start mode="onboot"/></interface>'),
+    # VLANs on an unconfigured parent: a file of their own, found again as their home
+    ("define", '<interface type="vlan" name="vlan42"><start mode="onboot"/><vlan tag="42">'
+               '<interface name="eth3"/></vlan></interface>'),
+    ("define", '<interface type="vlan" name="vlan43"><start mode="onboot"/><vlan tag="43">'
+               '<interface name="eth3"/></vlan></interface>'),
+    ("undefine", "vlan42"),
+    # the VLAN= line in eth4's own (hand-written) file
+    ("undefine", "eth4.10"),
+    ("define", '<interface type="vlan" name="eth4.11"><start mode="onboot"/><vlan tag="11">'
+               '<interface name="eth4"/></vlan></interface>'),
+    # the whole bond: its ports' files, both files of its VLAN= lines, its drop-in
+    ("undefine", "vlan43"),
+    ("undefine", "bond0"),
+]
+
+
+def nd_changes(root: Path) -> list[str]:
+    """Apply ND_CHANGES one Config each, as separate commands; what each said."""
+    said = []
+    for verb, arg in ND_CHANGES:
+        try:
+            with augnetcf.Config(str(root), "networkd") as cfg:
+                getattr(cfg, verb)(arg)
+            said.append("ok")
+        except augnetcf.AugnetcfError as e:
+            said.append(f"{type(e).__name__}: {e}".replace(str(root), "ROOT"))
+    return said
+
+
+@pytest.mark.parametrize(("cache", "racy"), [(False, False), (True, False), (True, True)])
+def test_networkd_changes_equal_changes_without_the_index(tmp_path, monkeypatch, cache, racy):
+    """Define and undefine through the index (loading only the interface's
+    files, their drop-ins, the files of its VLAN= lines and their homes)
+    change exactly what they change with every file loaded and no index, and
+    refuse alike (a drop-in that would override, a file that would hide)."""
+    if racy:
+        monkeypatch.setattr(index, "RACY_SECONDS", 3600.0)
+    roots, said = [], []
+    for mode in ("index", "full"):
+        root = nd_host(tmp_path / mode)
+        with monkeypatch.context() as m:
+            if mode == "full":
+                without_index(m, "networkd")
+            elif cache:
+                with_cache(root)
+                answers(root, "networkd")  # warm
+            said.append(nd_changes(root))
+            said.append(answers(root, "networkd"))
+        shutil.rmtree(root / "var", ignore_errors=True)
+        roots.append(root)
+    assert said[0] == said[2] and said[1] == said[3]
+    assert snapshot_tree(roots[0]) == snapshot_tree(roots[1])
+    steps = said[0]
+    assert steps[:4] == ["ok"] * 4 and steps[7:] == ["ok"] * (len(ND_CHANGES) - 7), steps
+    assert steps[4].startswith("InvalidOperation: ROOT/etc/systemd/network/10-eth0.network.d/mtu.conf: "
+                               "drop-in sets Link/MTUBytes")
+    assert steps[5].startswith("InvalidOperation: ROOT/etc/systemd/network/00-en.network: is read before")
+    assert steps[6].startswith("InvalidOperation: ROOT/etc/systemd/network/01-not-eth0.network: "
+                               "is read before")
+    nd = roots[0] / ND
+    assert (nd / "70-eth4.network").read_text().endswith("DHCP=ipv4\nVLAN=eth4.11\n")
+    assert not (nd / "50-augnetcf-eth3.network").exists()  # went with its last VLAN
+    assert not (nd / "10-eth0.network").exists() and not (nd / "20-bond0.netdev").exists()
+
+
+def test_networkd_cross_file_facts_are_decided_at_snapshot_time(tmp_path, monkeypatch):
+    """A file changed by hand between commands changes what other files mean
+    (a new lexical winner, a drop-in, a VLAN= line moved): the warm index
+    answers what a full load answers, every time."""
+    root = with_cache(nd_host(tmp_path / "root"))
+    answers(root, "networkd")
+
+    def check() -> dict:
+        got = answers(root, "networkd")
+        with monkeypatch.context() as m:
+            without_index(m, "networkd")
+            assert answers(root, "networkd") == got
+        return got
+
+    before = check()
+    loser = root / ND / "90-br2.network"
+    st = loser.stat()
+    # same size, same inode, its old mtime put back: it now names br1 (and loses to 05-br1 too)
+    with open(loser, "r+b") as f:
+        data = f.read().replace(b"Name=br2", b"Name=br1")
+        f.seek(0)
+        f.write(data)
+    os.utime(loser, ns=(st.st_atime_ns, st.st_mtime_ns))
+    time.sleep(0.01)
+    assert check()["br1"] == before["br1"]
+    (root / ND / "05-br1.network").rename(root / ND / "95-br1.network")  # now 40-br1 wins
+    after = check()
+    assert "10.0.1.1" in after["br1"] and "10.9.1.1" not in after["br1"]
+    (root / ND / "40-br1.network.d").mkdir()
+    (root / ND / "40-br1.network.d/mtu.conf").write_text("[Link]\nMTUBytes=1300\n")
+    assert '<mtu size="1300"/>' in check()["br1"]
+    more = root / ND / "60-bond0-more.network"  # bond0.2's VLAN= line moves to the bond's first file
+    more.write_text(more.read_text().replace("VLAN=bond0.2\n", ""))
+    first = root / ND / "20-bond0.network"
+    first.write_text(first.read_text() + "VLAN=bond0.2\n")
+    assert check()["bond0.2"] == before["bond0.2"]
+    with augnetcf.Config(str(root), "networkd") as cfg:
+        cfg.undefine("bond0.2")
+    assert "bond0.2" not in first.read_text() and "bond0.2" not in check()["masters"]
+    (root / ND / "05-br1.network").write_text("[Match]\nName=br*\n\n[Network]\nDHCP=yes\n")
+    with augnetcf.Config(str(root), "networkd") as cfg, pytest.raises(augnetcf.InvalidOperation) as exc:
+        cfg.define('<interface type="bridge" name="br9"><start mode="onboot"/>'
+                   '<bridge stp="off"/></interface>')
+    assert exc.value.file.endswith("/05-br1.network")
 
 
 def test_a_changed_file_is_never_served_from_the_cache(tmp_path):
@@ -585,13 +787,15 @@ def test_a_trees_file_that_does_not_match_the_index_is_not_used(tmp_path):
 
 
 # -- what the index does not serve ---------------------------------------------------------------------------
-def test_a_backend_whose_files_depend_on_each_other_loads_every_file(tmp_path):
-    """networkd (first file in lexical order wins, drop-ins, VLAN= in the
-    parent's file) is not indexed: Config reads every file as before, and
-    makes no cache."""
+def test_a_backend_whose_files_depend_on_each_other_loads_every_file(tmp_path, monkeypatch):
+    """A backend that says ``index=False`` (every backend is indexed today;
+    networkd was not) is not indexed: Config reads every file as before,
+    and makes no cache."""
     from txn_roots import make_root
 
     backend = "networkd"
+    assert backends.get(backend).index
+    without_index(monkeypatch, backend)
     root = with_cache(make_root(tmp_path / "root", backend))
     with augnetcf.Config(str(root), backend) as cfg:
         assert cfg.index is None and not backends.get(backend).index
@@ -600,7 +804,7 @@ def test_a_backend_whose_files_depend_on_each_other_loads_every_file(tmp_path):
 
 
 # -- the index and transactions ------------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["redhat", "debian", "suse", "nm-keyfile"])
+@pytest.mark.parametrize("backend", ["redhat", "debian", "suse", "nm-keyfile", "networkd"])
 def test_a_rollback_is_seen_through_a_warm_cache(tmp_path, backend):
     """A rollback puts files back by rename (new inodes): the index reads them
     again, and every answer is what it was before the transaction."""
