@@ -293,6 +293,21 @@ def no_racy_window(monkeypatch):
     monkeypatch.setattr(index, "RACY_SECONDS", 0.0)
 
 
+def rewrite_unnoticed(path: Path, old: bytes, new: bytes) -> None:
+    """Replace *old* by *new* (of the same length) in *path* in place: same
+    size, same inode, and the old mtime put back, so only ctime tells."""
+    assert len(old) == len(new)
+    st = path.stat()
+    with open(path, "r+b") as f:
+        data = f.read()
+        assert old in data, (path, old)
+        f.seek(0)
+        f.write(data.replace(old, new))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    time.sleep(0.01)
+    assert path.stat().st_size == st.st_size and path.stat().st_ino == st.st_ino
+
+
 def answers(root: Path, backend: str) -> dict:
     """Everything a reader can ask: the list, MACs, and dumpxml of every interface."""
     with augnetcf.Config(str(root), backend) as cfg:
@@ -444,15 +459,7 @@ def test_an_id_changed_by_hand_is_never_served_from_the_cache(tmp_path, monkeypa
     before = answers(root, "nm-keyfile")
     assert before["masters"]["bond0.1"] == "br1" and before["masters"]["eth3"] == "br-a"
     br1 = root / NM / "br1.nmconnection"
-    st = br1.stat()
-    # same size, same inode, the old mtime put back: only ctime tells
-    with open(br1, "r+b") as f:
-        data = f.read().replace(b"id=Tenant 1\n", b"id=Tenant 9\n")
-        f.seek(0)
-        f.write(data)
-    os.utime(br1, ns=(st.st_atime_ns, st.st_mtime_ns))
-    time.sleep(0.01)
-    assert br1.stat().st_size == st.st_size and br1.stat().st_ino == st.st_ino
+    rewrite_unnoticed(br1, b"id=Tenant 1\n", b"id=Tenant 9\n")
     dup = root / NM / "dup-a.nmconnection"
     dup.write_text(dup.read_text().replace("id=shared", "id=not-shared"))
     after = answers(root, "nm-keyfile")
@@ -611,14 +618,7 @@ def test_networkd_cross_file_facts_are_decided_at_snapshot_time(tmp_path, monkey
 
     before = check()
     loser = root / ND / "90-br2.network"
-    st = loser.stat()
-    # same size, same inode, its old mtime put back: it now names br1 (and loses to 05-br1 too)
-    with open(loser, "r+b") as f:
-        data = f.read().replace(b"Name=br2", b"Name=br1")
-        f.seek(0)
-        f.write(data)
-    os.utime(loser, ns=(st.st_atime_ns, st.st_mtime_ns))
-    time.sleep(0.01)
+    rewrite_unnoticed(loser, b"Name=br2", b"Name=br1")  # it now names br1 (and loses to 05-br1 too)
     assert check()["br1"] == before["br1"]
     (root / ND / "05-br1.network").rename(root / ND / "95-br1.network")  # now 40-br1 wins
     after = check()
@@ -645,15 +645,7 @@ def test_a_changed_file_is_never_served_from_the_cache(tmp_path):
     root = with_cache(host(tmp_path / "root", "redhat"))
     answers(root, "redhat")  # records every file
     path = root / "etc/sysconfig/network-scripts/ifcfg-br2"
-    st = path.stat()
-    # same size, same inode, and the old mtime put back: only ctime tells
-    with open(path, "r+b") as f:
-        data = f.read().replace(b"10.0.2.1", b"10.0.2.9")
-        f.seek(0)
-        f.write(data)
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
-    time.sleep(0.01)
-    assert path.stat().st_size == st.st_size and path.stat().st_ino == st.st_ino
+    rewrite_unnoticed(path, b"10.0.2.1", b"10.0.2.9")
     with augnetcf.Config(str(root), "redhat") as cfg:
         assert 'address="10.0.2.9"' in cfg.xml_desc("br2")
 
