@@ -41,7 +41,10 @@ def test_change_rollback_brings_the_old_addresses_back(changed: Lan) -> None:
 
 
 def test_a_timed_rollback_restarts_the_interface_too(changed: Lan) -> None:
-    changed.ok("change-begin", "--timeout", "1")
+    # Long enough that ifup finishes before the watcher rolls back, even on a
+    # loaded machine: with 1 s, the rollback once restarted nic0 while ifup
+    # was still checking it, and ifup rightly said nic0 differed.
+    changed.ok("change-begin", "--timeout", "5")
     changed.define(static("192.0.2.99"))
     changed.ok("ifup", "nic0")
     deadline = time.monotonic() + 60  # a bounded wait for the detached watcher, not a timing check
