@@ -31,8 +31,10 @@ sys.path.insert(0, str(TESTS / "property"))
 _QUIET = [HealthCheck.too_slow, HealthCheck.filter_too_much]
 settings.register_profile("ci", max_examples=25, derandomize=True, deadline=None, print_blob=True,
                           suppress_health_check=_QUIET)
-settings.register_profile("thorough", max_examples=10_000, deadline=None, print_blob=True,
-                          suppress_health_check=_QUIET)
+# The thorough run may be split into N shards of 10,000/N examples, each run with
+# its own --hypothesis-seed (bench/thorough.sh): the same total, resumable.
+settings.register_profile("thorough", deadline=None, print_blob=True, suppress_health_check=_QUIET,
+                          max_examples=10_000 // int(os.environ.get("AUGNETCF_HYPOTHESIS_SHARDS", "1")))
 # A sample of the thorough run, e.g. to time it: AUGNETCF_HYPOTHESIS_EXAMPLES=300
 settings.register_profile("sample", max_examples=int(os.environ.get("AUGNETCF_HYPOTHESIS_EXAMPLES", "300")),
                           deadline=None, print_blob=True, suppress_health_check=_QUIET)
