@@ -595,6 +595,29 @@ def test_undefine_keeps_the_comment_that_introduces_the_next_stanza(empty_debian
                                 "auto eth6\niface eth6 inet dhcp\n")
 
 
+@pytest.mark.parametrize("text", ["auto lo\niface lo inet loopback\n", "auto lo\niface lo inet loopback\n\n",
+                                  "auto lo\niface lo inet loopback\n   \n\n", ""])
+def test_define_then_undefine_of_a_new_last_stanza_gives_the_file_back(empty_debian_root, text):
+    """A new stanza goes after the file's own trailing blank lines, so these
+    must stay when it goes. (The same text arises when an admin set a last
+    stanza apart with a blank line: undefining that stanza leaves the blank
+    line at the end of the file, as the README says.)"""
+    path = empty_debian_root / IFACES
+    path.write_text(text)
+    define(empty_debian_root, '<interface type="ethernet" name="eth9"><start mode="onboot"/>'
+                              '<protocol family="ipv4"><dhcp/></protocol></interface>')
+    assert path.read_text().startswith(text) and "iface eth9 inet dhcp" in path.read_text()
+    undefine(empty_debian_root, "eth9")
+    assert path.read_text() == text
+
+
+def test_undefine_of_a_middle_stanza_keeps_the_blank_lines_around_it(empty_debian_root):
+    path = write(empty_debian_root / IFACES, "auto eth5\niface eth5 inet dhcp\n\nauto eth6\n"
+                                              "iface eth6 inet dhcp\n\nauto eth7\niface eth7 inet dhcp\n")
+    undefine(empty_debian_root, "eth6")
+    assert path.read_text() == "auto eth5\niface eth5 inet dhcp\n\nauto eth7\niface eth7 inet dhcp\n"
+
+
 def test_a_comment_between_two_removed_stanzas_goes(empty_debian_root):
     """A bridge and its port stanza: the comment above the port is the port's, and goes with it."""
     path = write(empty_debian_root / IFACES, """\
