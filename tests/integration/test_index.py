@@ -474,6 +474,16 @@ def test_an_id_changed_by_hand_is_never_served_from_the_cache(tmp_path, monkeypa
     assert answers(root, "nm-keyfile") == before
 
 
+def run_in_mode(m: pytest.MonkeyPatch, mode: str, cache: bool, root: Path, backend: str) -> None:
+    """Make the next commands on *root* run without the index (``full``), or
+    through it, with a warm cache if *cache*: the two sides of a comparison."""
+    if mode == "full":
+        without_index(m, backend)
+    elif cache:
+        with_cache(root)
+        answers(root, backend)  # warm
+
+
 @pytest.mark.parametrize("cache", [False, True])
 def test_nm_changes_equal_changes_without_the_index(tmp_path, monkeypatch, cache):
     """A define and undefine through the index (loading only the interface's
@@ -487,11 +497,7 @@ def test_nm_changes_equal_changes_without_the_index(tmp_path, monkeypatch, cache
         root = nm_host(tmp_path / mode)
         (root / NM / "broken.nmconnection").unlink()  # else changes are refused
         with monkeypatch.context() as m:
-            if mode == "full":
-                without_index(m, "nm-keyfile")
-            elif cache:
-                with_cache(root)
-                answers(root, "nm-keyfile")  # warm
+            run_in_mode(m, mode, cache, root, "nm-keyfile")
             with augnetcf.Config(str(root), "nm-keyfile") as cfg:
                 cfg.define(xml)  # eth1 (by id) and eth2 (by name) dropped, eth3 taken from br-a
                 for name in ("br1", "br2", "br3", "br-self"):  # ports by id, name, uuid, a shared id
@@ -578,11 +584,7 @@ def test_networkd_changes_equal_changes_without_the_index(tmp_path, monkeypatch,
     for mode in ("index", "full"):
         root = nd_host(tmp_path / mode)
         with monkeypatch.context() as m:
-            if mode == "full":
-                without_index(m, "networkd")
-            elif cache:
-                with_cache(root)
-                answers(root, "networkd")  # warm
+            run_in_mode(m, mode, cache, root, "networkd")
             said.append(nd_changes(root))
             said.append(answers(root, "networkd"))
         shutil.rmtree(root / "var", ignore_errors=True)
