@@ -473,19 +473,14 @@ class Config:
             name = self._xpath(unit, b.unit_name) or kernel_names.get(mac, "")
             path = unit.get("path", "")
             from_path = b.name_from_path.search(path) if b.name_from_path else None
-            name = name or (from_path.group(1) if from_path else "")
+            file_name = from_path.group(1) if from_path else ""
+            name = name or file_name
             if not name:
                 continue
-            # Several units may claim one name (a stale copy, a decoy). The
-            # one whose MAC is the NIC's wins, then one without a MAC, then
-            # the one whose file is named after the interface, then the first.
-            score = 4 if mac and kernel.get(name) == mac else (2 if not mac else 0)
-            score += 1 if from_path and from_path.group(1) == name else 0
+            score = _claim(name, mac, file_name, kernel)
             candidates.setdefault((name, self._xpath(unit, b.unit_key)), []).append((score, unit))
             configured.setdefault(name, mac) if mac else None
-        for (name, _key), cands in candidates.items():
-            best = max(cands, key=lambda c: c[0])[1]  # max keeps the first of equals
-            snap.units.setdefault(name, []).append(best)
+        _keep_winners(candidates, snap)
         named = snap.forest.xpath(b.aliased, namespaces=XPATH_NS) if b.aliased else []
         aliases = self._alias_table((el, str(self._xpath(el, b.aliased_name)), alias_keys(el, b))
                                     for el in named)
@@ -610,15 +605,11 @@ class Config:
                 name = raw or kernel_names.get(mac, "") or from_path
                 if not name:
                     continue
-                score = 4 if mac and kernel.get(name) == mac else (2 if not mac else 0)
-                score += 1 if from_path and from_path == name else 0
                 ref = ("unit", fi, ui)
-                candidates.setdefault((name, key), []).append((score, ref))
+                candidates.setdefault((name, key), []).append((_claim(name, mac, from_path, kernel), ref))
                 relatives[ref] = (self._master_of(master, (fi, me), aliases), ports)
                 configured.setdefault(name, mac) if mac else None
-        for (name, _key), cands in candidates.items():
-            best = max(cands, key=lambda c: c[0])[1]  # max keeps the first of equals
-            snap.units.setdefault(name, []).append(best)
+        _keep_winners(candidates, snap)
         for name, refs in snap.units.items():
             for ref in refs:
                 self._relate(snap, name, *relatives[ref])
@@ -1214,6 +1205,21 @@ class Config:
 
 _RANK = {"start": 0, "mac": 1, "mtu": 2, "protocol": 3, "link": 4, "autoconf": 0, "dhcp": 1, "ip": 2,
          "route": 3, "miimon": 0, "arpmon": 0}
+
+
+def _claim(name: str, mac: str, file_name: str | None, kernel: dict[str, str]) -> int:
+    """How strongly a unit claims *name* when several do (a stale copy, a
+    decoy): the one whose MAC is the NIC's wins, then one without a MAC, then
+    the one whose file is named after the interface, then the first."""
+    score = 4 if mac and kernel.get(name) == mac else (2 if not mac else 0)
+    return score + (1 if file_name == name else 0)
+
+
+def _keep_winners(candidates: dict[tuple[str, str], list[tuple[int, Any]]], snap: _Snapshot) -> None:
+    """Give each (name, unit key) its strongest claim (see :func:`_claim`)."""
+    for (name, _key), claims in candidates.items():
+        best = max(claims, key=lambda c: c[0])[1]  # max keeps the first of equals
+        snap.units.setdefault(name, []).append(best)
 
 
 def canonical(doc: etree._Element) -> bytes:
