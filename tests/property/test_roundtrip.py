@@ -4,8 +4,10 @@ Properties, each on real libaugeas and temporary roots:
 - XML -> files -> XML is identity (after normalising what the formats define
   as equal: MAC case, the order of bridge ports and of non-primary slaves).
 - Defining twice is defining once: the second define changes no byte.
-- Files -> XML -> files is a byte no-op, also after an admin's edits
-  (comments, unknown keys) that the XML does not describe.
+- Files -> XML -> files is a byte no-op, also after an admin's edits that
+  the XML does not describe: comments, unknown keys, other quoting (ifcfg),
+  other indentation and spacing (interfaces). Those edits read back as the
+  same XML.
 - The backends agree: XML defined through each reads back the same.
 A description a backend cannot express must be refused with ``Unsupported``
 (naming the element) and leave the root untouched; it is then skipped here.
@@ -17,13 +19,17 @@ property: ``AUGNETCF_HYPOTHESIS_PROFILE=thorough pytest tests/property``.
 
 from __future__ import annotations
 
+import random
+import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import is_state
 from hypothesis import assume, given
+from hypothesis import strategies as st
 from lxml import etree
 from strategies import interface_docs, to_bytes
 
@@ -126,19 +132,63 @@ ADMIN_EDITS = {
 }
 
 
+#: A value the shell reads the same bare, in single and in double quotes.
+_PLAIN_VALUE = re.compile(rb"[A-Za-z0-9_.:/@%+,=-]+")
+_IFCFG_LINE = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)=(?:'([^'\n]*)'|\"([^\"\n]*)\"|([^\s'\"]*))\n")
+
+
+def requote(text: bytes, rnd: random.Random) -> bytes:
+    """ifcfg lines as an admin might have quoted them: a plain value bare, in
+    single or in double quotes, sometimes with a comment after it."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        m = _IFCFG_LINE.fullmatch(line)
+        value = next((g for g in m.groups()[1:] if g is not None), b"") if m else b""
+        if m and _PLAIN_VALUE.fullmatch(value):
+            quote = rnd.choice([b"", b"'", b'"'])
+            line = m.group(1) + b"=" + quote + value + quote + rnd.choice([b"", b"", b"  # by hand"]) + b"\n"
+        out.append(line)
+    return b"".join(out)
+
+
+def respace(text: bytes, rnd: random.Random) -> bytes:
+    """interfaces(5) lines as an admin might have spaced them: option lines
+    indented with tabs or spaces, blanks after the first word of a line."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        body = line.lstrip(b" \t")
+        word, blank, rest = body.partition(b" ")
+        if body.strip() and not body.startswith(b"#") and blank:
+            indent = rnd.choice([b"\t", b"  ", b"    ", b" \t"]) if len(body) < len(line) else b""
+            line = indent + word + rnd.choice([b" ", b"  ", b"\t", b" \t "]) + rest
+        out.append(line)
+    return b"".join(out)
+
+
+#: How an admin may restyle each backend's files without changing what they say.
+RESTYLE: dict[str, Callable[[bytes, random.Random], bytes]] = {
+    "redhat": requote, "suse": requote, "debian": respace,
+    "nm-keyfile": lambda text, rnd: text, "networkd": lambda text, rnd: text,
+}
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
-@given(doc=interface_docs())
-def test_files_xml_files_is_a_byte_noop(backend: str, doc: etree._Element) -> None:
+@given(doc=interface_docs(), rnd=st.randoms(use_true_random=False))
+def test_files_xml_files_is_a_byte_noop(backend: str, doc: etree._Element, rnd: random.Random) -> None:
     doc = configurable(doc)
     root = empty_root(backend)
     try:
         with augnetcf.Config(str(root), backend) as cfg:
             define_or_skip(cfg, doc, root)
+            meant = {name: normal(cfg.xml_desc(name)) for name in cfg.list_interfaces()}
         for path in sorted(p for p in (root / CONFDIR[backend]).iterdir() if p.is_file()):
             if path.name.startswith(("ifcfg-", "interfaces")) or backend in ("nm-keyfile", "networkd"):
-                path.write_bytes(ADMIN_EDITS[backend] + path.read_bytes() + ADMIN_EDITS[backend])
+                text = RESTYLE[backend](path.read_bytes(), rnd)
+                path.write_bytes(ADMIN_EDITS[backend] + text + ADMIN_EDITS[backend])
         edited = files(root)
         with augnetcf.Config(str(root), backend) as cfg:
+            # (an added section may make a VLAN's parent an interface of its own)
+            assert {name: normal(cfg.xml_desc(name)) for name in meant} == meant
             for name in cfg.list_interfaces():
                 cfg.define(cfg.xml_desc(name), f"<dumpxml {name}>")
         assert files(root) == edited
