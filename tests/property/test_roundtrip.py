@@ -6,8 +6,8 @@ Properties, each on real libaugeas and temporary roots:
 - Defining twice is defining once: the second define changes no byte.
 - Files -> XML -> files is a byte no-op, also after an admin's edits that
   the XML does not describe: comments, unknown keys, other quoting (ifcfg),
-  other indentation and spacing (interfaces). Those edits read back as the
-  same XML.
+  other indentation and spacing (interfaces), blanks around ``=`` (key and
+  unit files). Those edits read back as the same XML.
 - The backends agree: XML defined through each reads back the same.
 A description a backend cannot express must be refused with ``Unsupported``
 (naming the element) and leave the root untouched; it is then skipped here.
@@ -165,10 +165,25 @@ def respace(text: bytes, rnd: random.Random) -> bytes:
     return b"".join(out)
 
 
+_KEY_LINE = re.compile(rb"([A-Za-z0-9_.-]+)=(\S.*)\n")
+
+
+def space_keys(text: bytes, rnd: random.Random) -> bytes:
+    """Key file and unit file lines as an admin might have spaced them:
+    blanks around the ``=``, which GLib and systemd both ignore."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        m = _KEY_LINE.fullmatch(line)
+        if m:
+            line = m.group(1) + rnd.choice([b"", b" ", b"  "]) + b"=" + rnd.choice([b"", b" ", b"\t"]) \
+                + m.group(2) + b"\n"
+        out.append(line)
+    return b"".join(out)
+
+
 #: How an admin may restyle each backend's files without changing what they say.
 RESTYLE: dict[str, Callable[[bytes, random.Random], bytes]] = {
-    "redhat": requote, "suse": requote, "debian": respace,
-    "nm-keyfile": lambda text, rnd: text, "networkd": lambda text, rnd: text,
+    "redhat": requote, "suse": requote, "debian": respace, "nm-keyfile": space_keys, "networkd": space_keys,
 }
 
 
