@@ -137,32 +137,35 @@ _PLAIN_VALUE = re.compile(rb"[A-Za-z0-9_.:/@%+,=-]+")
 _IFCFG_LINE = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)=(?:'([^'\n]*)'|\"([^\"\n]*)\"|([^\s'\"]*))\n")
 
 
+def _each_line(text: bytes, rewrite: Callable[[bytes], bytes]) -> bytes:
+    """``text`` with ``rewrite`` applied to each line (line ends kept)."""
+    return b"".join(rewrite(line) for line in text.splitlines(keepends=True))
+
+
 def requote(text: bytes, rnd: random.Random) -> bytes:
     """ifcfg lines as an admin might have quoted them: a plain value bare, in
     single or in double quotes, sometimes with a comment after it."""
-    out = []
-    for line in text.splitlines(keepends=True):
+    def rewrite(line: bytes) -> bytes:
         m = _IFCFG_LINE.fullmatch(line)
         value = next((g for g in m.groups()[1:] if g is not None), b"") if m else b""
-        if m and _PLAIN_VALUE.fullmatch(value):
-            quote = rnd.choice([b"", b"'", b'"'])
-            line = m.group(1) + b"=" + quote + value + quote + rnd.choice([b"", b"", b"  # by hand"]) + b"\n"
-        out.append(line)
-    return b"".join(out)
+        if not (m and _PLAIN_VALUE.fullmatch(value)):
+            return line
+        quote = rnd.choice([b"", b"'", b'"'])
+        return m.group(1) + b"=" + quote + value + quote + rnd.choice([b"", b"", b"  # by hand"]) + b"\n"
+    return _each_line(text, rewrite)
 
 
 def respace(text: bytes, rnd: random.Random) -> bytes:
     """interfaces(5) lines as an admin might have spaced them: option lines
     indented with tabs or spaces, blanks after the first word of a line."""
-    out = []
-    for line in text.splitlines(keepends=True):
+    def rewrite(line: bytes) -> bytes:
         body = line.lstrip(b" \t")
         word, blank, rest = body.partition(b" ")
-        if body.strip() and not body.startswith(b"#") and blank:
-            indent = rnd.choice([b"\t", b"  ", b"    ", b" \t"]) if len(body) < len(line) else b""
-            line = indent + word + rnd.choice([b" ", b"  ", b"\t", b" \t "]) + rest
-        out.append(line)
-    return b"".join(out)
+        if not (body.strip() and not body.startswith(b"#") and blank):
+            return line
+        indent = rnd.choice([b"\t", b"  ", b"    ", b" \t"]) if len(body) < len(line) else b""
+        return indent + word + rnd.choice([b" ", b"  ", b"\t", b" \t "]) + rest
+    return _each_line(text, rewrite)
 
 
 _KEY_LINE = re.compile(rb"([A-Za-z0-9_.-]+)=(\S.*)\n")
@@ -171,14 +174,13 @@ _KEY_LINE = re.compile(rb"([A-Za-z0-9_.-]+)=(\S.*)\n")
 def space_keys(text: bytes, rnd: random.Random) -> bytes:
     """Key file and unit file lines as an admin might have spaced them:
     blanks around the ``=``, which GLib and systemd both ignore."""
-    out = []
-    for line in text.splitlines(keepends=True):
+    def rewrite(line: bytes) -> bytes:
         m = _KEY_LINE.fullmatch(line)
-        if m:
-            line = m.group(1) + rnd.choice([b"", b" ", b"  "]) + b"=" + rnd.choice([b"", b" ", b"\t"]) \
-                + m.group(2) + b"\n"
-        out.append(line)
-    return b"".join(out)
+        if not m:
+            return line
+        return m.group(1) + rnd.choice([b"", b" ", b"  "]) + b"=" + rnd.choice([b"", b" ", b"\t"]) \
+            + m.group(2) + b"\n"
+    return _each_line(text, rewrite)
 
 
 #: How an admin may restyle each backend's files without changing what they say.
