@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
-from . import backends, forest, schema, txn, xslt
+from . import backends, forest, minimal, schema, txn, xslt
 from . import share as share_
 from .aug import AugeasSession, check_root, escape_glob
 from .errors import (
@@ -43,6 +43,7 @@ from .errors import (
 from .index import Index, alias_keys, gc_paused
 from .index import facts as index_facts
 from .index import xpath as index_xpath
+from .minimal import canonical
 from .xslt import normalize_mac
 
 log = logging.getLogger("augnetcf")
@@ -834,12 +835,61 @@ class Config:
         touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
         pins = forest.pin(aug, dict.fromkeys(touched))
         try:
+            self._conserve(snap, new, old, name, names)
             self._write(snap, new, old)
         finally:
             forest.unpin(aug, pins)
         mac_el = doc.getroot().find("mac")
         mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None
         return Interface(self, name, mac or sysfs_macs(self.root).get(name))
+
+    def _matches(self, snap: _Snapshot, new: etree._Element
+                 ) -> list[tuple[etree._Element, str, etree._Element | None]]:
+        """(element, kind, the element of the files it replaces or None) for
+        every unit and mark of forest *new*, in document order."""
+        b = self.backend
+        kinds = {el: "unit" for el in new.xpath(b.unit)}
+        kinds.update({el: "mark" for el in new.xpath(b.mark)} if b.mark else {})
+        kept: set[etree._Element] = set()
+        out = []
+        for el in (e for e in new.iter() if e in kinds):  # document order
+            kind = kinds[el]
+            el_name, key = self._identify(el, kind)
+            match = next((e for e in (snap.units if kind == "unit" else snap.marks).get(el_name, [])
+                          if e not in kept and self._identify(e, kind)[1] == key), None)
+            if match is not None:
+                kept.add(match)
+            out.append((el, kind, match))
+        return out
+
+    def _conserve(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element],
+                  name: str, names: set[str]) -> None:
+        """Move forest *new* towards what the files say, wherever that keeps
+        its meaning (see :mod:`augnetcf.minimal`): explicit defaults, the
+        files' spellings and a port's bare stanza stay as they are written.
+        Only the units of interfaces the new description names are kept
+        this way; a former port's configuration still goes."""
+        b = self.backend
+        pairs = [(el, match) for el, _kind, match in self._matches(snap, new) if match is not None]
+        for el, match in pairs:
+            if b.respell is not None:
+                b.respell(el, match)
+        replaced = {match for _el, match in pairs}
+        gone = [el for el in old if el not in replaced and self._owner(snap, el) in names
+                and any(u is el for u in snap.units.get(self._owner(snap, el), []))]
+        if not pairs and not gone:
+            return
+        def facts(el: etree._Element) -> tuple[str, str, list[str]]:
+            ports = [p for p in str(self._xpath(el, b.unit_ports)).split() if p not in b.port_keywords]
+            return self._identify(el, "unit")[0], str(self._xpath(el, b.unit_master)), ports
+
+        meaning = minimal.reading(b, name, sorted(names - {name}), facts)
+        minimal.conserve(new, pairs, gone, meaning, b)
+
+    def _owner(self, snap: _Snapshot, el: etree._Element) -> str:
+        """The interface a unit or mark of the files belongs to."""
+        name = self._identify(el, "unit")[0]
+        return name if any(u is el for u in snap.units.get(name, [])) else self._identify(el, "mark")[0]
 
     def _write(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element]) -> None:
         """Write forest *new* over the snapshot, replacing the elements *old*, and save."""
@@ -848,13 +898,8 @@ class Config:
         kept: set[etree._Element] = set()
         written: set[str] = set()
         whole: set[etree._Element] = set()  # new elements written with all they contain
-        kinds = {el: "unit" for el in new.xpath(b.unit)}
-        kinds.update({el: "mark" for el in new.xpath(b.mark)} if b.mark else {})
-        for el in (e for e in new.iter() if e in kinds):  # document order
-            kind = kinds[el]
-            el_name, key = self._identify(el, kind)
-            match = next((e for e in (snap.units if kind == "unit" else snap.marks).get(el_name, [])
-                          if e not in kept and self._identify(e, kind)[1] == key), None)
+        for el, kind, match in self._matches(snap, new):
+            el_name = self._identify(el, kind)[0]
             if any(a in whole for a in el.iterancestors()):
                 if match is not None:  # a mark inside a unit (VLAN= in its parent's file): written with it
                     kept.add(match)
@@ -862,8 +907,6 @@ class Config:
             if match is not None:
                 kept.add(match)
                 target = match.get("path")
-                if b.respell is not None:
-                    b.respell(el, match)
             elif kind == "mark" and b.mark_home:
                 target = self._place_mark(snap, el, whole)
                 if target is None:
@@ -1203,9 +1246,6 @@ class Config:
         return out
 
 
-_RANK = {"start": 0, "mac": 1, "mtu": 2, "protocol": 3, "link": 4, "autoconf": 0, "dhcp": 1, "ip": 2,
-         "route": 3, "miimon": 0, "arpmon": 0}
-
 
 def _claim(name: str, mac: str, file_name: str | None, kernel: dict[str, str]) -> int:
     """How strongly a unit claims *name* when several do (a stale copy, a
@@ -1220,27 +1260,6 @@ def _keep_winners(candidates: dict[tuple[str, str], list[tuple[int, Any]]], snap
     for (name, _key), claims in candidates.items():
         best = max(claims, key=lambda c: c[0])[1]  # max keeps the first of equals
         snap.units.setdefault(name, []).append(best)
-
-
-def canonical(doc: etree._Element) -> bytes:
-    """Interface XML in a form where equal meaning gives equal bytes: no
-    whitespace, and bridge ports and bond slaves sorted (except the first
-    slave of a bond whose mode has a primary, since its place says so)."""
-    doc = copy.deepcopy(doc)
-    for el in list(doc.iter()):
-        el.text = el.tail = None
-        # the schema interleaves children: only same-named siblings keep their order
-        children = sorted(el, key=lambda c: (_RANK.get(c.tag, 9), c.get("family", "")))
-        el[:] = children
-    for parent in reversed(list(doc.iter("bridge", "bond"))):  # innermost first: keys include them
-        keep = 1 if parent.tag == "bond" and parent.get("mode") in ("active-backup", "balance-tlb",
-                                                                      "balance-alb") else 0
-        ports = parent.findall("interface")
-        for port in ports:
-            parent.remove(port)
-        rest = sorted(ports[keep:], key=lambda e: etree.tostring(e, method="c14n"))
-        parent.extend(ports[:keep] + rest)
-    return etree.tostring(doc, method="c14n")
 
 
 def _subforest(elements: list[etree._Element],

@@ -13,7 +13,7 @@ from conftest import TESTS, snapshot_tree
 from lxml import etree
 
 import augnetcf
-from augnetcf.config import canonical
+from augnetcf.minimal import canonical
 
 sys.path.insert(0, str(TESTS.parent / "bench"))
 from roots import BACKENDS, bridge_xml, make_root  # noqa: E402

@@ -1,0 +1,269 @@
+"""The smallest edit: a new forest moved towards what the files say, as far
+as its meaning allows.
+
+A stylesheet writes one spelling of a description. The files may say the
+same thing in another: an explicit default (``IPV6INIT="no"``), another
+spelling of a value (``PREFIX=24`` for ``NETMASK=255.255.255.0``,
+``IPv6AcceptRA=false`` for ``no``, ``method=disabled`` for ``ignore``),
+another name for an option (``bridge-ports`` for ``bridge_ports``), a
+bridge port's bare ``iface eno1 inet manual`` stanza. Writing the
+stylesheet's spelling over them would change lines whose meaning does not
+change, and a reader whose defaults differ from ours would then read a
+different configuration.
+
+:func:`conserve` rewrites the new forest, in place, one node at a time:
+it gives back a value the files have, puts back a node the files have,
+takes the files' label for a node, or drops a node the files never had.
+Each step is kept only when the forest still reads as the same interface
+XML (the *meaning* callable: the backend's from-forest stylesheet, made
+canonical). So the rule needs no knowledge of any backend: the reader
+decides what is equivalent. The backends' ``alias``, ``respell`` and
+``defaults`` data remain as the fast, common cases.
+
+Pure lxml: no Augeas, no files.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+
+from lxml import etree
+
+from . import xslt
+from .backends import Backend
+from .errors import AugnetcfError
+
+#: What a forest means: canonical interface XML, or None when it cannot be read.
+Meaning = Callable[[etree._Element], "bytes | None"]
+
+
+_RANK = {"start": 0, "mac": 1, "mtu": 2, "protocol": 3, "link": 4, "autoconf": 0, "dhcp": 1, "ip": 2,
+         "route": 3, "miimon": 0, "arpmon": 0}
+
+
+def canonical(doc: etree._Element) -> bytes:
+    """Interface XML in a form where equal meaning gives equal bytes: no
+    whitespace, and bridge ports and bond slaves sorted (except the first
+    slave of a bond whose mode has a primary, since its place says so)."""
+    doc = copy.deepcopy(doc)
+    for el in list(doc.iter()):
+        el.text = el.tail = None
+        # the schema interleaves children: only same-named siblings keep their order
+        children = sorted(el, key=lambda c: (_RANK.get(c.tag, 9), c.get("family", "")))
+        el[:] = children
+    for parent in reversed(list(doc.iter("bridge", "bond"))):  # innermost first: keys include them
+        keep = 1 if parent.tag == "bond" and parent.get("mode") in ("active-backup", "balance-tlb",
+                                                                      "balance-alb") else 0
+        ports = parent.findall("interface")
+        for port in ports:
+            parent.remove(port)
+        rest = sorted(ports[keep:], key=lambda e: etree.tostring(e, method="c14n"))
+        parent.extend(ports[:keep] + rest)
+    return etree.tostring(doc, method="c14n")
+
+
+def reading(backend: Backend, name: str, others: list[str],
+            facts: Callable[[etree._Element], tuple[str, str, list[str]]]) -> Meaning:
+    """What a forest means for a description of *name* that names the
+    interfaces *others* too (its ports, slaves, VLAN bases): *name*'s
+    interface XML; each other interface's own, since a bridge's XML shows
+    neither the MTU its ports' files get along with it nor an address a
+    port's own stanza would keep; and what the engine itself reads from each
+    unit to relate interfaces (*facts*: its name, its master, its ports),
+    since a port file saying ``MASTER=bond0`` beside ``BRIDGE=br0`` may
+    read as the same bridge and still be another host."""
+
+    def name_of(el: etree._Element) -> str:
+        return facts(el)[0]
+
+    def read(forest: etree._Element, n: str) -> bytes:
+        if n == name:
+            return canonical(xslt.from_forest(forest, backend, n))
+        units = forest.xpath(backend.unit)
+        tree = next((el for el in units if el.tag == "tree" and name_of(el) == n), None)
+        if tree is None:
+            # a stanza backend's stylesheet picks $name out; one that reads the
+            # first file as the interface has nothing to read for it
+            return b"" if any(el.tag == "tree" for el in units) else \
+                canonical(xslt.from_forest(forest, backend, n))
+        after = tree.getnext()
+        forest.insert(0, tree)
+        try:
+            return canonical(xslt.from_forest(forest, backend, n))
+        finally:
+            if after is None:
+                forest.append(tree)
+            else:
+                after.addprevious(tree)
+
+    def meaning(forest: etree._Element) -> bytes | None:
+        try:
+            edges = set()
+            for el in forest.xpath(backend.unit):
+                n, master, ports = facts(el)
+                edges.update([(master, n)] if master else [])
+                edges.update((n, port) for port in ports)
+            return b"\n".join([repr(sorted(edges)).encode(), *(read(forest, n) for n in [name, *others])])
+        except AugnetcfError:
+            return None
+
+    return meaning
+
+
+def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree._Element]],
+             gone: Iterable[etree._Element], meaning: Meaning, backend: Backend) -> int:
+    """Move *forest* towards the files without changing what it means.
+
+    *pairs* are (new element in *forest*, the element of the files it
+    replaces); *gone* are elements of the files that *forest* does not
+    replace and that a define would remove (a port's own stanza). Each of
+    those is copied into *forest* when that changes nothing, so it stays.
+    The backend's data bounds the steps: a node it does not own is left to
+    the define anyway; a label that may occur once (not ``Backend.multi``)
+    is never doubled; a node ``Backend.keep`` names (a connection's UUID) is
+    never dropped, since the format needs it whatever it means.
+    Returns how many steps were kept.
+    """
+    target = meaning(forest)
+    if target is None:
+        return 0
+
+    def same() -> bool:
+        return meaning(forest) == target
+
+    kept = 0
+    for new, old in pairs:
+        kept += _conserve(new, old, same, backend)
+    for old in gone:
+        added = _graft(forest, old)
+        if same():
+            kept += 1
+        else:
+            _prune(added)
+    return kept
+
+
+def _key(el: etree._Element) -> tuple[str | None, str | None]:
+    return el.get("label"), el.get("value")
+
+
+def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool], backend: Backend) -> int:
+    """Move the children of *new* towards those of *old* (see :func:`conserve`)."""
+    kept = 0
+    fresh = list(new.iterchildren("node"))  # new children with no identical old one (yet)
+    left: list[etree._Element] = []  # old children with no identical new one
+    for o in old.iterchildren("node"):
+        if (o.get("label") or "").startswith("#"):
+            continue
+        twin = next((n for n in fresh if _key(n) == _key(o)), None)
+        if twin is None:
+            left.append(o)
+            continue
+        fresh.remove(twin)
+        if len(o) or len(twin):  # a section: its keys too
+            kept += _conserve(twin, o, same, backend)
+    for o in left:
+        label, value = _key(o)
+        if not len(o) and not backend.owned.match(f"{label}={value or ''}"):
+            continue  # the define leaves it alone anyway
+        if _settle(new, o, fresh, same, backend):
+            kept += 1
+    old_labels = {c.get("label") for c in old.iterchildren("node")}
+    parent = new.get("label", "")
+    for n in list(fresh):
+        if n.get("label") in old_labels:
+            continue  # a key the files have, with another value: a real change
+        if backend.keep.match(f"{parent}/{n.get('label')}"):
+            continue  # the format needs it
+        at = new.index(n)
+        new.remove(n)
+        if same():  # it only restated what its absence means
+            fresh.remove(n)
+            kept += 1
+        else:
+            new.insert(at, n)
+    return kept
+
+
+def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
+            same: Callable[[], bool], backend: Backend) -> bool:
+    """Find *o* (an old child with no identical new one) a place in *new*:
+    its value on the new node of its label, its label and value on another
+    new node, or itself added. True when one of them keeps the meaning."""
+    label, value = _key(o)
+    leaf = not len(o)
+    for n in [n for n in fresh if n.get("label") == label and not len(n)] if leaf else []:
+        before = n.get("value")
+        _set(n, label, value)
+        if same():
+            fresh.remove(n)
+            return True
+        _set(n, label, before)
+    for n in [n for n in fresh if not len(n)] if leaf else []:
+        before_label, before_value = _key(n)
+        _set(n, label, value)
+        if same():
+            fresh.remove(n)
+            return True
+        _set(n, before_label, before_value)
+    if not backend.multi.match(label or "") and any(c.get("label") == label
+                                                      for c in new.iterchildren("node")):
+        return False  # the label occurs once: a second node would be a second line saying it
+    # In the file it stays where it is, before every node the define adds
+    # (the file order can matter: ``BRIDGE`` or ``MASTER``, whichever is first).
+    twin = _copy(o)
+    if fresh:
+        fresh[0].addprevious(twin)
+    else:
+        new.append(twin)
+    if same():
+        return True
+    new.remove(twin)
+    return False
+
+
+def _set(el: etree._Element, label: str | None, value: str | None) -> None:
+    el.set("label", label or "")
+    if value is None:
+        el.attrib.pop("value", None)
+    else:
+        el.set("value", value)
+
+
+def _copy(el: etree._Element) -> etree._Element:
+    """A copy of a forest element without the Augeas paths of its nodes."""
+    twin = copy.deepcopy(el)
+    for node in twin.iter("node"):
+        node.attrib.pop("path", None)
+    return twin
+
+
+def _graft(forest: etree._Element, old: etree._Element) -> etree._Element:
+    """Copy *old* into *forest*, inside copies of its containers (its file's
+    ``<tree>``, reused when *forest* has it; an ``auto`` line). Returns the
+    outermost element added."""
+    if old.tag == "tree":
+        twin = copy.deepcopy(old)
+        for node in twin.iter("node"):
+            node.attrib.pop("path", None)
+        forest.append(twin)
+        return twin
+    chain = [a for a in old.iterancestors() if a.tag in ("node", "tree")]
+    tree = chain[-1]
+    home = next((t for t in forest.iterchildren("tree") if t.get("path") == tree.get("path")), None)
+    top: etree._Element | None = None
+    if home is None:
+        home = etree.SubElement(forest, "tree", path=tree.get("path"))
+        top = home
+    for anc in reversed(chain[:-1]):  # a fresh container, with only what is grafted
+        attrs = {k: v for k, v in anc.attrib.items() if k != "path"}
+        home = etree.SubElement(home, "node", attrs)
+        top = top if top is not None else home
+    twin = _copy(old)
+    home.append(twin)
+    return top if top is not None else twin
+
+
+def _prune(el: etree._Element) -> None:
+    el.getparent().remove(el)

@@ -1,0 +1,139 @@
+"""The smallest edit (augnetcf.minimal) on forests alone: real stylesheets, no Augeas.
+
+Each case is a unit as the files hold it (the *old* forest) and the forest
+the to-forest stylesheet writes for an edited description (the *new* one).
+:func:`minimal.conserve` must move the new forest towards the old one
+exactly as far as the from-forest stylesheet reads both the same.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from augnetcf import backends, index, minimal, schema, xslt
+
+REDHAT = backends.get("redhat")
+DEBIAN = backends.get("debian")
+
+
+def forest(*trees: tuple[str, list[tuple[str, str]]]) -> etree._Element:
+    out = etree.Element("forest")
+    for path, nodes in trees:
+        tree = etree.SubElement(out, "tree", path=path)
+        for label, value in nodes:
+            etree.SubElement(tree, "node", label=label, value=value)
+    return out
+
+
+def pairs(tree: etree._Element) -> list[tuple[str, str]]:
+    return [(n.get("label"), n.get("value")) for n in tree.iterchildren("node")]
+
+
+def meaning_of(backend: backends.Backend, name: str, *others: str) -> minimal.Meaning:
+    """What the engine compares: *name*'s XML and each of *others*' own."""
+    def facts(el: etree._Element) -> tuple[str, str, list[str]]:
+        return (index.xpath(el, backend.unit_name) or el.get("path").rpartition("ifcfg-")[2],
+                index.xpath(el, backend.unit_master), str(index.xpath(el, backend.unit_ports)).split())
+    return minimal.reading(backend, name, list(others), facts)
+
+
+IFCFG = "/files/etc/sysconfig/network-scripts/ifcfg-eth0"
+ETH0_STATIC = """<interface type="ethernet" name="eth0"><start mode="onboot"/>
+  <protocol family="ipv4">
+    <ip address="192.168.122.21" prefix="24"/><route gateway="192.168.122.1"/>
+  </protocol>
+</interface>"""
+
+
+def test_an_explicit_default_stays_and_the_files_spelling_is_taken():
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("ONBOOT", "yes"), ("BOOTPROTO", "none"), ("IPV6INIT", "no"),
+                          ("IPADDR", "192.168.122.20"), ("PREFIX", "24"), ("GATEWAY", "192.168.122.1")]))
+    new = xslt.to_forest(schema.load(ETH0_STATIC), REDHAT)
+    target = meaning_of(REDHAT, "eth0")(new)
+    kept = minimal.conserve(new, [(new[0], old[0])], [], meaning_of(REDHAT, "eth0"), REDHAT)
+    got = dict(pairs(new[0]))
+    assert got["IPV6INIT"] == "no"  # stated in the file, means what the XML means: kept
+    assert got["PREFIX"] == "24" and "NETMASK" not in got  # the file's spelling of the prefix
+    assert got["IPADDR"] == "192.168.122.21"  # the edit itself
+    assert kept >= 2
+    assert meaning_of(REDHAT, "eth0")(new) == target
+
+
+def test_a_default_the_file_does_not_state_is_not_added():
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("ONBOOT", "yes"),
+                          ("IPADDR", "192.168.122.20"), ("PREFIX", "24")]))
+    new = xslt.to_forest(schema.load(ETH0_STATIC.replace('<route gateway="192.168.122.1"/>', "")), REDHAT)
+    assert ("BOOTPROTO", "none") in pairs(new[0])  # the stylesheet states it
+    minimal.conserve(new, [(new[0], old[0])], [], meaning_of(REDHAT, "eth0"), REDHAT)
+    # absent, BOOTPROTO means none to initscripts and to augnetcf's reader: not written out
+    assert "BOOTPROTO" not in [label for label, _v in pairs(new[0])]
+
+
+def test_a_value_that_means_something_else_is_not_given_back():
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("ONBOOT", "yes"), ("IPV6INIT", "yes"),
+                          ("IPV6_AUTOCONF", "yes"), ("IPADDR", "192.168.122.20"), ("PREFIX", "24")]))
+    new = xslt.to_forest(schema.load(ETH0_STATIC), REDHAT)
+    target = meaning_of(REDHAT, "eth0")(new)
+    minimal.conserve(new, [(new[0], old[0])], [], meaning_of(REDHAT, "eth0"), REDHAT)
+    assert dict(pairs(new[0])).get("IPV6INIT") != "yes"  # the XML has no IPv6: autoconf must go
+    assert meaning_of(REDHAT, "eth0")(new) == target
+
+
+def test_a_ports_bare_stanza_is_kept_when_it_changes_nothing():
+    path = "/files/etc/network/interfaces"
+    files = etree.fromstring(f"""<forest><tree path="{path}">
+      <node label="iface" value="eno1">
+        <node label="family" value="inet"/><node label="method" value="manual"/></node>
+      <node label="iface" value="vmbr0">
+        <node label="family" value="inet"/><node label="method" value="static"/>
+        <node label="address" value="192.168.1.10/24"/><node label="gateway" value="192.168.1.1"/>
+        <node label="bridge-ports" value="eno1"/><node label="bridge-stp" value="off"/>
+        <node label="bridge-fd" value="0"/></node></tree></forest>""")
+    xml = """<interface type="bridge" name="vmbr0"><mtu size="9000"/>
+      <protocol family="ipv4">
+        <ip address="192.168.1.10" prefix="24"/><route gateway="192.168.1.1"/>
+      </protocol>
+      <bridge stp="off" delay="0"><interface type="ethernet" name="eno1"/></bridge></interface>"""
+    new = xslt.to_forest(schema.load(xml), DEBIAN)
+    stanza = new.find("tree/node[@value='vmbr0']")
+    port = files.find("tree/node[@value='eno1']")
+    meaning = meaning_of(DEBIAN, "vmbr0", "eno1")
+    target = meaning(new)
+    minimal.conserve(new, [(stanza, files.find("tree/node[@value='vmbr0']"))], [port], meaning, DEBIAN)
+    assert new.find("tree/node[@value='eno1']") is not None  # grafted: it stays in the file
+    got = [label for label, _v in pairs(stanza)]
+    assert "bridge-ports" in got and "bridge_ports" not in got  # the file's spelling of the option
+    assert "mtu" in got
+    assert meaning(new) == target
+
+
+def test_a_former_ports_stanza_that_says_more_is_not_grafted():
+    path = "/files/etc/network/interfaces"
+    files = etree.fromstring(f"""<forest><tree path="{path}">
+      <node label="iface" value="eno1">
+        <node label="family" value="inet"/><node label="method" value="static"/>
+        <node label="address" value="10.0.0.2/24"/></node></tree></forest>""")
+    xml = """<interface type="bridge" name="vmbr0">
+      <bridge stp="off" delay="0"><interface type="ethernet" name="eno1"/></bridge></interface>"""
+    new = xslt.to_forest(schema.load(xml), DEBIAN)
+    minimal.conserve(new, [], [files.find("tree/node")], meaning_of(DEBIAN, "vmbr0", "eno1"), DEBIAN)
+    assert new.find("tree/node[@value='eno1']") is None  # a port with an address means something else
+
+
+def test_nothing_to_compare_changes_nothing():
+    new = xslt.to_forest(schema.load(ETH0_STATIC), REDHAT)
+    before = etree.tostring(new)
+    assert minimal.conserve(new, [], [], meaning_of(REDHAT, "eth0"), REDHAT) == 0
+    assert etree.tostring(new) == before
+
+
+def test_a_key_that_relates_the_interface_elsewhere_is_not_given_back():
+    old = forest(("/files/etc/sysconfig/network-scripts/ifcfg-eth1",
+                  [("DEVICE", "eth1"), ("ONBOOT", "yes"), ("MASTER", "bond0"), ("SLAVE", "yes")]))
+    xml = """<interface type="bridge" name="br0"><start mode="onboot"/>
+      <bridge stp="off"><interface type="ethernet" name="eth1"/></bridge></interface>"""
+    new = xslt.to_forest(schema.load(xml), REDHAT)
+    port = new.xpath("tree[node[@value='eth1']]")[0]
+    minimal.conserve(new, [(port, old[0])], [], meaning_of(REDHAT, "br0", "eth1"), REDHAT)
+    got = dict(pairs(port))
+    assert "MASTER" not in got and got["BRIDGE"] == "br0"  # eth1 leaves bond0 for br0
