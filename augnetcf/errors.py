@@ -70,7 +70,10 @@ class XMLInvalid(AugnetcfError, ValueError):
 class Unsupported(AugnetcfError, ValueError):
     """Raised by define when a valid description says something the backend's
     files cannot express (Debian has no per-interface ``peerdns``, say);
-    nothing is dropped silently, and nothing is written."""
+    nothing is dropped silently, and nothing is written. Raised by dumpxml
+    when the files say something no description can say faithfully (a
+    keyfile's gateway without an address, which NetworkManager rejects):
+    printing less would let a define of the output rewrite the files."""
 
     code = ErrorCode.UNSUPPORTED
 

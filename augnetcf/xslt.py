@@ -19,7 +19,7 @@ from lxml import etree
 
 from . import resources
 from .backends import Backend
-from .errors import InternalError
+from .errors import InternalError, Unsupported
 
 NS = "urn:augnetcf:xslt"
 
@@ -143,6 +143,16 @@ def _added_address(_ctx: Any, command: Any, family: Any) -> str:
     return cidr if is_v6 == (_s(family) == "ipv6") else ""
 
 
+def _refuse(_ctx: Any, message: Any, path: Any) -> str:
+    """XPath ``ancf:refuse(MESSAGE, PATH)``: stop a stylesheet that would
+    otherwise describe a file (Augeas path *PATH*) as less than it says.
+    Raises :class:`Unsupported` naming the file (its path under the root);
+    lxml hands the exception through the transform unchanged."""
+    where = _s(path)
+    file = where[len("/files"):] if where.startswith("/files/") else where or None
+    raise Unsupported(_s(message), file=file)
+
+
 def _register() -> None:
     ns = etree.FunctionNamespace(NS)
     ns["netmask"] = _netmask
@@ -154,6 +164,7 @@ def _register() -> None:
     ns["last-word"] = _last_word
     ns["join"] = _join
     ns["added-address"] = _added_address
+    ns["refuse"] = _refuse
 
 
 _register()

@@ -194,7 +194,11 @@
     </xsl:variable>
     <xsl:variable name="dhcp4" select="$dhcp-both = 'true' or $dhcp = 'ipv4' or $dhcp = 'both' or $dhcp = 'v4'"/>
     <xsl:variable name="dhcp6" select="$dhcp-both = 'true' or $dhcp = 'ipv6' or $dhcp = 'both' or $dhcp = 'v6'"/>
-    <xsl:variable name="addrs" select="$net/node[@label = 'Address']/node[@label = 'value']"/>
+    <!-- [Network] Address= and [Address] Address=, in file order; an address
+         networkd ignores (no prefix, and no class to take one from) is none -->
+    <xsl:variable name="addrs"
+                  select="($net/node[@label = 'Address'] | $nw/node[@label = 'Address']/node[@label = 'Address'])
+                          /node[@label = 'value'][contains(@value, '/') or ancf:nd-prefix(@value) != '']"/>
     <xsl:variable name="gws" select="$net/node[@label = 'Gateway']/node[@label = 'value'][not(starts-with(@value, '_'))]"/>
     <xsl:variable name="ra" select="($net/node[@label = 'IPv6AcceptRA'])[last()]/node[@label = 'value']/@value"/>
     <xsl:if test="$dhcp4 or $addrs[not(contains(@value, ':'))] or $gws[not(contains(@value, ':'))]">
@@ -241,7 +245,8 @@
       <xsl:when test="contains(@value, '/')">
         <ip address="{substring-before(@value, '/')}" prefix="{substring-after(@value, '/')}"/>
       </xsl:when>
-      <xsl:otherwise><ip address="{@value}"/></xsl:otherwise>
+      <!-- networkd's prefix for a bare address: the IPv4 class, 0 for IPv6 -->
+      <xsl:otherwise><ip address="{@value}" prefix="{ancf:nd-prefix(@value)}"/></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 </xsl:stylesheet>

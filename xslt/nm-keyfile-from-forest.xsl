@@ -130,6 +130,13 @@
     </xsl:variable>
     <xsl:variable name="on" select="$method = 'auto' or $method = 'manual' or $method = 'dhcp'
                                     or ($family = 'ipv6' and $method = 'link-local')"/>
+    <!-- NetworkManager rejects a connection whose gateway has no address
+         beside it: no description says that, so none is made up -->
+    <xsl:if test="$on and $method != 'link-local' and $gw != '' and not($addrs)">
+      <xsl:value-of select="ancf:refuse(concat('[', $family, '] gateway=', $gw,
+                            ' has no address beside it: NetworkManager rejects such a connection',
+                            ' (gateway cannot be set if there are no addresses configured)'), @path)"/>
+    </xsl:if>
     <xsl:if test="$on">
       <protocol family="{$family}">
         <xsl:if test="$family = 'ipv6' and $method = 'auto'"><autoconf/></xsl:if>

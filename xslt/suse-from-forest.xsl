@@ -35,14 +35,8 @@
     <xsl:param name="top" select="false()"/>
     <xsl:variable name="t" select="key('ifcfg', $ifname)"/>
     <xsl:variable name="k" select="$t/node"/>
-    <xsl:variable name="type">
-      <xsl:choose>
-        <xsl:when test="translate($k[@label = 'BRIDGE']/@value, $upper, $lower) = 'yes'">bridge</xsl:when>
-        <xsl:when test="translate($k[@label = 'BONDING_MASTER']/@value, $upper, $lower) = 'yes'">bond</xsl:when>
-        <xsl:when test="$k[@label = 'ETHERDEVICE']">vlan</xsl:when>
-        <xsl:otherwise>ethernet</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- as wicked tells it; a file whose kind cannot be told is refused -->
+    <xsl:variable name="type" select="ancf:suse-kind($t)"/>
     <interface type="{$type}" name="{$ifname}">
       <xsl:if test="$top">
         <xsl:variable name="mode" select="translate($k[@label = 'STARTMODE']/@value, $upper, $lower)"/>
@@ -78,7 +72,7 @@
             <xsl:if test="$k[@label = 'BRIDGE_FORWARDDELAY']">
               <xsl:attribute name="delay"><xsl:value-of select="$k[@label = 'BRIDGE_FORWARDDELAY']/@value"/></xsl:attribute>
             </xsl:if>
-            <xsl:for-each select="str:tokenize($k[@label = 'BRIDGE_PORTS']/@value, ' &#9;')">
+            <xsl:for-each select="str:tokenize(ancf:suse-ports($t), ' &#9;')">
               <xsl:variable name="port" select="string(.)"/>
               <xsl:for-each select="$forest">
                 <xsl:call-template name="interface"><xsl:with-param name="ifname" select="$port"/></xsl:call-template>
@@ -166,7 +160,9 @@
     <xsl:variable name="k" select="$t/node"/>
     <xsl:variable name="proto" select="translate($k[@label = 'BOOTPROTO']/@value, $upper, $lower)"/>
     <xsl:variable name="addrs" select="$k[(@label = 'IPADDR' or starts-with(@label, 'IPADDR_')) and @value != '']"/>
-    <xsl:variable name="routes" select="$forest/tree/node[@label = 'route'][node[@label = 'interface']/@value = $ifname]"/>
+    <!-- a default route names its interface, or says '-' and belongs to
+         the interface whose subnet holds its gateway -->
+    <xsl:variable name="routes" select="$forest/tree/node[@label = 'route'][ancf:suse-route-owner(.) = $ifname]"/>
     <xsl:variable name="sysctl"
                   select="$forest/tree/node[@label = concat('net.ipv6.conf.', translate($ifname, '.', '/'), '.autoconf')
                                             or @label = concat('net.ipv6.conf.', $ifname, '.autoconf')]"/>

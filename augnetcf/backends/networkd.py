@@ -29,9 +29,11 @@ import re
 from decimal import Decimal, DecimalException
 from typing import Any
 
+import netaddr
 from lxml import etree
 
 from .. import xslt
+from ..errors import Unsupported
 from . import Backend, Transform
 
 DIR = "/etc/systemd/network"
@@ -73,11 +75,145 @@ def _span(_ctx: Any, text: Any, unit: Any) -> str:
     return format(value.normalize(), "f")
 
 
+def _legacy_prefix(address: str) -> str:
+    """The prefix length networkd gives ``Address=A`` written without one
+    (systemd's PREFIXLEN_LEGACY): the class of an IPv4 address (A /8, B /16,
+    C /24) and 0 for IPv6. "" where networkd ignores the line instead
+    (class D and E addresses, or not an address at all)."""
+    try:
+        ip = netaddr.IPAddress(address.strip(), flags=netaddr.INET_PTON)
+    except (netaddr.AddrFormatError, ValueError):
+        return ""
+    if ip.version == 6:
+        return "0"
+    first = int(ip) >> 24
+    return "8" if first < 128 else "16" if first < 192 else "24" if first < 224 else ""
+
+
+def _address_prefix(_ctx: Any, text: Any) -> str:
+    """XPath ``ancf:nd-prefix(A)``: see :func:`_legacy_prefix`."""
+    return _legacy_prefix(xslt._s(text))
+
+
 def _register() -> None:
-    etree.FunctionNamespace(xslt.NS)["span"] = _span
+    ns = etree.FunctionNamespace(xslt.NS)
+    ns["span"] = _span
+    ns["nd-prefix"] = _address_prefix
 
 
 _register()
+
+#: systemd's boolean spellings (parse_boolean(), any case).
+_TRUE = ("yes", "true", "on", "1", "y", "t")
+_FALSE = ("no", "false", "off", "0", "n", "f")
+
+
+def _alias(label: str, value: str) -> list[tuple[str, str]]:
+    """Other spellings networkd reads the same, which a redefine keeps:
+    any boolean spelling of the yes/no we write (``IPv6AcceptRA=false``
+    stays), and ``Address=A`` for ``A/P`` when P is the prefix networkd
+    assumes for a bare A."""
+    if label != "value":
+        return []
+    for words in (_TRUE, _FALSE):
+        if value in words:
+            return [("value", s) for w in words for s in dict.fromkeys((w, w.upper(), w.capitalize()))
+                    if s != value]
+    address, sep, prefix = value.partition("/")
+    if sep and prefix == _legacy_prefix(address):
+        return [("value", address)]
+    return []
+
+
+def _meaning(value: str) -> str:
+    """An ``Address=`` value as networkd reads it: ``A/P``, with the prefix
+    it assumes for a bare address."""
+    address, sep, prefix = value.partition("/")
+    return f"{address}/{prefix if sep else _legacy_prefix(address)}"
+
+
+def _first_address(section: etree._Element) -> str | None:
+    """The first ``Address=`` of *section*, as :func:`_meaning` (None if it has none)."""
+    found = section.xpath("node[@label='Address']/node[@label='value']/@value")
+    return _meaning(str(found[0])) if found else None
+
+
+def _drop_restated_defaults(new: etree._Element, old: etree._Element) -> None:
+    """``ActivationPolicy=up`` and ``IPv6AcceptRA=yes`` are what a file
+    without them means (as the stylesheets read it): a redefine of a file
+    that has neither adds neither (nor the ``[Link]`` section for one)."""
+    for section, key, value in (("Link", "ActivationPolicy", "up"), ("Network", "IPv6AcceptRA", "yes")):
+        if old.xpath(f"node[@label='{section}']/node[@label='{key}']"):
+            continue
+        for node in new.xpath(f"node[@label='{section}']/node[@label='{key}'][node[@value='{value}']]"):
+            node.getparent().remove(node)
+
+
+def _respell(new: etree._Element, old: etree._Element) -> None:
+    """Write a redefine in the file's own shape; see :func:`_keep_sections`."""
+    _drop_restated_defaults(new, old)
+    _keep_sections(new, old)
+
+
+def _keep_sections(new: etree._Element, old: etree._Element) -> None:
+    """Keep the addresses the file gives in ``[Address]`` sections there.
+
+    A new unit says every address as ``[Network] Address=``. Those the file
+    has in an ``[Address]`` section (where other keys may qualify them) move
+    into a section again, in the file's order, because the engine pairs
+    sections of one name by position: so each stays where it is. An address
+    that is new takes the place of one of the file's sections whose address
+    is gone (an edit changes that one line); one after a section's address
+    gets a new section at the end; the others go to ``[Network]``.
+    A section without ``Address=`` is kept as it is. Removing a section other
+    than the last ones shifts the later ones by a place: that is refused when
+    one of them holds more than ``Address=`` (its other keys would go with
+    another address)."""
+    sections = old.xpath("node[@label='Address']")
+    network = new.find("node[@label='Network']")
+    if not sections or network is None:
+        return
+    theirs = [_first_address(s) for s in sections]
+    keys = [k for k in network.iterchildren("node") if k.get("label") == "Address"]
+    ours = [_meaning(str(k.find("node").get("value"))) for k in keys]
+    in_network = {_meaning(str(v)) for v in
+                  old.xpath("node[@label='Network']/node[@label='Address']/node[@label='value']/@value")}
+    slot: dict[int, int] = {}  # section -> our address that goes into it
+    for i, value in enumerate(ours):
+        j = next((j for j, t in enumerate(theirs) if t == value and j not in slot), None)
+        if j is not None:
+            slot[j] = i
+    free = [j for j, t in enumerate(theirs) if t is not None and j not in slot]
+    placed = set(slot.values())
+    for i, value in enumerate(ours):
+        if i not in placed and value not in in_network and free:
+            slot[free.pop(0)] = i
+    # the engine keeps the first sections and removes the last ones: a
+    # section gone from the middle shifts every later section by one
+    at_end = free == list(range(len(sections) - len(free), len(sections)))
+    if free and not at_end and any(sections[j].xpath("node[@label != 'Address']")
+                                   for j in range(free[0], len(sections))):
+        where = old.get("path", "")[len("/files"):]
+        raise Unsupported(
+            f"removing Address={theirs[free[0]]} from the [Address] sections would hand the other settings "
+            "of these sections to other addresses; remove its section by hand first", file=where or None)
+    # a new address after one in a section gets a section of its own, at
+    # the end: it reads back in the place the description gave it
+    first = min(slot.values(), default=len(ours))
+    extra = [i for i in range(first + 1, len(ours)) if i not in slot.values() and ours[i] not in in_network]
+    anchor = new.find("node[@label='DHCPv4']")
+    for j in [*range(len(sections)), *(len(sections) + n for n in range(len(extra)))]:
+        if j in free:
+            continue
+        section = etree.Element("node", label="Address")
+        i = slot.get(j) if j < len(sections) else extra[j - len(sections)]
+        if i is not None:
+            network.remove(keys[i])
+            section.append(keys[i])
+        if anchor is not None:
+            anchor.addprevious(section)
+        else:
+            new.append(section)
 
 
 BACKEND = Backend(
@@ -108,7 +244,9 @@ BACKEND = Backend(
     # networkd applies the first .network in lexical order that takes a name
     matches=f"self::tree[{_NETWORK}]/{_MATCH_NAME}/@value",
     # the LABEL's words joined by blanks (see forest.write_node)
-    defaults={"ActivationPolicy": "up"},
+    defaults={"ActivationPolicy": "up", "DHCP": "no"},
+    alias=_alias,
+    respell=_respell,
     limits=(
         ("/interface/start[@mode='hotplug']",
          "networkd configures a link whenever it appears; it has no separate hotplug mode"),

@@ -93,6 +93,24 @@ def _register() -> None:
 
 _register()
 
+#: GLib's spellings of the booleans we write (g_key_file_get_boolean()).
+_BOOLEANS = {"true": "1", "false": "0"}
+
+
+def _alias(label: str, value: str) -> list[tuple[str, str]]:
+    """Other spellings of what we write, which a redefine leaves alone.
+
+    Without an IPv6 protocol we write ``[ipv6] method=ignore``, but a file's
+    ``method=disabled`` reads back as no IPv6 as well and says more (IPv6
+    off, not left to the kernel): the file's word stays. A boolean stays
+    spelled ``1``/``0`` where the file says so."""
+    if label == "method" and value == "ignore":
+        return [("method", "disabled")]
+    if value in _BOOLEANS:
+        return [(re.escape(label), _BOOLEANS[value])]
+    return []
+
+
 _CONN = "node[@label='connection']"
 
 BACKEND = Backend(
@@ -120,6 +138,7 @@ BACKEND = Backend(
         ("//bond[@mode='802.3ad' or @mode='balance-tlb' or @mode='balance-alb']/arpmon",
          "NetworkManager refuses ARP monitoring in the 802.3ad, balance-tlb and balance-alb modes"),
     ),
+    alias=_alias,
     keep=re.compile(r"^connection/(?:uuid|id)$"),
     new_file_mode=0o600,
     min_forward_delay=2,

@@ -7,22 +7,158 @@ Both are marks: they belong to an interface without describing it.
 """
 
 import re
+from typing import Any
 
 from lxml import etree
 
+from .. import xslt
+from ..errors import Unsupported
 from . import Backend, Transform
+
+#: What wicked takes for yes (ni_sysconfig_test_boolean(), any case).
+_YES = ("yes", "on", "true")
+#: Keys that only mean something for one kind of interface.
+_KIND_KEYS = (("bond", re.compile(r"BONDING_SLAVE_?\S*|BONDING_MODULE_OPTS")),
+              ("bridge", re.compile(r"BRIDGE_PORTS")), ("vlan", re.compile(r"VLAN_ID")))
+
+
+def _values(tree: etree._Element) -> dict[str, str]:
+    """An ifcfg file's keys (the last of repeats, as the shell reads them)."""
+    return {str(n.get("label")): str(n.get("value") or "") for n in tree.iterchildren("node")}
+
+
+def _kind(tree: etree._Element | None) -> str:
+    """What wicked makes of an ifcfg file: ``bond`` (BONDING_MASTER=yes),
+    ``bridge`` (BRIDGE=yes), ``vlan`` (a non-empty ETHERDEVICE) or
+    ``ethernet``. A file wicked would reject (two kinds at once), or whose
+    keys say another kind than the one wicked takes (BONDING_SLAVE0 without
+    BONDING_MASTER=yes), raises :class:`Unsupported`: reading it as a plain
+    ethernet would let the next define delete those keys and the slaves' files."""
+    if tree is None:
+        return "ethernet"
+    keys = _values(tree)
+    kinds = [kind for kind, on in (("bond", keys.get("BONDING_MASTER", "").lower() in _YES),
+                                   ("bridge", keys.get("BRIDGE", "").lower() in _YES),
+                                   ("vlan", keys.get("ETHERDEVICE", "") != "")) if on]
+    where = str(tree.get("path", ""))[len("/files"):] or None
+    if len(kinds) > 1:
+        raise Unsupported(f"is both a {kinds[0]} and a {kinds[1]}; wicked rejects such a file", file=where)
+    kind = kinds[0] if kinds else "ethernet"
+    for other, pattern in _KIND_KEYS:
+        stray = [k for k, v in keys.items() if v and pattern.fullmatch(k)]
+        if stray and other != kind:
+            flag = {"bond": "BONDING_MASTER='yes'", "bridge": "BRIDGE='yes'", "vlan": "ETHERDEVICE"}[other]
+            raise Unsupported(f"sets {stray[0]} but not {flag}, so wicked does not make it a {other}; "
+                              f"add {flag} or remove the {other} keys", file=where)
+    return kind
+
+
+def _kind_fn(_ctx: Any, trees: Any) -> str:
+    """XPath ``ancf:suse-kind(TREE)``: :func:`_kind` of the first tree of a node-set."""
+    return _kind(trees[0] if isinstance(trees, list) and trees else None)
+
+
+def _ports_fn(_ctx: Any, trees: Any) -> str:
+    """XPath ``ancf:suse-ports(TREE)``: the bridge ports or bond slaves wicked
+    takes from an ifcfg file (none unless BRIDGE or BONDING_MASTER says yes),
+    separated by blanks. Never raises: the index reads it from every file."""
+    if not (isinstance(trees, list) and trees):
+        return ""
+    keys = _values(trees[0])
+    if keys.get("BRIDGE", "").lower() in _YES:
+        return keys.get("BRIDGE_PORTS", "")
+    if keys.get("BONDING_MASTER", "").lower() in _YES:
+        return " ".join(v for k, v in keys.items() if k.startswith("BONDING_SLAVE"))
+    return ""
+
+
+def _route_owner(_ctx: Any, routes: Any) -> str:
+    """XPath ``ancf:suse-route-owner(ROUTE)``: the interface a ``routes``
+    line belongs to. Its fourth column, or for ``-`` (YaST's default route,
+    ``default 192.168.122.1 - -``) the interface whose static address's
+    subnet holds the gateway, found among the ifcfg trees of the route's
+    forest; ``-`` when none (or more than one) does. A forest of one file
+    (the index reads each file alone) holds no ifcfg tree: there the
+    answer is ``-`` too."""
+    import netaddr
+
+    if not (isinstance(routes, list) and routes):
+        return ""
+    route = routes[0]
+    named = route.xpath("string(node[@label='interface']/@value)")
+    if named not in ("", "-"):
+        return str(named)
+    try:
+        gateway = netaddr.IPAddress(str(route.xpath("string(node[@label='gateway']/@value)")))
+    except (netaddr.AddrFormatError, ValueError):
+        return "-"
+    owners = []
+    for tree in route.xpath("/forest/tree[contains(@path, '/ifcfg-')]"):
+        keys = _values(tree)
+        for label, value in keys.items():
+            m = re.fullmatch(r"IPADDR(_\S*)?", label)
+            if not m or not value:
+                continue
+            address, _sep, prefix = value.partition("/")
+            suffix = m.group(1) or ""
+            prefix = (prefix or keys.get(f"PREFIXLEN{suffix}", "")
+                      or xslt._prefix(None, keys.get(f"NETMASK{suffix}", "")))
+            try:
+                if prefix and gateway in netaddr.IPNetwork(f"{address}/{prefix}"):
+                    owners.append(str(tree.get("path")).rpartition("/ifcfg-")[2])
+            except (netaddr.AddrFormatError, ValueError):
+                continue
+    owners = list(dict.fromkeys(owners))
+    return owners[0] if len(owners) == 1 else "-"
+
+
+def _register() -> None:
+    ns = etree.FunctionNamespace(xslt.NS)
+    ns["suse-route-owner"] = _route_owner
+    ns["suse-kind"] = _kind_fn
+    ns["suse-ports"] = _ports_fn
+
+
+_register()
 
 
 def _alias(label: str, value: str) -> list[tuple[str, str]]:
-    """A bond's slaves may be numbered otherwise (BONDING_SLAVE_1 for _0)."""
+    """A bond's slaves may be numbered otherwise (BONDING_SLAVE_1 for _0);
+    a default route found to be the interface's by its gateway (see
+    :func:`_route_owner`) keeps ``-`` as its interface column."""
+    if label == "interface":
+        return [("interface", "-")]
     return [(r"BONDING_SLAVE_?\S*", value)] if label.startswith("BONDING_SLAVE") else []
 
-def _respell(new, old) -> None:
+def _same_bond_options(new: str, old: str, first_slave: str) -> bool:
+    """Whether BONDING_MODULE_OPTS *old* says what *new* says: the same
+    options, ``mode=1`` for ``mode=active-backup``, and without the
+    ``primary=`` that we write for the first slave (the XML's first slave)."""
+    def opts(text: str) -> dict[str, str]:
+        return {k: xslt._bond_option(None, text, k) for k in xslt._bond_options(text)}
+
+    ours, theirs = opts(new), opts(old)
+    if "primary" not in theirs and ours.get("primary") == first_slave:
+        ours.pop("primary")
+    return ours == theirs
+
+
+def _respell(new: etree._Element, old: etree._Element) -> None:
     """Keep IPADDR_x=A with PREFIXLEN_x=P (or NETMASK_x) where the file
-    splits an address so, rather than writing IPADDR_x=A/P."""
+    splits an address so, rather than writing IPADDR_x=A/P, and the file's
+    BONDING_MODULE_OPTS where it says the same. Refuse to write over a file
+    whose kind cannot be told (see :func:`_kind`)."""
     import netaddr
 
+    if "/ifcfg-" in str(old.get("path", "")):
+        _kind(old)
     have = {n.get("label"): n.get("value") for n in old.iterchildren("node")}
+    opts = new.find("node[@label='BONDING_MODULE_OPTS']")
+    slaves = new.xpath("node[starts-with(@label, 'BONDING_SLAVE')]/@value")
+    if opts is not None and "BONDING_MODULE_OPTS" in have and \
+            _same_bond_options(str(opts.get("value")), str(have["BONDING_MODULE_OPTS"]),
+                               str(slaves[0]) if slaves else ""):
+        opts.set("value", str(have["BONDING_MODULE_OPTS"]))
     for node in list(new.iterchildren("node")):
         m = re.fullmatch(r"IPADDR(_\S*)?", node.get("label"))
         value = node.get("value") or ""
@@ -55,8 +191,7 @@ BACKEND = Backend(
     unit_key="''",
     unit_mac="string(node[@label='LLADDR']/@value)",
     unit_master="''",
-    unit_ports="concat(node[@label='BRIDGE_PORTS']/@value, ' ',"
-               " ancf:join(node[starts-with(@label, 'BONDING_SLAVE')]/@value))",
+    unit_ports="ancf:suse-ports(.)",
     limits=(
         ("//dhcp[@peerdns]", "SUSE sets DNS from DHCP for the whole host, not per interface"),
     ),
@@ -67,8 +202,9 @@ BACKEND = Backend(
     mark="tree[contains(@path, '/ifsysctl-')]"
          " | tree[substring(@path, string-length(@path) - 6) = '/routes']"
          "/node[@label='route'][node[@label='destination']/@value='default']",
-    # a routes line names its interface; an ifsysctl file is named after it
-    mark_name="concat(substring-after(@path, '/ifsysctl-'), node[@label='interface']/@value)",
+    # a routes line names its interface (or '-': then the gateway's subnet
+    # does, when the whole forest is at hand); an ifsysctl file is named after it
+    mark_name="concat(substring-after(@path, '/ifsysctl-'), ancf:suse-route-owner(self::node))",
     mark_key="concat(@label, substring('6', 1, number(contains(node[@label='gateway']/@value, ':'))))",
     owned=re.compile(
         r"^(?:(STARTMODE|BOOTPROTO|IPADDR(?:_\S*)?|PREFIXLEN(?:_\S*)?|NETMASK(?:_\S*)?|LLADDR|MTU"

@@ -257,3 +257,103 @@ def test_a_copy_of_the_example_root_keeps_working(root, hand, tmp_path):
     shutil.copytree(root, copy)
     with cfg(copy) as c:
         assert c.list_interfaces() == ["eth0"]
+
+
+# -- [Address] sections, bare addresses, boolean spellings ---------------------------------------------------
+SECTIONS = """\
+[Match]
+Name=eth0
+
+[Network]
+DHCP=no
+IPv6AcceptRA=false
+
+[Address]
+Address=10.0.0.5/24
+Label=eth0:office
+
+[Address]
+Address=10.0.1.5
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [d for d in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+            if d[:1] in "+-" and d[:3] not in ("+++", "---")]
+
+
+@pytest.fixture
+def sections(root: Path) -> Path:
+    return write(root, "10-eth0.network", SECTIONS)
+
+
+def test_address_sections_are_addresses_and_a_bare_one_has_networkds_prefix(root, sections):
+    with cfg(root) as c:
+        xml = c.xml_desc("eth0")
+    # systemd reads a bare IPv4 address with its class's prefix (10/8: class A)
+    assert '<ip address="10.0.0.5" prefix="24"/>' in xml and '<ip address="10.0.1.5" prefix="8"/>' in xml
+    assert "<autoconf/>" not in xml  # IPv6AcceptRA=false
+
+
+def test_an_mtu_edit_keeps_address_sections_and_the_files_spellings(root, sections):
+    with cfg(root) as c:
+        xml = c.xml_desc("eth0")
+        c.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/><mtu size="9000"/>'))
+    assert changed_lines(SECTIONS, sections.read_text()) == ["+[Link]", "+MTUBytes=9000"]
+
+
+def test_redefining_what_dumpxml_printed_keeps_address_sections_byte_for_byte(root, sections):
+    before = snapshot_tree(root)
+    with cfg(root) as c:
+        c.define(c.xml_desc("eth0"))
+    assert snapshot_tree(root) == before
+
+
+@pytest.mark.parametrize(("old", "new", "diff"), [
+    ('"10.0.1.5" prefix="8"', '"10.0.1.6" prefix="8"', ["-Address=10.0.1.5", "+Address=10.0.1.6/8"]),
+    ('"10.0.0.5" prefix="24"', '"10.0.0.7" prefix="24"', ["-Address=10.0.0.5/24", "+Address=10.0.0.7/24"]),
+    ('<ip address="10.0.1.5" prefix="8"/>', "", ["-[Address]", "-Address=10.0.1.5"]),
+    ('<ip address="10.0.1.5" prefix="8"/>',
+     '<ip address="10.0.1.5" prefix="8"/><ip address="10.9.9.9" prefix="16"/>',
+     ["+[Address]", "+Address=10.9.9.9/16"]),
+])
+def test_an_address_edit_changes_only_its_line(root, sections, old, new, diff):
+    with cfg(root) as c:
+        xml = c.xml_desc("eth0")
+        assert old in xml
+        c.define(xml.replace(old, new))
+        assert xml_diff(parse_xml(xml.replace(old, new)), parse_xml(c.xml_desc("eth0"))) is None
+    assert changed_lines(SECTIONS, sections.read_text()) == diff
+
+
+def test_removing_a_section_that_would_shift_others_settings_is_refused(root, sections):
+    before = snapshot_tree(root)
+    with cfg(root) as c, pytest.raises(augnetcf.Unsupported) as exc:
+        c.define(c.xml_desc("eth0").replace('<ip address="10.0.0.5" prefix="24"/>', ""))
+    assert exc.value.file.endswith("10-eth0.network") and "[Address]" in exc.value.message
+    assert snapshot_tree(root) == before
+
+
+@pytest.mark.parametrize(("address", "prefix"), [
+    ("172.16.0.5", "16"), ("192.168.7.5", "24"), ("10.1.2.3", "8"), ("2001:db8::5", "0"),
+])
+def test_what_dumpxml_prints_for_a_bare_address_define_accepts_unchanged(root, address, prefix):
+    text = f"[Match]\nName=eth0\n\n[Network]\nAddress={address}\n"
+    path = write(root, "10-eth0.network", text)
+    with cfg(root) as c:
+        xml = c.xml_desc("eth0")
+        assert f'<ip address="{address}" prefix="{prefix}"/>' in xml
+        c.define(xml)
+        c.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/><mtu size="1400"/>'))
+    assert changed_lines(text, path.read_text()) == ["+[Link]", "+MTUBytes=1400"]
+
+
+@pytest.mark.parametrize("spelling", ["false", "off", "0", "No", "FALSE"])
+def test_a_boolean_keeps_the_files_spelling(root, spelling):
+    text = f"[Match]\nName=eth0\n\n[Network]\nAddress=10.0.0.5/24\nIPv6AcceptRA={spelling}\n"
+    path = write(root, "10-eth0.network", text)
+    with cfg(root) as c:
+        xml = c.xml_desc("eth0")
+        assert '<protocol family="ipv6"/>' in xml
+        c.define(xml.replace("10.0.0.5", "10.0.0.6"))
+    assert changed_lines(text, path.read_text()) == ["-Address=10.0.0.5/24", "+Address=10.0.0.6/24"]

@@ -284,3 +284,51 @@ def test_blanks_around_the_equals_sign_are_read_as_networkmanager_reads_them(roo
     assert after.startswith("[connection]\nid = spaced\ntype = ethernet\ninterface-name = eth0\nuuid=")
     assert "autoconnect" not in after
     assert judges.nmcli_check(path)["connection"].get("autoconnect", "true") == "true"
+
+
+# -- the file's own words, and what NetworkManager itself rejects ------------------------------------------
+DISABLED = """\
+[connection]
+id=uplink
+uuid=0b8b5f5e-6c8c-4b0a-9d8e-6e9c6d7a1b2c
+type=ethernet
+interface-name=eth0
+
+[ipv4]
+method=manual
+address1=192.168.1.10/24,192.168.1.1
+
+[ipv6]
+method=disabled
+"""
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    return [d for d in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0, lineterm="")
+            if d[:1] in "+-" and d[:3] not in ("+++", "---")]
+
+
+def test_ipv6_method_disabled_survives_an_edit_that_does_not_mention_ipv6(root):
+    path = root / DIR / "uplink.nmconnection"
+    path.write_text(DISABLED)
+    path.chmod(0o600)
+    with cfg(root) as c:
+        xml = c.xml_desc("eth0")
+        assert "ipv6" not in xml
+        c.define(xml.replace("192.168.1.10", "192.168.1.11"))
+    assert changed_lines(DISABLED, path.read_text()) == [
+        "-address1=192.168.1.10/24,192.168.1.1", "+address1=192.168.1.11/24,192.168.1.1"]
+
+
+@pytest.mark.parametrize("family", ["ipv4", "ipv6"])
+def test_a_gateway_without_an_address_is_refused_not_printed(root, family):
+    """NetworkManager rejects such a connection; define refuses that XML, so
+    dumpxml must not print it either."""
+    path = root / DIR / "eth0.nmconnection"
+    gateway = "fe80::1" if family == "ipv6" else "192.168.1.1"
+    path.write_text(f"[connection]\nid=eth0\ntype=ethernet\ninterface-name=eth0\n\n"
+                    f"[{family}]\nmethod=auto\ngateway={gateway}\n")
+    with cfg(root) as c, pytest.raises(augnetcf.Unsupported) as exc:
+        c.xml_desc("eth0")
+    assert exc.value.file.endswith("/eth0.nmconnection")
+    assert f"[{family}] gateway={gateway}" in exc.value.message
