@@ -835,7 +835,7 @@ class Config:
         touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
         pins = forest.pin(aug, dict.fromkeys(touched))
         try:
-            self._conserve(snap, new, old, name, names)
+            self._conserve(snap, new, old, doc, names)
             self._write(snap, new, old)
         finally:
             forest.unpin(aug, pins)
@@ -863,28 +863,39 @@ class Config:
         return out
 
     def _conserve(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element],
-                  name: str, names: set[str]) -> None:
+                  doc: etree._ElementTree, names: set[str]) -> None:
         """Move forest *new* towards what the files say, wherever that keeps
         its meaning (see :mod:`augnetcf.minimal`): explicit defaults, the
         files' spellings and a port's bare stanza stay as they are written.
         Only the units of interfaces the new description names are kept
         this way; a former port's configuration still goes."""
         b = self.backend
-        pairs = [(el, match) for el, _kind, match in self._matches(snap, new) if match is not None]
+        name = doc.getroot().get("name")
+        matched = self._matches(snap, new)
+        pairs = [(el, match) for el, _kind, match in matched if match is not None]
         for el, match in pairs:
             if b.respell is not None:
                 b.respell(el, match)
         replaced = {match for _el, match in pairs}
+        # The top interface's own marks say its start mode: a changed one replaces them.
         gone = [el for el in old if el not in replaced and self._owner(snap, el) in names
-                and any(u is el for u in snap.units.get(self._owner(snap, el), []))]
+                and (self._owner(snap, el) != name
+                     or any(u is el for u in snap.units.get(name, [])))]
+        # What the files lack; the top interface's first unit is the description itself.
+        top = next((el for el, kind, _m in matched if kind == "unit" and self._identify(el, kind)[0] == name),
+                   None)
+        fresh = [el for el, _kind, match in matched if match is None and el is not top]
         if not pairs and not gone:
             return
+
         def facts(el: etree._Element) -> tuple[str, str, list[str]]:
             ports = [p for p in str(self._xpath(el, b.unit_ports)).split() if p not in b.port_keywords]
             return self._identify(el, "unit")[0], str(self._xpath(el, b.unit_master)), ports
 
-        meaning = minimal.reading(b, name, sorted(names - {name}), facts)
-        minimal.conserve(new, pairs, gone, meaning, b)
+        described = {el.get("name"): {c.tag for c in el} for el in doc.getroot().iter("interface")
+                     if el.get("name") in names and el.get("name") != name}
+        meaning = minimal.reading(b, name, described, facts)
+        minimal.conserve(new, pairs, gone, meaning, b, fresh)
 
     def _owner(self, snap: _Snapshot, el: etree._Element) -> str:
         """The interface a unit or mark of the files belongs to."""

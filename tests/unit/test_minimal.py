@@ -30,11 +30,11 @@ def pairs(tree: etree._Element) -> list[tuple[str, str]]:
 
 
 def meaning_of(backend: backends.Backend, name: str, *others: str) -> minimal.Meaning:
-    """What the engine compares: *name*'s XML and each of *others*' own."""
+    """What the engine compares: *name*'s XML and each of *others*' own (bare ports here)."""
     def facts(el: etree._Element) -> tuple[str, str, list[str]]:
         return (index.xpath(el, backend.unit_name) or el.get("path").rpartition("ifcfg-")[2],
                 index.xpath(el, backend.unit_master), str(index.xpath(el, backend.unit_ports)).split())
-    return minimal.reading(backend, name, list(others), facts)
+    return minimal.reading(backend, name, {n: set() for n in others}, facts)
 
 
 IFCFG = "/files/etc/sysconfig/network-scripts/ifcfg-eth0"
