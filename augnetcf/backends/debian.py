@@ -152,6 +152,73 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
     _respell_header(new, old)
 
 
+#: A line that starts a stanza or stands alone (never an option line).
+_TOP = re.compile(rb"^[ \t]*(?:iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+"
+                  rb"|no-auto-down|no-scripts|rename|source|source-directory)(?:[ \t]|$)")
+#: The indentation the Ifupdown lens gives a line it creates.
+_LENS_INDENT = b"   "
+
+
+def _indent(line: bytes) -> bytes:
+    return line[: len(line) - len(line.lstrip(b" \t"))]
+
+
+def reindent(old: bytes, new: bytes) -> bytes:
+    """*new* (what Augeas printed for a file that held *old*) with each line
+    Augeas added inside a stanza indented like that stanza's other lines.
+
+    The lens cannot know a file's indentation (tabs in a Proxmox file, four
+    spaces elsewhere), so an added option comes out with the lens' three
+    spaces; keeping the indentation in the tree would put layout into the
+    forest. Instead this compares the texts: a line of *new* that is not a
+    line of *old* and has the lens' indentation takes the indentation of
+    the first option line of its stanza that *old* already had; in a stanza
+    that is new altogether, that of the file's first indented option. Every
+    other byte is *new*'s. A file that lacked a final newline keeps lacking
+    it when its last line is unchanged (Augeas adds one when it reads)."""
+    import difflib
+
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    # an edit touches a few lines of a big file: match the common head and
+    # tail directly, and only the middle by difflib (quadratic at worst)
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old_lines), len(new_lines)) - head and old_lines[-1 - tail] == new_lines[-1 - tail]:
+        tail += 1
+    kept = [True] * head + [False] * (len(new_lines) - head - tail) + [True] * tail
+    matcher = difflib.SequenceMatcher(None, old_lines[head:len(old_lines) - tail],
+                                      new_lines[head:len(new_lines) - tail], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            kept[head + block.b + k] = True
+    default = next((_indent(ln) for ln in old_lines if _indent(ln) and ln.strip()
+                    and not ln.lstrip().startswith(b"#") and not _TOP.match(ln)), None)
+    out = list(zip(new_lines, kept))
+    # stanza by stanza: its first kept option may come after its added lines
+    result = []
+    i = 0
+    while i < len(out):
+        j = i + 1
+        while j < len(out) and not _TOP.match(out[j][0]):
+            j += 1
+        block = out[i:j]
+        own = next((_indent(ln) for ln, was in block[1:] if was and ln.strip() and _indent(ln)
+                    and not ln.lstrip().startswith(b"#")), None)
+        want = own if own is not None else default
+        for n, (line, was) in enumerate(block):
+            if not was and n > 0 and want is not None and _indent(line) == _LENS_INDENT and line.strip():
+                line = want + line[len(_LENS_INDENT):]
+            result.append(line)
+        i = j
+    text = b"".join(result)
+    if old_lines and not old.endswith(b"\n") and text.endswith(b"\n" + old_lines[-1] + b"\n"):
+        text = text[:-1]
+    return text
+
+
 BACKEND = Backend(
     name="debian",
     transforms=(Transform(lens="Ifupdown.lns", incl=("/etc/network/interfaces",)),),
