@@ -133,7 +133,8 @@ def test_what_the_xml_cannot_say_is_refused_by_dumpxml(tmp_path, stanza, why):
 #: another family (inet6 v4tunnel, can) that no new one replaces is removed
 #: instead: refusing it needs the engine to ask Backend.refuse about every
 #: old unit before it writes (see the branch's report).
-_UNMATCHED = pytest.mark.xfail(strict=True, reason="needs the engine to call Backend.refuse on every old unit")
+_UNMATCHED = pytest.mark.xfail(strict=True,
+                               reason="needs the engine to call Backend.refuse on every old unit")
 
 
 @pytest.mark.parametrize(("stanza", "why"), [
@@ -201,8 +202,10 @@ def test_file_without_final_newline_reads_and_keeps_its_end(tmp_path):
                  b"iface a inet manual\n\tmtu 1\n\tup x\n", id="tab"),
     pytest.param(b"iface a inet manual\n  mtu 1\n", b"iface a inet manual\n  mtu 1\n   up x\n",
                  b"iface a inet manual\n  mtu 1\n  up x\n", id="two-spaces"),
-    pytest.param(b"iface a inet manual\n\tmtu 1\n", b"iface a inet manual\n\tmtu 1\niface b inet dhcp\n   mtu 2\n",
-                 b"iface a inet manual\n\tmtu 1\niface b inet dhcp\n\tmtu 2\n", id="new-stanza-takes-the-files"),
+    pytest.param(b"iface a inet manual\n\tmtu 1\n",
+                 b"iface a inet manual\n\tmtu 1\niface b inet dhcp\n   mtu 2\n",
+                 b"iface a inet manual\n\tmtu 1\niface b inet dhcp\n\tmtu 2\n",
+                 id="new-stanza-takes-the-files"),
     pytest.param(b"iface a inet manual\n", b"iface a inet manual\n   mtu 2\n",
                  b"iface a inet manual\n   mtu 2\n", id="nothing-to-follow"),
     pytest.param(b"iface a inet manual\n\tmtu 1\n", b"iface a inet manual\n\tmtu 2\n",
