@@ -4,7 +4,8 @@ netcf's ``debian/schema/X.xml`` trees are written in its own dialect:
 ``<array label="auto"><element><node value="X"/></element></array>`` for the
 ``auto`` lines and ``<array label="iface"><element key="X">options</element></array>``
 for the stanzas. :func:`netcf_forest` turns them into our forest, in the shape
-the Ifupdown lens gives, as the stock Interfaces lens did (``<node label="auto"><node label="1" value="X"/></node>``,
+the Ifupdown lens gives, as the stock Interfaces lens did
+(``<node label="auto"><node label="1" value="X"/></node>``,
 ``<node label="iface" value="X">options</node>``). Then:
 
 * (a) ``to_forest(interface/X.xml)`` says what netcf's trees say: the same
