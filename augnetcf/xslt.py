@@ -19,7 +19,7 @@ from lxml import etree
 
 from . import resources
 from .backends import Backend
-from .errors import InternalError, Unsupported
+from .errors import FileError, InternalError, Unsupported
 
 NS = "urn:augnetcf:xslt"
 
@@ -200,5 +200,16 @@ def to_forest(doc: etree._Element | etree._ElementTree, backend: Backend) -> etr
 
 def from_forest(forest: etree._Element, backend: Backend, name: str) -> etree._Element:
     """Interface XML for *name*, from a forest whose first unit describes it
-    and whose other units are its ports and slaves."""
+    and whose other units are its ports and slaves. A unit of *name* that the
+    XML cannot describe (``Backend.refuse``) is a :class:`FileError` naming
+    its file, never a simpler description."""
+    if backend.refuse is not None:
+        for unit in forest.xpath(backend.unit):
+            if str(unit.xpath(backend.unit_name, namespaces={"ancf": NS})) != name:
+                continue
+            why = backend.refuse(unit)
+            if why:
+                tree = next(unit.iterancestors("tree"), None)
+                where = tree.get("path", "").removeprefix("/files") if tree is not None else name
+                raise FileError(f"{name}: interface XML cannot describe its {why}", file=where)
     return _run(backend.from_forest_xsl, forest, name=name)

@@ -209,7 +209,7 @@ def apply_edit(root: Path, backend: str, name: str, edit: str, xml: str, old: st
             cfg.define(xml)
     except InternalError as e:
         return f"crash: {e}"
-    except AugnetcfError as e:
+    except AugnetcfError:
         lines = changed_lines(before, files(root))
         return f"refused but wrote: {lines}" if lines else None
     lines = changed_lines(before, files(root))

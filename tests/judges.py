@@ -356,3 +356,67 @@ def networkd_check(config_dir: str | os.PathLike, seconds: int = 3) -> tuple[lis
         links = json.loads(Path(out, "links.json").read_text() or "[]")
     complaints = [line for line in log if line.startswith("/etc/systemd/network/")]
     return complaints, links
+
+
+# -- ifupdown-ng (Alpine's ifupdown; Debian 12 packages it) ---------------------
+# Its ``ifparse`` reads an interfaces file with ifupdown-ng's own parser and
+# prints it back, stanza by stanza, as ifupdown-ng understands it (``iface
+# NAME`` then ``use EXECUTOR`` lines and the options). With ``-i FILE`` it
+# reads that file instead of /etc/network/interfaces, ``-S`` points its state
+# file into a temporary directory and ``-l`` takes no lock: traced with
+# strace it opens nothing for writing. It reports what it cannot parse as
+# ``FILE:LINE: message`` on stderr and still exits 0, so any stderr is a
+# refusal here. ifupdown2's ifquery is not a judge: it is a Python program
+# that loads its addons, which query and may change the kernel's links, and
+# it takes its lock and state under /run/network; it cannot be kept from
+# the host as surely.
+
+NG_CACHE = Path.home() / ".cache" / "augnetcf-tests" / "ifupdown-ng"
+
+
+@functools.cache
+def _find_ifparse() -> tuple[str | None, str]:
+    cached = NG_CACHE / "sbin" / "ifparse"
+    if not cached.exists():
+        try:
+            problem = _download_debs(NG_CACHE, ("ifupdown-ng",))
+        except (OSError, subprocess.SubprocessError) as exc:
+            problem = f"fetching ifupdown-ng failed: {exc}"
+        if problem:
+            return None, problem
+    if not _runs(cached):
+        return None, f"{cached} --version failed"
+    return str(cached), ""
+
+
+def ifparse_problem() -> str:
+    """Why ifupdown-ng's ``ifparse`` cannot run here ("" if it can)."""
+    return _find_ifparse()[1]
+
+
+def ifparse(interfaces_file: str | os.PathLike) -> dict[str, list[str]]:
+    """Every stanza ifupdown-ng reads in *interfaces_file*: NAME -> its lines
+    as ``ifparse --all`` prints them (``auto``, ``use ...``, ``KEY VALUE``).
+    Raises :class:`JudgeError` when ifupdown-ng complains about the file."""
+    prog, problem = _find_ifparse()
+    if prog is None:
+        raise JudgeError(f"no ifparse: {problem}")
+    with tempfile.TemporaryDirectory(prefix="ifparse-state-") as state:
+        r = _run([prog, "-l", "-i", os.fspath(interfaces_file), "-S", os.path.join(state, "ifstate"),
+                  "--all"])
+    if r.returncode != 0 or r.stderr.strip():
+        raise JudgeError(f"ifparse on {os.fspath(interfaces_file)} exited {r.returncode}: {r.stderr.strip()}")
+    out: dict[str, list[str]] = {}
+    current: list[str] = []
+    pending_auto = False
+    for line in r.stdout.splitlines():
+        if line.startswith("auto "):
+            pending_auto = True
+        elif line.startswith("iface "):
+            current = out.setdefault(line.split()[1], [])
+            if pending_auto:
+                current.append("auto")
+            pending_auto = False
+        elif line.strip():
+            current.append(line.strip())
+    return out

@@ -6,7 +6,10 @@
   interface named by $name and of its ports, from whichever files hold them.
   Reads what netcf wrote and what people write by hand: option names with
   '-' or '_', `address A/P`, `vlan_raw_device` or `vlan-raw-device`, extra
-  addresses added by `ifconfig` or `ip` in `up` lines.
+  addresses added by `ifconfig` or `ip` in `up` lines; ifupdown2's and
+  ifupdown-ng's stanzas without family and method (inet; static when they
+  have an address). Stanzas the XML cannot describe never get here
+  (debian.refusal).
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -66,7 +69,9 @@
         <xsl:if test="$opts[@label = 'mtu']">
           <mtu size="{$opts[@label = 'mtu'][1]/@value}"/>
         </xsl:if>
-        <xsl:apply-templates select="$st[node[@label = 'family']/@value = 'inet'][1]" mode="ipv4"/>
+        <!-- ifupdown2 and ifupdown-ng: a stanza without a family is inet -->
+        <xsl:apply-templates select="$st[node[@label = 'family']/@value = 'inet' or not(node[@label = 'family'])][1]"
+                             mode="ipv4"/>
         <xsl:apply-templates select="$st[node[@label = 'family']/@value = 'inet6'][1]" mode="ipv6"/>
       </xsl:if>
       <xsl:choose>
@@ -86,7 +91,7 @@
             </xsl:if>
             <xsl:if test="$fd != ''"><xsl:attribute name="delay"><xsl:value-of select="$fd"/></xsl:attribute></xsl:if>
             <xsl:variable name="bp" select="$opts[translate(@label, '-', '_') = 'bridge_ports'][1]"/>
-            <xsl:for-each select="str:tokenize(concat($bp/@value, ' ', ancf:join($bp/node/@value)), ' &#9;')">
+            <xsl:for-each select="str:tokenize(concat($bp/@value, ' ', ancf:join($bp/node/@value)), ' &#9;&#10;\')">
               <xsl:if test=". != 'none'">
                 <xsl:call-template name="port"><xsl:with-param name="ifname" select="string(.)"/></xsl:call-template>
               </xsl:if>
@@ -127,10 +132,17 @@
   </xsl:template>
 
   <xsl:template match="node" mode="ipv4">
-    <xsl:variable name="method" select="node[@label = 'method']/@value"/>
-    <xsl:if test="$method = 'dhcp' or $method = 'static' or $method = 'bootp'">
+    <!-- no method (ifupdown2, ifupdown-ng): static when it has an address, else manual -->
+    <xsl:variable name="method">
+      <xsl:choose>
+        <xsl:when test="node[@label = 'method']"><xsl:value-of select="node[@label = 'method']/@value"/></xsl:when>
+        <xsl:when test="node[@label = 'address']">static</xsl:when>
+        <xsl:otherwise>manual</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:if test="$method = 'dhcp' or $method = 'static'">
       <protocol family="ipv4">
-        <xsl:if test="$method = 'dhcp' or $method = 'bootp'"><dhcp/></xsl:if>
+        <xsl:if test="$method = 'dhcp'"><dhcp/></xsl:if>
         <xsl:if test="$method = 'static'">
           <xsl:call-template name="address"><xsl:with-param name="family" select="'ipv4'"/></xsl:call-template>
         </xsl:if>
@@ -237,7 +249,7 @@
         </xsl:when>
       </xsl:choose>
       <xsl:variable name="bs" select="$o[translate(@label, '-', '_') = 'bond_slaves'][1]"/>
-      <xsl:variable name="slaves" select="str:tokenize(concat($bs/@value, ' ', ancf:join($bs/node/@value)), ' &#9;')"/>
+      <xsl:variable name="slaves" select="str:tokenize(concat($bs/@value, ' ', ancf:join($bs/node/@value)), ' &#9;&#10;\')"/>
       <!-- the primary first: its position is what says it is the primary -->
       <xsl:for-each select="$slaves[. = $primary and . != 'none']">
         <interface type="ethernet" name="{.}"/>

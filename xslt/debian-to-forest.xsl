@@ -44,7 +44,8 @@
         <node label="family" value="inet"/>
         <xsl:choose>
           <xsl:when test="$v4/dhcp"><node label="method" value="dhcp"/></xsl:when>
-          <xsl:when test="$v4/ip"><node label="method" value="static"/></xsl:when>
+          <!-- an ipv4 protocol without addresses is `inet static` without one (bnep0) -->
+          <xsl:when test="$v4"><node label="method" value="static"/></xsl:when>
           <xsl:when test="@name = 'lo'"><node label="method" value="loopback"/></xsl:when>
           <xsl:otherwise><node label="method" value="manual"/></xsl:otherwise>
         </xsl:choose>

@@ -149,6 +149,12 @@ class Backend:
     #: called before a redefine is written, so a change touches only the
     #: lines whose meaning changes.
     respell: Callable[[etree._Element, etree._Element], None] | None = None
+    #: refuse(unit): why interface XML cannot describe forest unit *unit*
+    #: ("" when it can): a Debian stanza whose method the XML has no word for
+    #: (``inet6 v4tunnel``). Reading it as something simpler would make a
+    #: redefine rewrite it, so dumpxml refuses it (:func:`augnetcf.xslt.from_forest`)
+    #: and ``respell`` refuses a define over it.
+    refuse: Callable[[etree._Element], str] | None = None
     #: Matched against ``PARENT/LABEL`` (the parent node's label, "" for a
     #: file): nodes whose existing value a define keeps (a connection's UUID
     #: and id). A define writes them only where they are missing.

@@ -4,11 +4,15 @@ Interfaces share files, so a unit is an ``iface`` stanza (an interface may
 have an ``inet`` and an ``inet6`` one) and its ``auto``/``allow-*`` entries
 are marks. Files pulled in with ``source`` or ``source-directory`` are read
 too; an interface found there is edited there, a new one goes into the main
-file. Read by Augeas' stock Interfaces lens.
+file. Read by our Ifupdown lens (lenses/ifupdown.aug), which also takes
+ifupdown2's and ifupdown-ng's syntax and keeps every option a plain value.
 """
 
 import re
 
+from lxml import etree
+
+from ..errors import Unsupported
 from . import Backend, Transform
 
 _OPT = r"[_-]"
@@ -21,39 +25,212 @@ def _alias(label: str, value: str) -> list[tuple[str, str]]:
     return [(re.sub(r"[_-]", "[_-]", label), value)]
 
 
-def _respell(new, old) -> None:
+#: Options ifupdown reads with ``-`` or ``_`` alike, which the stylesheet
+#: writes with ``_`` (netcf's spelling): a stanza that writes them with
+#: ``-`` gets new ones with ``-`` too.
+_SEPARABLE = re.compile(r"^(?:bridge|bond)_[a-z_]+$|^vlan[_-]raw[_-]device$")
+
+#: Methods of an ``inet``/``inet6`` stanza that interface XML says something for.
+_KNOWN_METHODS = {"inet": {"static", "dhcp", "manual", "loopback"},
+                  "inet6": {"static", "dhcp", "auto", "manual", "loopback"}}
+
+
+def _label_style(old: etree._Element) -> str:
+    """``-`` or ``_``: how the stanza *old* (or, when it says nothing, its
+    file) joins the words of option names such as ``bridge-ports``; "" when
+    neither says."""
+    for scope in (old, old.getparent()):
+        if scope is None:
+            continue
+        labels = [n.get("label", "") for n in scope.iter("node")]
+        dashed = sum(1 for lbl in labels if _SEPARABLE.match(lbl.replace("-", "_")) and "-" in lbl)
+        under = sum(1 for lbl in labels if _SEPARABLE.match(lbl) and "_" in lbl)
+        if dashed != under:
+            return "-" if dashed > under else "_"
+    return ""
+
+
+def _respell_labels(new: etree._Element, style: str) -> None:
+    """Give the options of unit *new* that ifupdown reads either way the
+    separator the file uses."""
+    for node in new.iterchildren("node"):
+        label = node.get("label", "")
+        if style and _SEPARABLE.match(label.replace("-", "_")):
+            node.set("label", label.replace("-" if style == "_" else "_", style))
+
+
+def _respell_address(new: etree._Element, old: etree._Element) -> None:
     """Keep ``address A/P`` (no netmask line) where the stanza writes its
-    address so, rather than ``address A`` plus ``netmask M``."""
+    address so, rather than ``address A`` plus ``netmask M``; and
+    ``address A`` plus ``netmask M`` where it writes that, rather than A/P."""
     import netaddr
 
     have = old.find("node[@label='address']")
-    if have is None or "/" not in (have.get("value") or "") or old.find("node[@label='netmask']") is not None:
-        return
     address = new.find("node[@label='address']")
     netmask = new.find("node[@label='netmask']")
-    if address is None or netmask is None or "/" in (address.get("value") or ""):
+    if have is None or address is None:
         return
-    try:
-        bits = netaddr.IPAddress(netmask.get("value")).netmask_bits()
-    except (netaddr.AddrFormatError, TypeError, ValueError):
+    value = address.get("value") or ""
+    if "/" in (have.get("value") or "") and old.find("node[@label='netmask']") is None:
+        if netmask is None or "/" in value:
+            return
+        try:
+            bits = netaddr.IPAddress(netmask.get("value")).netmask_bits()
+        except (netaddr.AddrFormatError, TypeError, ValueError):
+            return
+        address.set("value", f"{value}/{bits}")
+        new.remove(netmask)
+    elif "/" not in (have.get("value") or "") and old.find("node[@label='netmask']") is not None \
+            and "/" in value and netmask is None:
+        addr, _sep, prefix = value.partition("/")
+        family = new.find("node[@label='family']")
+        if family is not None and family.get("value") == "inet6":
+            mask = prefix
+        else:
+            try:
+                mask = str(netaddr.IPNetwork(f"0.0.0.0/{prefix}").netmask)
+            except (netaddr.AddrFormatError, TypeError, ValueError):
+                return
+        address.set("value", addr)
+        netmask = etree.Element("node", label="netmask", value=mask)
+        address.addnext(netmask)
+
+
+def _respell_header(new: etree._Element, old: etree._Element) -> None:
+    """A stanza without family and method (ifupdown2, ifupdown-ng: ``iface
+    swp1``) stays so while it means what the new one says: no method is
+    manual, with an address static. Those tools need ``inet dhcp`` spelled
+    out, and the lens prints family and method only right after the name,
+    so a stanza that must say ``dhcp`` cannot be written over one that
+    says neither (the engine appends new children; see docs/forest.md)."""
+    if old.find("node[@label='family']") is not None or old.find("node[@label='method']") is not None:
         return
-    address.set("value", f"{address.get('value')}/{bits}")
-    new.remove(netmask)
+    family, method = new.find("node[@label='family']"), new.find("node[@label='method']")
+    if family is None or method is None or family.get("value") != "inet":
+        return
+    if method.get("value") in ("manual", "static"):
+        new.remove(family)
+        new.remove(method)
+
+
+def refusal(stanza: etree._Element) -> str:
+    """Why interface XML cannot describe the ``iface`` stanza *stanza* (a
+    forest node), or "" when it can: a family or method it has no words for
+    (``inet6 v4tunnel``, ``inet ppp``, ``can static``), or settings taken
+    from elsewhere (``inherits``, ifupdown-ng's ``inherit`` and ``use``).
+    Such a stanza is refused, never read as something simpler."""
+    family = stanza.find("node[@label='family']")
+    method = stanza.find("node[@label='method']")
+    fam = family.get("value", "") if family is not None else "inet"
+    if fam not in _KNOWN_METHODS:
+        return f"address family {fam!r}"
+    if method is not None and method.get("value") not in _KNOWN_METHODS[fam]:
+        return f"method {fam} {method.get('value')}"
+    if family is None and method is None:
+        addresses = [n.get("value", "") for n in stanza.iterchildren("node") if n.get("label") == "address"]
+        if len(addresses) > 1 or any(":" in a for a in addresses):
+            return "addresses of both families, or several, in one stanza without a family"
+    for label in ("inherits", "inherit", "use"):
+        if stanza.find(f"node[@label='{label}']") is not None:
+            return f"{label!r} (settings from another stanza or an executor)"
+    return ""
+
+
+def _respell(new: etree._Element, old: etree._Element) -> None:
+    """Write *new* in the spelling of *old*, the stanza it replaces: option
+    names with the file's separator, the address as the stanza writes it, a
+    header without family and method kept so; refuse a stanza that the
+    description cannot have come from (see :func:`refusal`)."""
+    why = refusal(old)
+    if why:
+        tree = next(old.iterancestors("tree"), None)
+        where = tree.get("path", "").removeprefix("/files") if tree is not None else "interfaces"
+        raise Unsupported(f"iface {old.get('value')}: interface XML cannot describe its {why}; "
+                          "augnetcf leaves this stanza alone", file=where)
+    _respell_labels(new, _label_style(old))
+    _respell_address(new, old)
+    _respell_header(new, old)
+
+
+#: A line that starts a stanza or stands alone (never an option line).
+_TOP = re.compile(rb"^[ \t]*(?:iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+"
+                  rb"|no-auto-down|no-scripts|rename|source|source-directory)(?:[ \t]|$)")
+#: The indentation the Ifupdown lens gives a line it creates.
+_LENS_INDENT = b"   "
+
+
+def _indent(line: bytes) -> bytes:
+    return line[: len(line) - len(line.lstrip(b" \t"))]
+
+
+def reindent(old: bytes, new: bytes) -> bytes:
+    """*new* (what Augeas printed for a file that held *old*) with each line
+    Augeas added inside a stanza indented like that stanza's other lines.
+
+    The lens cannot know a file's indentation (tabs in a Proxmox file, four
+    spaces elsewhere), so an added option comes out with the lens' three
+    spaces; keeping the indentation in the tree would put layout into the
+    forest. Instead this compares the texts: a line of *new* that is not a
+    line of *old* and has the lens' indentation takes the indentation of
+    the first option line of its stanza that *old* already had; in a stanza
+    that is new altogether, that of the file's first indented option. Every
+    other byte is *new*'s. A file that lacked a final newline keeps lacking
+    it when its last line is unchanged (Augeas adds one when it reads)."""
+    import difflib
+
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    # an edit touches a few lines of a big file: match the common head and
+    # tail directly, and only the middle by difflib (quadratic at worst)
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old_lines), len(new_lines)) - head and old_lines[-1 - tail] == new_lines[-1 - tail]:
+        tail += 1
+    kept = [True] * head + [False] * (len(new_lines) - head - tail) + [True] * tail
+    matcher = difflib.SequenceMatcher(None, old_lines[head:len(old_lines) - tail],
+                                      new_lines[head:len(new_lines) - tail], autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            kept[head + block.b + k] = True
+    default = next((_indent(ln) for ln in old_lines if _indent(ln) and ln.strip()
+                    and not ln.lstrip().startswith(b"#") and not _TOP.match(ln)), None)
+    out = list(zip(new_lines, kept))
+    # stanza by stanza: its first kept option may come after its added lines
+    result = []
+    i = 0
+    while i < len(out):
+        j = i + 1
+        while j < len(out) and not _TOP.match(out[j][0]):
+            j += 1
+        block = out[i:j]
+        own = next((_indent(ln) for ln, was in block[1:] if was and ln.strip() and _indent(ln)
+                    and not ln.lstrip().startswith(b"#")), None)
+        want = own if own is not None else default
+        for n, (line, was) in enumerate(block):
+            if not was and n > 0 and want is not None and _indent(line) == _LENS_INDENT and line.strip():
+                line = want + line[len(_LENS_INDENT):]
+            result.append(line)
+        i = j
+    text = b"".join(result)
+    if old_lines and not old.endswith(b"\n") and text.endswith(b"\n" + old_lines[-1] + b"\n"):
+        text = text[:-1]
+    return text
 
 
 BACKEND = Backend(
     name="debian",
-    transforms=(Transform(lens="Interfaces.lns", incl=("/etc/network/interfaces",)),),
+    transforms=(Transform(lens="Ifupdown.lns", incl=("/etc/network/interfaces",)),),
     unit="tree/node[@label='iface']",
     unit_name="string(@value)",
-    unit_key="string(node[@label='family']/@value)",
+    # ifupdown2 and ifupdown-ng take a stanza without a family for inet
+    unit_key="concat(node[@label='family']/@value, substring('inet', 1, 4 * not(node[@label='family'])))",
     unit_mac="ancf:last-word(node[@label='hwaddress']/@value)",
     unit_master="''",
-    # bridge_ports is a value; the lens makes bridge-ports (with a dash) a list of children
-    unit_ports="concat(node[translate(@label, '-', '_')='bridge_ports']/@value, ' ',"
-               " ancf:join(node[translate(@label, '-', '_')='bridge_ports']/node/@value), ' ',"
-               " node[translate(@label, '-', '_')='bond_slaves']/@value, ' ',"
-               " ancf:join(node[translate(@label, '-', '_')='bond_slaves']/node/@value))",
+    # a continued line keeps its backslash (and line break) in the value
+    unit_ports="translate(concat(node[translate(@label, '-', '_')='bridge_ports']/@value, ' ',"
+               " node[translate(@label, '-', '_')='bond_slaves']/@value), '\\', ' ')",
     mark="tree/node[@label='auto' or starts-with(@label, 'allow-')]/node",
     mark_name="string(@value)",
     mark_key="string(../@label)",
@@ -73,6 +250,7 @@ BACKEND = Backend(
     ),
     alias=_alias,
     respell=_respell,
+    refuse=refusal,
     multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
     limits=(
         ("//dhcp[@peerdns]", "ifupdown has no per-interface setting for DNS from DHCP"),
@@ -80,8 +258,10 @@ BACKEND = Backend(
          "ifupdown takes a gateway only in a static stanza, which needs an address"),
         ("//protocol[@family='ipv6'][dhcp][ip]",
          "an inet6 stanza is either dhcp or static, not both"),
-        ("//interface[@type='vlan'][@name][not(@name = concat(vlan/interface/@name, '.', vlan/@tag))]"
-         "[not(@name = concat('vlan', vlan/@tag))]",
+        # eth0.0201 is tag 201 on eth0 (ifupdown reads the number)
+        ("//interface[@type='vlan'][@name][not(number(ancf:vlan-tag(@name)) = number(vlan/@tag)"
+         " and (ancf:vlan-device(@name) = vlan/interface/@name"
+         " or starts-with(@name, 'vlan') and ancf:vlan-device(@name) = ''))]",
          "ifupdown takes a VLAN's tag from its name, which must be DEVICE.TAG or vlanTAG"),
         ("//interface[@type!='vlan'][contains(@name, '.') or (starts-with(@name, 'vlan')"
          " and ancf:vlan-tag(@name) != '')]",

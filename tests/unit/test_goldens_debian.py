@@ -4,7 +4,8 @@ netcf's ``debian/schema/X.xml`` trees are written in its own dialect:
 ``<array label="auto"><element><node value="X"/></element></array>`` for the
 ``auto`` lines and ``<array label="iface"><element key="X">options</element></array>``
 for the stanzas. :func:`netcf_forest` turns them into our forest, in the shape
-the stock Interfaces lens gives (``<node label="auto"><node label="1" value="X"/></node>``,
+the Ifupdown lens gives, as the stock Interfaces lens did
+(``<node label="auto"><node label="1" value="X"/></node>``,
 ``<node label="iface" value="X">options</node>``). Then:
 
 * (a) ``to_forest(interface/X.xml)`` says what netcf's trees say: the same
@@ -357,7 +358,8 @@ def test_from_forest_reads_hand_written_spellings(forest, name, want):
     assert_reads_as(forest, name, want)
 
 
-#: The stock Interfaces lens (augeas 1.14, lenses/dist/interfaces.aug: ``multi_option``) stores
+#: The stock Interfaces lens (augeas 1.14, lenses/dist/interfaces.aug: ``multi_option``), which the
+#: backend used before lenses/ifupdown.aug (every option a value), stores
 #: the dashed ``bridge-ports`` and ``bond-slaves`` -- the spellings ifupdown's own examples and
 #: Debian's bridge-utils/ifenslave documentation use -- as arrays, not as values:
 #:     bridge-ports eth0 eth1  ->  <node label="bridge-ports"><node label="1" value="eth0"/>...
