@@ -364,7 +364,28 @@ class AugeasSession:
         for path in planned:
             self.check_inside(path)
         self._recut()
+        self._relayout()
         return planned
+
+    def _relayout(self) -> None:
+        """Give each just-staged ``FILE.augnew`` whose transform has a
+        ``relayout`` the file's own layout back (see :class:`Transform`)."""
+        aug = self.aug
+        relayout = {t.lens: t.relayout for t in self._transforms if t.relayout is not None}
+        if not relayout:
+            return
+        for meta in aug.match("/augeas/events/saved"):
+            tree = aug.get(meta)
+            fix = relayout.get(aug.get(f"/augeas{tree}/lens") or "")
+            if fix is None:
+                continue
+            disk = self.fs_path(tree)
+            old = _read_or_none(disk) or b""
+            with open(disk + ".augnew", "r+b") as f:  # keeps the mode Augeas gave it
+                new = fix(old, f.read())
+                f.seek(0)
+                f.write(new)
+                f.truncate()
 
     def _unstage(self) -> None:
         """Remove the ``FILE.augnew`` files the last :meth:`_stage` wrote."""

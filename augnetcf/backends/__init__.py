@@ -33,6 +33,10 @@ class Transform:
     lens: str
     incl: tuple[str, ...]
     excl: tuple[str, ...] = field(default=BACKUP_GLOBS)
+    #: relayout(old, new): the text Augeas printed for a file (*new*) given
+    #: back the file's own layout where the lens cannot know it (the
+    #: indentation of an added ``interfaces`` option). Pure; bytes in and out.
+    relayout: Callable[[bytes, bytes], bytes] | None = None
 
 
 #: Backend names.

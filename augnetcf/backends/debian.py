@@ -221,7 +221,7 @@ def reindent(old: bytes, new: bytes) -> bytes:
 
 BACKEND = Backend(
     name="debian",
-    transforms=(Transform(lens="Ifupdown.lns", incl=("/etc/network/interfaces",)),),
+    transforms=(Transform(lens="Ifupdown.lns", incl=("/etc/network/interfaces",), relayout=reindent),),
     unit="tree/node[@label='iface']",
     unit_name="string(@value)",
     # ifupdown2 and ifupdown-ng take a stanza without a family for inet
