@@ -200,15 +200,18 @@ def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
             fresh.remove(n)
             return True
         _set(n, label, before)
+    single = not backend.multi.match(label or "")
+    taken = any(c.get("label") == label for c in new.iterchildren("node"))
     for n in [n for n in fresh if not len(n)] if leaf else []:
+        if single and taken and n.get("label") != label:
+            continue  # a second node of a label that occurs once: a second line saying it
         before_label, before_value = _key(n)
         _set(n, label, value)
         if same():
             fresh.remove(n)
             return True
         _set(n, before_label, before_value)
-    if not backend.multi.match(label or "") and any(c.get("label") == label
-                                                      for c in new.iterchildren("node")):
+    if single and taken:
         return False  # the label occurs once: a second node would be a second line saying it
     # In the file it stays where it is, before every node the define adds
     # (the file order can matter: ``BRIDGE`` or ``MASTER``, whichever is first).
