@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
-from . import backends, forest, minimal, schema, txn, xslt
+from . import backends, forest, minimal, resolve, schema, txn, xslt
 from . import share as share_
 from .aug import AugeasSession, check_root, escape_glob
 from .errors import (
@@ -437,7 +437,17 @@ class Config:
         """(interface name, key) of a unit or mark, as the backend's data says."""
         b = self.backend
         if kind == "mark":
-            return self._xpath(el, b.mark_name), self._xpath(el, b.mark_key)
+            name = str(self._xpath(el, b.mark_name))
+            if not name and b.mark_addr:
+                # a mark without a name (SUSE's '-' route) is, within its own
+                # forest, the interface the engine's rule gives: a new
+                # description's route line that says '-' is still that
+                # interface's, and is matched with the line it replaces
+                units = el.getroottree().getroot().xpath(b.unit, namespaces=XPATH_NS)
+                nets = [(self._identify(u, "unit")[0], str(self._xpath(u, b.unit_nets)).split())
+                        for u in units] if b.unit_nets else []
+                name = self._mark_owner(name, str(self._xpath(el, b.mark_addr)), nets)
+            return name, self._xpath(el, b.mark_key)
         name = self._xpath(el, b.unit_name)
         if not name and b.name_from_path:
             m = b.name_from_path.search(el.get("path", ""))
@@ -491,10 +501,25 @@ class Config:
                              str(self._xpath(unit, b.unit_ports)))
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
         if b.mark:
+            nets = [(name, str(self._xpath(unit, b.unit_nets)).split())
+                     for name, units in snap.units.items() for unit in units] if b.unit_nets else []
             for mark in snap.forest.xpath(b.mark):
-                snap.marks.setdefault(self._xpath(mark, b.mark_name), []).append(mark)
+                name = self._xpath(mark, b.mark_name)
+                addr = "" if name or not b.mark_addr else str(self._xpath(mark, b.mark_addr))
+                snap.marks.setdefault(self._mark_owner(name, addr, nets), []).append(mark)
         self._snapshot_extras(snap)
         return snap
+
+    @staticmethod
+    def _mark_owner(name: str, addr: str, nets: list[tuple[str, list[str]]]) -> str:
+        """The interface a mark belongs to: the one it names, else (a mark
+        without a name, ``Backend.mark_addr``) the single interface whose
+        nets hold its address (:func:`augnetcf.resolve.address_owner`), else
+        none (""). *nets*: (interface name, ``A/P`` nets) of the units that
+        won their names. One rule for the full load and the index, applied on
+        every snapshot, so an address changed in one file re-homes a mark
+        kept in another file that did not change."""
+        return name or (resolve.address_owner(addr, nets) if addr else "")
 
     def _relate(self, snap: _Snapshot, name: str, master: str, ports: str) -> None:
         """Record that *name* is a port of *master* (if any) and the master of
@@ -616,9 +641,12 @@ class Config:
                 self._relate(snap, name, *relatives[ref])
             snap.macs[name] = kernel.get(name) or configured.get(name, "")
         entries = self.index.entries
+        nets = [(name, entries[ref[1]].nets[ref[2]]) for name, refs in snap.units.items()
+                for ref in refs] if self.backend.unit_nets else []
         for fi, entry in enumerate(entries):
             for mi, (name, _key) in enumerate(entry.marks):
-                snap.marks.setdefault(name, []).append(("mark", fi, mi))
+                owner = self._mark_owner(name, entry.mark_addrs[mi], nets)
+                snap.marks.setdefault(owner, []).append(("mark", fi, mi))
         b = self.backend
         if b.dropin:
             # a unit amended by drop-ins is a whole file: its path is its file's

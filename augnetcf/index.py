@@ -3,12 +3,14 @@
 Parsing 4,000 ifcfg files through an Augeas lens takes seconds, and a command
 about one interface needs three of them. The index keeps, for each of the
 backend's files, what the engine needs to find interfaces (per unit: name,
-key, MAC, master, ports; per mark: name, key; the aliases a master may be
-named by; the files it includes) and the file's forest ``<tree>``. It is a
+key, MAC, master, ports, addresses; per mark: name, key, and for a mark
+without a name the address that decides its owner; the aliases a master may
+be named by; the files it includes) and the file's forest ``<tree>``. It is a
 pure function of the file's bytes, worked out from the tree Augeas parsed,
 with the backend's own XPath expressions. A master named by another file's
-alias (a NetworkManager uuid) is kept as written: the engine resolves it
-across entries when it takes a snapshot.
+alias (a NetworkManager uuid) is kept as written, and so is a SUSE ``-``
+route's gateway: the engine resolves them across entries when it takes a
+snapshot.
 
 Finding the files is cheap (a directory listing and a ``stat`` each); only
 files that are new or changed since the last parse go through Augeas, in a
@@ -54,7 +56,7 @@ log = logging.getLogger("augnetcf")
 
 CACHE_DIR = "var/cache/augnetcf"
 #: Bump when what an entry holds changes.
-FORMAT = 3
+FORMAT = 4
 #: A file changed this recently is parsed every time, never recorded.
 RACY_SECONDS = 2.0
 #: Namespace of the stylesheets' extension functions, which backend XPaths may call.
@@ -90,6 +92,12 @@ class Entry:
     homes: list[str] = field(default_factory=list)
     #: The name patterns it applies to (``Backend.matches``).
     matches: list[str] = field(default_factory=list)
+    #: Per unit (in *units*' order): its ``A/P`` nets (``Backend.unit_nets``).
+    #: Not a column of *units*, whose seven columns the engine unpacks.
+    nets: list[list[str]] = field(default_factory=list)
+    #: Per mark (in *marks*' order): the address that decides its owner
+    #: when it has no name (``Backend.mark_addr``), else "".
+    mark_addrs: list[str] = field(default_factory=list)
     #: The ``<tree>`` as XML text; None when the file could not be read, or
     #: not read yet from the cache's trees file (then *blob* says where it is).
     tree: str | None = None
@@ -109,22 +117,24 @@ class Entry:
 
     def to_json(self, blob: tuple[int, int] | None) -> list:
         return [list(self.stamp), self.aug_path, self.xfm, self.units, self.marks, self.includes,
-                list(blob) if blob else None, self.aliases, self.dropin_of, self.homes, self.matches]
+                list(blob) if blob else None, self.aliases, self.dropin_of, self.homes, self.matches,
+                self.nets, self.mark_addrs]
 
     @classmethod
     def from_json(cls, path: str, data: list) -> Entry:
-        stamp, aug_path, xfm, units, marks, includes, blob, aliases, dropin_of, homes, matches = data
+        (stamp, aug_path, xfm, units, marks, includes, blob, aliases, dropin_of, homes, matches, nets,
+         mark_addrs) = data
         return cls(path, aug_path, xfm, tuple(stamp), units, marks, includes, aliases, dropin_of, homes,
-                   matches, None, True, tuple(blob) if blob else None)
+                   matches, nets, mark_addrs, None, True, tuple(blob) if blob else None)
 
     def facts(self) -> Facts:
         """What :func:`facts` gave for the file when it was parsed."""
         return Facts(self.units, self.marks, self.includes, self.aliases, self.dropin_of, self.homes,
-                     self.matches)
+                     self.matches, self.nets, self.mark_addrs)
 
     def set_facts(self, found: Facts) -> None:
         (self.units, self.marks, self.includes, self.aliases, self.dropin_of, self.homes,
-         self.matches) = found
+         self.matches, self.nets, self.mark_addrs) = found
 
 
 @functools.cache
@@ -146,6 +156,8 @@ class Facts(NamedTuple):
     dropin_of: str
     homes: list[str]
     matches: list[str]
+    nets: list[list[str]]
+    mark_addrs: list[str]
 
 
 def facts(tree: etree._Element, backend: Backend) -> Facts:
@@ -159,14 +171,20 @@ def facts(tree: etree._Element, backend: Backend) -> Facts:
     aliases = [[str(xpath(el, b.aliased_name)), alias_keys(el, b)] for el in named]
     place = {el: i for i, el in enumerate(named)}
     units = []
+    nets = []
     for unit in xpath(top, b.unit):
         from_path = b.name_from_path.search(unit.get("path", "")) if b.name_from_path else None
         units.append([str(xpath(unit, b.unit_name)), str(xpath(unit, b.unit_key)),
                       normalize_mac(str(xpath(unit, b.unit_mac))) or "", str(xpath(unit, b.unit_master)),
                       str(xpath(unit, b.unit_ports)), from_path.group(1) if from_path else "",
                       place.get(unit, -1)])
-    marks = [[str(xpath(m, b.mark_name)), str(xpath(m, b.mark_key))]
-             for m in (xpath(top, b.mark) if b.mark else [])]
+        nets.append(str(xpath(unit, b.unit_nets)).split())
+    marks = []
+    mark_addrs = []
+    for m in xpath(top, b.mark) if b.mark else []:
+        name = str(xpath(m, b.mark_name))
+        marks.append([name, str(xpath(m, b.mark_key))])
+        mark_addrs.append("" if name else str(xpath(m, b.mark_addr)))
     pairs = [(v, "") for v in top.xpath(b.includes)] if b.includes else []
     pairs += [(v, "/*") for v in top.xpath(b.include_dirs)] if b.include_dirs else []
     globs = []
@@ -178,7 +196,7 @@ def facts(tree: etree._Element, backend: Backend) -> Facts:
     dropin_of = str(xpath(tree, b.dropin_of)) if b.dropin and xpath(top, b.dropin) else ""
     homes = [str(xpath(el, b.unit_name)) for el in xpath(top, b.mark_homes)] if b.mark_homes else []
     matches = [str(v) for v in xpath(tree, b.matches)] if b.matches else []
-    return Facts(units, marks, globs, aliases, dropin_of, homes, matches)
+    return Facts(units, marks, globs, aliases, dropin_of, homes, matches, nets, mark_addrs)
 
 
 def alias_keys(el: etree._Element, backend: Backend) -> list[str]:

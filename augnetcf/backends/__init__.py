@@ -113,6 +113,15 @@ class Backend:
     mark_name: str = "''"
     #: From a mark: what tells several marks of one interface apart.
     mark_key: str = "''"
+    #: From a mark whose ``mark_name`` is empty: the address that decides
+    #: its interface ("" when none does). Such a mark belongs to the one
+    #: interface whose ``unit_nets`` hold the address (SUSE's ``default GW -
+    #: -`` route), a rule across files that the engine applies on every
+    #: snapshot (:func:`augnetcf.resolve.address_owner`), with the index too.
+    mark_addr: str = ""
+    #: From a unit: its addresses with their prefix lengths (``A/P``),
+    #: separated by blanks; what ``mark_addr`` is matched against.
+    unit_nets: str = ""
     #: A unit's name when ``unit_name`` is empty, from its Augeas path.
     name_from_path: re.Pattern | None = None
     #: Labels that may repeat within one node; their nodes are only ever
@@ -211,7 +220,8 @@ class Backend:
     #: command needs. That is right only when every expression above looks at
     #: one file at a time: what crosses files (a master named by alias, see
     #: ``aliased``; a drop-in's unit, ``dropin_of``; a mark's home,
-    #: ``mark_homes``; a file hidden by another, ``matches``) is decided by the
+    #: ``mark_homes``; a file hidden by another, ``matches``; the owner of a
+    #: mark without a name, ``mark_addr``) is decided by the
     #: engine from what each file says, by the rule the full load uses. A
     #: backend whose meaning crosses files otherwise says False, and every
     #: command loads all of its files.

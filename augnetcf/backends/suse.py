@@ -11,7 +11,7 @@ from typing import Any
 
 from lxml import etree
 
-from .. import xslt
+from .. import resolve, xslt
 from ..errors import Unsupported
 from . import Backend, Transform
 
@@ -72,49 +72,56 @@ def _ports_fn(_ctx: Any, trees: Any) -> str:
     return ""
 
 
+def _nets(tree: etree._Element) -> list[str]:
+    """An ifcfg file's static addresses as ``A/P``: IPADDR_x=A/P, or A with
+    PREFIXLEN_x or NETMASK_x (wicked's order); an address without a prefix
+    says no subnet and is left out."""
+    keys = _values(tree)
+    out = []
+    for label, value in keys.items():
+        m = re.fullmatch(r"IPADDR(_\S*)?", label)
+        if not m or not value:
+            continue
+        address, _sep, prefix = value.partition("/")
+        suffix = m.group(1) or ""
+        prefix = (prefix or keys.get(f"PREFIXLEN{suffix}", "")
+                  or xslt._prefix(None, keys.get(f"NETMASK{suffix}", "")))
+        if prefix:
+            out.append(f"{address}/{prefix}")
+    return out
+
+
+def _nets_fn(_ctx: Any, trees: Any) -> str:
+    """XPath ``ancf:suse-nets(TREE)``: :func:`_nets` of the first tree of a
+    node-set, separated by blanks (``Backend.unit_nets``). Never raises: the
+    index reads it from every file."""
+    return " ".join(_nets(trees[0])) if isinstance(trees, list) and trees else ""
+
+
 def _route_owner(_ctx: Any, routes: Any) -> str:
     """XPath ``ancf:suse-route-owner(ROUTE)``: the interface a ``routes``
-    line belongs to. Its fourth column, or for ``-`` (YaST's default route,
-    ``default 192.168.122.1 - -``) the interface whose static address's
-    subnet holds the gateway, found among the ifcfg trees of the route's
-    forest; ``-`` when none (or more than one) does. A forest of one file
-    (the index reads each file alone) holds no ifcfg tree: there the
-    answer is ``-`` too."""
-    import netaddr
-
+    line belongs to, for the stylesheet. Its fourth column, or for ``-``
+    (YaST's default route, ``default 192.168.122.1 - -``) the engine's rule
+    (:func:`augnetcf.resolve.address_owner`) on the ifcfg trees of the
+    route's forest: the engine has put the line into the forest of the
+    interface it decided on (with every interface whose subnet might compete,
+    so the answer here is the same); ``""`` when none or several hold it."""
     if not (isinstance(routes, list) and routes):
         return ""
     route = routes[0]
-    named = route.xpath("string(node[@label='interface']/@value)")
+    named = str(route.xpath("string(node[@label='interface']/@value)"))
     if named not in ("", "-"):
-        return str(named)
-    try:
-        gateway = netaddr.IPAddress(str(route.xpath("string(node[@label='gateway']/@value)")))
-    except (netaddr.AddrFormatError, ValueError):
-        return "-"
-    owners = []
-    for tree in route.xpath("/forest/tree[contains(@path, '/ifcfg-')]"):
-        keys = _values(tree)
-        for label, value in keys.items():
-            m = re.fullmatch(r"IPADDR(_\S*)?", label)
-            if not m or not value:
-                continue
-            address, _sep, prefix = value.partition("/")
-            suffix = m.group(1) or ""
-            prefix = (prefix or keys.get(f"PREFIXLEN{suffix}", "")
-                      or xslt._prefix(None, keys.get(f"NETMASK{suffix}", "")))
-            try:
-                if prefix and gateway in netaddr.IPNetwork(f"{address}/{prefix}"):
-                    owners.append(str(tree.get("path")).rpartition("/ifcfg-")[2])
-            except (netaddr.AddrFormatError, ValueError):
-                continue
-    owners = list(dict.fromkeys(owners))
-    return owners[0] if len(owners) == 1 else "-"
+        return named
+    gateway = str(route.xpath("string(node[@label='gateway']/@value)"))
+    units = route.xpath("/forest/tree[contains(@path, '/ifcfg-')]")
+    return resolve.address_owner(gateway, ((str(t.get("path")).rpartition("/ifcfg-")[2], _nets(t))
+                                           for t in units))
 
 
 def _register() -> None:
     ns = etree.FunctionNamespace(xslt.NS)
     ns["suse-route-owner"] = _route_owner
+    ns["suse-nets"] = _nets_fn
     ns["suse-kind"] = _kind_fn
     ns["suse-ports"] = _ports_fn
 
@@ -202,9 +209,12 @@ BACKEND = Backend(
     mark="tree[contains(@path, '/ifsysctl-')]"
          " | tree[substring(@path, string-length(@path) - 6) = '/routes']"
          "/node[@label='route'][node[@label='destination']/@value='default']",
-    # a routes line names its interface (or '-': then the gateway's subnet
-    # does, when the whole forest is at hand); an ifsysctl file is named after it
-    mark_name="concat(substring-after(@path, '/ifsysctl-'), ancf:suse-route-owner(self::node))",
+    # a routes line names its interface, or says '-' (YaST): then it has no
+    # name of its own, and its gateway decides (the engine's rule, across
+    # files: the interface whose subnet holds it); an ifsysctl file is named after it
+    mark_name="concat(substring-after(@path, '/ifsysctl-'), node[@label='interface']/@value[. != '-'])",
+    mark_addr="string(node[@label='gateway']/@value)",
+    unit_nets="ancf:suse-nets(.)",
     mark_key="concat(@label, substring('6', 1, number(contains(node[@label='gateway']/@value, ':'))))",
     owned=re.compile(
         r"^(?:(STARTMODE|BOOTPROTO|IPADDR(?:_\S*)?|PREFIXLEN(?:_\S*)?|NETMASK(?:_\S*)?|LLADDR|MTU"
@@ -213,5 +223,5 @@ BACKEND = Backend(
         r"|destination|gateway|netmask|interface|net\.ipv6\.conf\.\S+\.autoconf)=.*)$",
         re.DOTALL,
     ),
-    index=True,  # an ifcfg file per interface; routes and ifsysctl lines name their interface
+    index=True,  # an ifcfg file per interface; routes lines name theirs or are resolved by mark_addr
 )

@@ -93,7 +93,8 @@ def host(root: Path, backend: str, tenants: int = 6) -> Path:
             (d / f"ifcfg-bond0.{t}").write_text(f"ETHERDEVICE=bond0\nVLAN_ID={t}\n")
             (d / f"ifcfg-br{t}").write_text(f"# tenant {t}\nBOOTPROTO=static\nIPADDR=10.0.{t}.1/24\n"
                                             f'BRIDGE=yes\nBRIDGE_PORTS="bond0.{t}"\n')
-        (d / "routes").write_text("default 10.0.1.254 - br1\n")
+        # YaST's spelling: no interface; br3's subnet holds the gateway
+        (d / "routes").write_text("default 10.0.1.254 - br1\ndefault 10.0.3.254 - -\n")
         (d / "ifsysctl-br2").write_text("net.ipv6.conf.br2.autoconf = 0\n")
         (d / "ifcfg-eth3").write_text("# BRIDGE=ghost\nSTARTMODE='auto'\nBOOTPROTO=\"dhcp\"  # trailing\n")
     # files Augeas must skip, and a file reached through a symlink inside the root

@@ -554,32 +554,99 @@ ROUTED = {
 }
 
 
-@pytest.fixture
-def full_load(monkeypatch):
-    """The SUSE backend reading every file at once: a '-' route's owner is
-    found from the other files' addresses, which the per-file index cannot
-    see (see the report: it needs an engine change)."""
+MODES = [("index", False), ("index", True), ("full", False)]
+
+
+def in_mode(m: pytest.MonkeyPatch, mode: str, cache: bool, root: Path) -> None:
+    """The next commands on *root* read every file at once (``full``: the
+    index off), or go through the index (with an index cache if *cache*)."""
     import dataclasses
 
     from augnetcf.backends import suse
 
-    monkeypatch.setattr(suse, "BACKEND", dataclasses.replace(suse.BACKEND, index=False))
+    if mode == "full":
+        m.setattr(suse, "BACKEND", dataclasses.replace(suse.BACKEND, index=False))
+    elif cache:
+        (root / "var/cache/augnetcf").mkdir(parents=True)
 
 
-def test_a_dash_default_route_is_the_gateway_of_the_interface_whose_subnet_holds_it(tmp_path, full_load):
-    root = yast_root(tmp_path, ROUTED)
+def command(root: Path, verb: str, *args: str) -> str:
+    """One command on *root*, as its own Config (a warm cache serves the next)."""
     with augnetcf.Config(str(root), "suse") as c:
-        assert '<route gateway="192.168.122.1"/>' in c.xml_desc("eth0")
-        assert "route" not in c.xml_desc("eth1")
-        before = snapshot_tree(root)
-        c.define(c.xml_desc("eth0"))
-        assert snapshot_tree(root) == before
-        xml = c.xml_desc("eth0")
-        c.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/><mtu size="1400"/>'))
-        assert changed_lines(ROUTED, root) == {"ifcfg-eth0": ["+MTU=1400"]}
-        c.define(c.xml_desc("eth0").replace('gateway="192.168.122.1"', 'gateway="192.168.122.254"'))
-        assert changed_lines(ROUTED, root)["routes"] == ["-default 192.168.122.1 - -",
-                                                         "+default 192.168.122.254 - -"]
-        c.undefine("eth0")
+        return str(getattr(c, verb)(*args))
+
+
+def dash_route_steps(root: Path) -> list:
+    """YaST's ``default GW - -`` route through dumpxml, a redefine, an MTU
+    edit, a gateway change and an undefine, one command each; what each
+    showed and which lines it changed."""
+    seen: list = []
+    eth0 = command(root, "xml_desc", "eth0")
+    assert '<route gateway="192.168.122.1"/>' in eth0
+    assert "route" not in command(root, "xml_desc", "eth1")
+    before = snapshot_tree(root)
+    command(root, "define", eth0)
+    assert snapshot_tree(root) == before, "a redefine of what dumpxml printed changes no byte"
+    mtu = '<start mode="onboot"/><mtu size="1400"/>'
+    command(root, "define", eth0.replace('<start mode="onboot"/>', mtu))
+    seen.append(changed_lines(ROUTED, root))
+    assert seen[-1] == {"ifcfg-eth0": ["+MTU=1400"]}
+    eth0 = command(root, "xml_desc", "eth0")
+    command(root, "define", eth0.replace('gateway="192.168.122.1"', 'gateway="192.168.122.254"'))
+    seen.append(changed_lines(ROUTED, root))
+    assert seen[-1]["routes"] == ["-default 192.168.122.1 - -", "+default 192.168.122.254 - -"]
+    seen.append(command(root, "xml_desc", "eth0"))
+    command(root, "undefine", "eth0")
     assert not (root / NETDIR / "ifcfg-eth0").exists()
-    assert "192.168.122" not in (root / NETDIR / "routes").read_text()
+    assert (root / NETDIR / "routes").read_text() == "# YaST\n"
+    seen.append(command(root, "list_interfaces"))
+    return seen
+
+
+@pytest.mark.parametrize(("mode", "cache"), MODES)
+def test_a_dash_default_route_is_the_gateway_of_the_interface_whose_subnet_holds_it(
+        tmp_path, monkeypatch, mode, cache):
+    """Through the index (each file read alone) as with every file loaded:
+    the route is eth0's, since only eth0's subnet holds its gateway. Each
+    mode is compared with the full load."""
+    seen = {}
+    for side in dict.fromkeys([mode, "full"]):
+        root = yast_root(tmp_path / side, ROUTED)
+        with monkeypatch.context() as m:
+            in_mode(m, side, cache, root)
+            seen[side] = dash_route_steps(root)
+            seen[side].append(changed_lines(ROUTED, root))
+    assert seen[mode] == seen["full"]
+
+
+def dash_route_answers(root: Path) -> dict[str, str]:
+    """dumpxml of eth0 and eth1."""
+    return {name: command(root, "xml_desc", name) for name in ("eth0", "eth1")}
+
+
+@pytest.mark.parametrize(("mode", "cache"), MODES)
+def test_a_dash_default_route_follows_the_addresses_of_other_files(tmp_path, monkeypatch, mode, cache):
+    """The route's owner is decided on every read from what the ifcfg files
+    say now: an address changed in another file re-homes it (routes is not
+    touched, so a warm index keeps its entry), and a gateway that two
+    subnets hold is no interface's."""
+    root = yast_root(tmp_path, ROUTED)
+    ifcfg = root / NETDIR
+    with monkeypatch.context() as m:
+        in_mode(m, mode, cache, root)
+        assert '<route gateway="192.168.122.1"/>' in dash_route_answers(root)["eth0"]
+        (ifcfg / "ifcfg-eth0").write_text("BOOTPROTO='static'\nIPADDR='10.1.0.10'\nNETMASK='255.255.0.0'\n")
+        (ifcfg / "ifcfg-eth1").write_text("BOOTPROTO='static'\nIPADDR='192.168.122.20'\nPREFIXLEN='25'\n")
+        moved = dash_route_answers(root)
+        assert "route" not in moved["eth0"] and '<route gateway="192.168.122.1"/>' in moved["eth1"]
+        (ifcfg / "ifcfg-eth0").write_text("BOOTPROTO='static'\nIPADDR_a='192.168.0.1/16'\n")
+        both = dash_route_answers(root)
+        assert "route" not in both["eth0"] + both["eth1"]
+        # a define that gives eth1 the gateway writes a line naming it
+        command(root, "define", moved["eth1"])
+        assert (ifcfg / "routes").read_text() == "# YaST\ndefault 192.168.122.1 - -\n" \
+                                                  "default 192.168.122.1 - eth1\n"
+    with monkeypatch.context() as m:
+        in_mode(m, "full", False, root)
+        want = dash_route_answers(root)
+    assert dash_route_answers(root) == want
