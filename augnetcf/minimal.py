@@ -63,34 +63,55 @@ def canonical(doc: etree._Element) -> bytes:
     return etree.tostring(doc, method="c14n")
 
 
-def reading(backend: Backend, name: str, others: list[str],
-            facts: Callable[[etree._Element], tuple[str, str, list[str]]]) -> Meaning:
-    """What a forest means for a description of *name* that names the
-    interfaces *others* too (its ports, slaves, VLAN bases): *name*'s
-    interface XML; each other interface's own, since a bridge's XML shows
-    neither the MTU its ports' files get along with it nor an address a
-    port's own stanza would keep; and what the engine itself reads from each
-    unit to relate interfaces (*facts*: its name, its master, its ports),
-    since a port file saying ``MASTER=bond0`` beside ``BRIDGE=br0`` may
-    read as the same bridge and still be another host."""
+#: Parts of another interface's XML that count only where the description gives them.
+_OPTIONAL = frozenset({"start", "mtu", "mac"})
 
-    def name_of(el: etree._Element) -> str:
-        return facts(el)[0]
+
+def reading(backend: Backend, name: str, described: dict[str, set[str]],
+            facts: Callable[[etree._Element], tuple[str, str, list[str]]]) -> Meaning:
+    """What a forest means for a description of *name*.
+
+    Three things: *name*'s interface XML; what the engine itself reads from
+    each unit to relate interfaces (*facts*: its name, its master, its
+    ports), since a port file saying ``MASTER=bond0`` beside ``BRIDGE=br0``
+    may read as the same bridge and still be another host; and, for each
+    other interface the description names (*described*: name -> the child
+    elements its own ``<interface>`` element has), its own XML, since a
+    bridge's XML shows neither the MTU its ports' files get with it nor an
+    address a port's stanza would keep.
+
+    Of another interface's own XML, its start mode, MTU and MAC count only
+    where its element in the description has them, or the stylesheet's
+    forest gives them (a bridge's MTU on Red Hat ports; never a start
+    mode). Otherwise the description does not speak of them (an ``auto
+    eno1`` line, a port's own ``MTUBytes=``), so they are the admin's to
+    keep. Everything else counts: a port without ``<protocol>`` has no
+    address. The first forest read decides what the stylesheet
+    gives: :func:`conserve` reads the stylesheet's forest first.
+    """
+    counted: dict[str, set[str]] = {}
+
+    def own(forest: etree._Element, n: str) -> bytes:
+        doc = xslt.from_forest(forest, backend, n)
+        if doc.get("name") != n:
+            return b""  # a stylesheet that reads the first file as the interface: none is n's
+        if n not in counted:
+            counted[n] = _OPTIONAL & (described[n] | {c.tag for c in doc} - {"start"})
+        for child in list(doc):
+            if child.tag in _OPTIONAL and child.tag not in counted[n]:
+                doc.remove(child)
+        return canonical(doc)
 
     def read(forest: etree._Element, n: str) -> bytes:
         if n == name:
             return canonical(xslt.from_forest(forest, backend, n))
-        units = forest.xpath(backend.unit)
-        tree = next((el for el in units if el.tag == "tree" and name_of(el) == n), None)
+        tree = next((el for el in forest.xpath(backend.unit) if el.tag == "tree" and facts(el)[0] == n), None)
         if tree is None:
-            # a stanza backend's stylesheet picks $name out; one that reads the
-            # first file as the interface has nothing to read for it
-            return b"" if any(el.tag == "tree" for el in units) else \
-                canonical(xslt.from_forest(forest, backend, n))
+            return own(forest, n)
         after = tree.getnext()
-        forest.insert(0, tree)
+        forest.insert(0, tree)  # for stylesheets that read the first file as the interface
         try:
-            return canonical(xslt.from_forest(forest, backend, n))
+            return own(forest, n)
         finally:
             if after is None:
                 forest.append(tree)
@@ -104,7 +125,7 @@ def reading(backend: Backend, name: str, others: list[str],
                 n, master, ports = facts(el)
                 edges.update([(master, n)] if master else [])
                 edges.update((n, port) for port in ports)
-            return b"\n".join([repr(sorted(edges)).encode(), *(read(forest, n) for n in [name, *others])])
+            return b"\n".join([repr(sorted(edges)).encode(), *(read(forest, n) for n in [name, *described])])
         except AugnetcfError:
             return None
 
@@ -112,13 +133,17 @@ def reading(backend: Backend, name: str, others: list[str],
 
 
 def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree._Element]],
-             gone: Iterable[etree._Element], meaning: Meaning, backend: Backend) -> int:
+             gone: Iterable[etree._Element], meaning: Meaning, backend: Backend,
+             fresh: Iterable[etree._Element] = ()) -> int:
     """Move *forest* towards the files without changing what it means.
 
     *pairs* are (new element in *forest*, the element of the files it
     replaces); *gone* are elements of the files that *forest* does not
     replace and that a define would remove (a port's own stanza). Each of
     those is copied into *forest* when that changes nothing, so it stays.
+    *fresh* are elements of *forest* that the files do not have (a port's
+    new stanza, a sysctl file stating a default): each is dropped when that
+    changes nothing, so it is not added.
     The backend's data bounds the steps: a node it does not own is left to
     the define anyway; a label that may occur once (not ``Backend.multi``)
     is never doubled; a node ``Backend.keep`` names (a connection's UUID) is
@@ -141,6 +166,22 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
             kept += 1
         else:
             _prune(added)
+    for el in fresh:
+        # the element, and its containers that would be left with nothing
+        top = el
+        while top.getparent() is not None and top.getparent() is not forest and len(top.getparent()) == 1:
+            top = top.getparent()
+        parent = top.getparent()
+        if parent is None:
+            continue
+        after = top.getnext()
+        parent.remove(top)
+        if same():
+            kept += 1
+        elif after is None:
+            parent.append(top)
+        else:
+            after.addprevious(top)
     return kept
 
 
@@ -163,12 +204,13 @@ def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool]
         fresh.remove(twin)
         if len(o) or len(twin):  # a section: its keys too
             kept += _conserve(twin, o, same, backend)
-    for o in left:
-        label, value = _key(o)
-        if not len(o) and not backend.owned.match(f"{label}={value or ''}"):
-            continue  # the define leaves it alone anyway
-        if _settle(new, o, fresh, same, backend):
-            kept += 1
+    left = [o for o in left if len(o) or backend.owned.match(f"{o.get('label')}={o.get('value') or ''}")]
+    while left:  # again while one step makes room for another (address1= once gateway= is back)
+        settled = [o for o in left if _settle(new, o, fresh, same, backend)]
+        kept += len(settled)
+        left = [o for o in left if o not in settled]
+        if not settled:
+            break
     old_labels = {c.get("label") for c in old.iterchildren("node")}
     parent = new.get("label", "")
     for n in list(fresh):
