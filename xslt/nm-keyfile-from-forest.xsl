@@ -193,7 +193,9 @@
           <xsl:value-of select="$sec/node[@label = 'forward-delay'][last()]/@value"/>
         </xsl:attribute>
       </xsl:if>
-      <xsl:apply-templates select="../tree[ancf:nm-master(.) = $ifname]" mode="interface"/>
+      <!-- NetworkManager enslaves a port only with the master's slave-type -->
+      <xsl:apply-templates mode="interface" select="../tree[ancf:nm-master(.) = $ifname]
+          [node[@label = 'connection']/node[@label = 'slave-type'][last()]/@value = 'bridge']"/>
     </bridge>
   </xsl:template>
 
@@ -234,7 +236,8 @@
         </xsl:when>
       </xsl:choose>
       <!-- the primary first: its position is what says it is the primary -->
-      <xsl:variable name="slaves" select="../tree[ancf:nm-master(.) = $ifname]"/>
+      <xsl:variable name="slaves" select="../tree[ancf:nm-master(.) = $ifname]
+          [node[@label = 'connection']/node[@label = 'slave-type'][last()]/@value = 'bond']"/>
       <xsl:variable name="iname" select="'interface-name'"/>
       <xsl:apply-templates select="$slaves[node[@label = 'connection']/node[@label = $iname]/@value = $primary]"
                            mode="interface"/>
