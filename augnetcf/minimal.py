@@ -63,6 +63,22 @@ def canonical(doc: etree._Element) -> bytes:
     return etree.tostring(doc, method="c14n")
 
 
+def _picks_by_name(backend: Backend) -> bool:
+    """Whether the backend's from-forest stylesheet finds ``$name`` among
+    the units (Debian, SUSE, networkd) rather than reading the first file
+    as the interface (Red Hat, NetworkManager): asked of an empty forest."""
+    if backend.name not in _PICKS_BY_NAME:
+        try:
+            doc = xslt.from_forest(etree.Element("forest"), backend, "probe0")
+            _PICKS_BY_NAME[backend.name] = doc.get("name") == "probe0"
+        except AugnetcfError:
+            _PICKS_BY_NAME[backend.name] = False
+    return _PICKS_BY_NAME[backend.name]
+
+
+_PICKS_BY_NAME: dict[str, bool] = {}
+
+
 #: Parts of another interface's XML that count only where the description gives them.
 _OPTIONAL = frozenset({"start", "mtu", "mac"})
 
@@ -91,10 +107,10 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
     """
     counted: dict[str, set[str]] = {}
 
-    def own(forest: etree._Element, n: str) -> bytes:
-        doc = xslt.from_forest(forest, backend, n)
-        if doc.get("name") != n:
+    def own(forest: etree._Element, n: str, found: bool) -> bytes:
+        if not found and not _picks_by_name(backend):
             return b""  # a stylesheet that reads the first file as the interface: none is n's
+        doc = xslt.from_forest(forest, backend, n)
         if n not in counted:
             counted[n] = _OPTIONAL & (described[n] | {c.tag for c in doc} - {"start"})
         for child in list(doc):
@@ -107,11 +123,11 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
             return canonical(xslt.from_forest(forest, backend, n))
         tree = next((el for el in forest.xpath(backend.unit) if el.tag == "tree" and facts(el)[0] == n), None)
         if tree is None:
-            return own(forest, n)
+            return own(forest, n, False)
         after = tree.getnext()
         forest.insert(0, tree)  # for stylesheets that read the first file as the interface
         try:
-            return own(forest, n)
+            return own(forest, n, True)
         finally:
             if after is None:
                 forest.append(tree)

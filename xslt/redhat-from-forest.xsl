@@ -4,7 +4,8 @@
 
   Input: a forest whose first <tree> is the interface named by $name and
   whose other trees are its ports and slaves (the engine selects them).
-  Values arrive unquoted (the Sysconfig lens strips shell quotes).
+  Values arrive unquoted (the Sysconfig lens strips shell quotes). A key set
+  twice means what its last line says, as the shell reads it: [last()].
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -20,9 +21,9 @@
   <xsl:variable name="lower" select="'abcdefghijklmnopqrstuvwxyz'"/>
   <xsl:variable name="upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZ'"/>
 
-  <xsl:key name="device" match="tree" use="node[@label = 'DEVICE']/@value"/>
-  <xsl:key name="bridge-port" match="tree" use="node[@label = 'BRIDGE']/@value"/>
-  <xsl:key name="bond-slave" match="tree" use="node[@label = 'MASTER']/@value"/>
+  <xsl:key name="device" match="tree" use="node[@label = 'DEVICE'][last()]/@value"/>
+  <xsl:key name="bridge-port" match="tree" use="node[@label = 'BRIDGE'][last()]/@value"/>
+  <xsl:key name="bond-slave" match="tree" use="node[@label = 'MASTER'][last()]/@value"/>
 
   <xsl:template match="/forest">
     <xsl:apply-templates select="tree[1]" mode="interface">
@@ -41,15 +42,15 @@
   <xsl:template match="tree" mode="type">
     <xsl:param name="ifname"/>
     <xsl:choose>
-      <xsl:when test="translate(node[@label = 'TYPE']/@value, $upper, $lower) = 'bridge'">bridge</xsl:when>
+      <xsl:when test="translate(node[@label = 'TYPE'][last()]/@value, $upper, $lower) = 'bridge'">bridge</xsl:when>
       <xsl:when test="node[@label = 'BONDING_OPTS'] or key('bond-slave', $ifname)">bond</xsl:when>
-      <xsl:when test="translate(node[@label = 'VLAN']/@value, $upper, $lower) = 'yes'">vlan</xsl:when>
+      <xsl:when test="translate(node[@label = 'VLAN'][last()]/@value, $upper, $lower) = 'yes'">vlan</xsl:when>
       <xsl:otherwise>ethernet</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 
   <xsl:template match="tree" mode="interface">
-    <xsl:param name="ifname" select="node[@label = 'DEVICE']/@value"/>
+    <xsl:param name="ifname" select="node[@label = 'DEVICE'][last()]/@value"/>
     <xsl:param name="top" select="false()"/>
     <xsl:variable name="type">
       <xsl:apply-templates select="." mode="type">
@@ -62,12 +63,12 @@
         <!-- initscripts starts every interface whose ONBOOT is not "no" -->
         <xsl:if test="not(node[@label = 'ONBOOT'])"><start mode="onboot"/></xsl:if>
       </xsl:if>
-      <xsl:if test="$type = 'ethernet' and ancf:mac(node[@label = 'HWADDR']/@value) != ''">
-        <mac address="{ancf:mac(node[@label = 'HWADDR']/@value)}"/>
+      <xsl:if test="$type = 'ethernet' and ancf:mac(node[@label = 'HWADDR'][last()]/@value) != ''">
+        <mac address="{ancf:mac(node[@label = 'HWADDR'][last()]/@value)}"/>
       </xsl:if>
       <xsl:if test="$top">
         <xsl:if test="node[@label = 'MTU']">
-          <mtu size="{node[@label = 'MTU']/@value}"/>
+          <mtu size="{node[@label = 'MTU'][last()]/@value}"/>
         </xsl:if>
         <xsl:call-template name="ipv4"/>
         <xsl:call-template name="ipv6"/>
@@ -98,7 +99,7 @@
     </xsl:variable>
     <xsl:variable name="hotplug">
       <xsl:call-template name="yes">
-        <xsl:with-param name="value" select="../node[@label = 'HOTPLUG']/@value"/>
+        <xsl:with-param name="value" select="../node[@label = 'HOTPLUG'][last()]/@value"/>
       </xsl:call-template>
     </xsl:variable>
     <xsl:choose>
@@ -110,7 +111,7 @@
 
   <!-- IPADDR, IPADDR0, IPADDR1, ... each with PREFIXn or NETMASKn. -->
   <xsl:template name="ipv4">
-    <xsl:variable name="proto" select="translate(node[@label = 'BOOTPROTO']/@value, $upper, $lower)"/>
+    <xsl:variable name="proto" select="translate(node[@label = 'BOOTPROTO'][last()]/@value, $upper, $lower)"/>
     <xsl:variable name="addrs"
                   select="node[starts-with(@label, 'IPADDR')
                           and translate(substring(@label, 7), '0123456789', '') = '']"/>
@@ -121,7 +122,7 @@
             <xsl:if test="node[@label = 'PEERDNS']">
               <xsl:variable name="peerdns">
                 <xsl:call-template name="yes">
-                  <xsl:with-param name="value" select="node[@label = 'PEERDNS']/@value"/>
+                  <xsl:with-param name="value" select="node[@label = 'PEERDNS'][last()]/@value"/>
                 </xsl:call-template>
               </xsl:variable>
               <xsl:attribute name="peerdns">
@@ -143,7 +144,7 @@
           </ip>
         </xsl:for-each>
         <xsl:if test="node[@label = 'GATEWAY']">
-          <route gateway="{node[@label = 'GATEWAY']/@value}"/>
+          <route gateway="{node[@label = 'GATEWAY'][last()]/@value}"/>
         </xsl:if>
       </protocol>
     </xsl:if>
@@ -152,7 +153,7 @@
   <xsl:template name="ipv6">
     <xsl:variable name="init">
       <xsl:call-template name="yes">
-        <xsl:with-param name="value" select="node[@label = 'IPV6INIT']/@value"/>
+        <xsl:with-param name="value" select="node[@label = 'IPV6INIT'][last()]/@value"/>
       </xsl:call-template>
     </xsl:variable>
     <xsl:if test="$init = 'true'">
@@ -160,14 +161,14 @@
         <xsl:choose>
           <xsl:when test="node[@label = 'IPV6_AUTOCONF']">
             <xsl:call-template name="yes">
-              <xsl:with-param name="value" select="node[@label = 'IPV6_AUTOCONF']/@value"/>
+              <xsl:with-param name="value" select="node[@label = 'IPV6_AUTOCONF'][last()]/@value"/>
             </xsl:call-template>
           </xsl:when>
           <!-- initscripts' default: autoconf unless the host forwards -->
           <xsl:otherwise>
             <xsl:variable name="fwd">
               <xsl:call-template name="yes">
-                <xsl:with-param name="value" select="node[@label = 'IPV6FORWARDING']/@value"/>
+                <xsl:with-param name="value" select="node[@label = 'IPV6FORWARDING'][last()]/@value"/>
               </xsl:call-template>
             </xsl:variable>
             <xsl:value-of select="$fwd != 'true'"/>
@@ -176,7 +177,7 @@
       </xsl:variable>
       <xsl:variable name="dhcp">
         <xsl:call-template name="yes">
-          <xsl:with-param name="value" select="node[@label = 'DHCPV6C']/@value"/>
+          <xsl:with-param name="value" select="node[@label = 'DHCPV6C'][last()]/@value"/>
         </xsl:call-template>
       </xsl:variable>
       <protocol family="ipv6">
@@ -185,11 +186,11 @@
         <xsl:for-each select="node[@label = 'IPV6ADDR']">
           <xsl:call-template name="ipv6-ip"><xsl:with-param name="cidr" select="@value"/></xsl:call-template>
         </xsl:for-each>
-        <xsl:for-each select="str:tokenize(node[@label = 'IPV6ADDR_SECONDARIES']/@value, ' &#9;')">
+        <xsl:for-each select="str:tokenize(node[@label = 'IPV6ADDR_SECONDARIES'][last()]/@value, ' &#9;')">
           <xsl:call-template name="ipv6-ip"><xsl:with-param name="cidr" select="."/></xsl:call-template>
         </xsl:for-each>
         <xsl:if test="node[@label = 'IPV6_DEFAULTGW']">
-          <xsl:variable name="gw" select="node[@label = 'IPV6_DEFAULTGW']/@value"/>
+          <xsl:variable name="gw" select="node[@label = 'IPV6_DEFAULTGW'][last()]/@value"/>
           <route>
             <xsl:attribute name="gateway">
               <xsl:choose>
@@ -219,14 +220,14 @@
     <xsl:param name="ifname"/>
     <bridge>
       <xsl:if test="node[@label = 'STP']">
-        <xsl:variable name="s" select="translate(node[@label = 'STP']/@value, $upper, $lower)"/>
+        <xsl:variable name="s" select="translate(node[@label = 'STP'][last()]/@value, $upper, $lower)"/>
         <xsl:variable name="stp" select="$s = 'on' or $s = 'yes' or $s = 'y' or $s = '1' or $s = 'true'"/>
         <xsl:attribute name="stp">
           <xsl:value-of select="substring('offon', 1 + 3 * $stp, 3)"/>
         </xsl:attribute>
       </xsl:if>
       <xsl:if test="node[@label = 'DELAY']">
-        <xsl:attribute name="delay"><xsl:value-of select="node[@label = 'DELAY']/@value"/></xsl:attribute>
+        <xsl:attribute name="delay"><xsl:value-of select="node[@label = 'DELAY'][last()]/@value"/></xsl:attribute>
       </xsl:if>
       <xsl:apply-templates select="key('bridge-port', $ifname)" mode="interface"/>
     </bridge>
@@ -234,7 +235,7 @@
 
   <xsl:template name="bond">
     <xsl:param name="ifname"/>
-    <xsl:variable name="opts" select="node[@label = 'BONDING_OPTS']/@value"/>
+    <xsl:variable name="opts" select="node[@label = 'BONDING_OPTS'][last()]/@value"/>
     <xsl:variable name="primary" select="ancf:bond-option($opts, 'primary')"/>
     <xsl:variable name="carrier" select="ancf:bond-option($opts, 'use_carrier')"/>
     <bond>
@@ -267,8 +268,8 @@
       </xsl:choose>
       <!-- the primary first: its position is what says it is the primary -->
       <xsl:variable name="slaves" select="key('bond-slave', $ifname)"/>
-      <xsl:apply-templates select="$slaves[node[@label = 'DEVICE']/@value = $primary]" mode="interface"/>
-      <xsl:apply-templates select="$slaves[not(node[@label = 'DEVICE']/@value = $primary)]" mode="interface"/>
+      <xsl:apply-templates select="$slaves[node[@label = 'DEVICE'][last()]/@value = $primary]" mode="interface"/>
+      <xsl:apply-templates select="$slaves[not(node[@label = 'DEVICE'][last()]/@value = $primary)]" mode="interface"/>
     </bond>
   </xsl:template>
 
@@ -276,13 +277,13 @@
     <xsl:param name="ifname"/>
     <xsl:variable name="tag">
       <xsl:choose>
-        <xsl:when test="node[@label = 'VLAN_ID']"><xsl:value-of select="node[@label = 'VLAN_ID']/@value"/></xsl:when>
+        <xsl:when test="node[@label = 'VLAN_ID']"><xsl:value-of select="node[@label = 'VLAN_ID'][last()]/@value"/></xsl:when>
         <xsl:otherwise><xsl:value-of select="ancf:vlan-tag($ifname)"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="device">
       <xsl:choose>
-        <xsl:when test="node[@label = 'PHYSDEV']"><xsl:value-of select="node[@label = 'PHYSDEV']/@value"/></xsl:when>
+        <xsl:when test="node[@label = 'PHYSDEV']"><xsl:value-of select="node[@label = 'PHYSDEV'][last()]/@value"/></xsl:when>
         <xsl:otherwise><xsl:value-of select="ancf:vlan-device($ifname)"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>

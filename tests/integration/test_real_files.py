@@ -1,0 +1,115 @@
+"""Real hosts' files: the corpus (tests/data/corpus) on real libaugeas and temporary roots.
+
+For every case and every interface in it:
+
+* list and dumpxml never crash (a clean refusal, naming the file, is allowed);
+* redefining what dumpxml printed changes no byte;
+* each one-value edit (MTU, one IPv4 address, the start mode) changes only
+  the lines that say it and reads back, or is refused with nothing written.
+
+And the two hosts the issue started from, exactly: a Proxmox bridge's MTU and
+an Anaconda NIC's address are one-line diffs in the file's own spelling.
+The checks themselves are in ``tests/corpus.py`` (``python tests/corpus.py``
+prints the same over the whole corpus, with counts).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from corpus import (
+    CORPUS,
+    Case,
+    apply_edit,
+    cases,
+    describe,
+    edits,
+    files,
+    make_root,
+    redefine_is_noop,
+)
+
+import augnetcf
+from augnetcf.errors import AugnetcfError, Unsupported
+
+CASES = cases()
+
+
+def diff(before: bytes, after: bytes) -> list[str]:
+    return [line for line in difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(),
+                                                  lineterm="", n=0)
+            if not line.startswith(("---", "+++", "@@"))]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_list_dumpxml_and_redefine_of_every_interface(tmp_path: Path, case: Case) -> None:
+    root = make_root(case, tmp_path / "root")
+    described = describe(root, case.backend)  # raises on a crash
+    for name, xml in described.items():
+        if isinstance(xml, AugnetcfError):
+            assert xml.where, f"{name}: a refusal names no file: {xml}"
+            continue
+        assert redefine_is_noop(root, case.backend, xml) == [], f"{name}: redefining dumpxml's output"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_one_value_edits_change_only_their_lines(tmp_path: Path, case: Case) -> None:
+    root = make_root(case, tmp_path / "root")
+    described = {n: x for n, x in describe(root, case.backend).items() if isinstance(x, str)}
+    problems = []
+    for name, xml in described.items():
+        for edit, new_xml, old, new in edits(xml):
+            shutil.rmtree(root)
+            make_root(case, root)
+            why = apply_edit(root, case.backend, name, edit, new_xml, old, new)
+            if why:
+                problems.append(f"{name} {edit}: {why}")
+    assert problems == []
+
+
+def test_the_corpus_has_every_source_the_issue_names() -> None:
+    sources = {c.id.rsplit("/", 1)[0] for c in CASES}
+    for want in ("redhat/networkmanager", "redhat/anaconda", "nm-keyfile/networkmanager", "networkd/systemd",
+                 "debian/ifupdown", "debian/ifupdown2", "debian/ifupdown-ng", "debian/proxmox",
+                 "suse/yast-network", "suse/wicked"):
+        assert want in sources
+    assert len(CASES) > 250
+
+
+def test_proxmox_bridge_mtu_is_a_one_line_diff_in_the_files_own_indentation(tmp_path: Path) -> None:
+    case = Case("debian", CORPUS / "debian/proxmox/pve8-bridge")
+    root = make_root(case, tmp_path / "root")
+    path = root / "etc/network/interfaces"
+    before = path.read_bytes()
+    assert b"iface eno1 inet manual" in before and b"\tbridge-ports eno1" in before
+    with augnetcf.Config(str(root), "debian") as cfg:
+        xml = cfg.xml_desc("vmbr0")
+        cfg.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/>\n  <mtu size="9000"/>'))
+    assert diff(before, path.read_bytes()) == ["+\tmtu 9000"]
+
+
+def test_anaconda_address_change_is_a_one_line_diff_and_keeps_ipv6init_no(tmp_path: Path) -> None:
+    case = Case("redhat", CORPUS / "redhat/anaconda/rhel9-static")
+    root = make_root(case, tmp_path / "root")
+    path = root / "etc/sysconfig/network-scripts/ifcfg-enp1s0"
+    before = path.read_bytes()
+    assert b'IPV6INIT="no"' in before
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        cfg.define(cfg.xml_desc("enp1s0").replace("192.168.122.50", "192.168.122.51"))
+    assert diff(before, path.read_bytes()) == ['-IPADDR="192.168.122.50"', '+IPADDR="192.168.122.51"']
+
+
+def test_a_refused_edit_writes_nothing(tmp_path: Path) -> None:
+    case = Case("debian", CORPUS / "debian/proxmox/pve8-bridge")
+    root = make_root(case, tmp_path / "root")
+    before = files(root)
+    with augnetcf.Config(str(root), "debian") as cfg:
+        dhcp = '<protocol family="ipv4"><dhcp peerdns="no"/></protocol>'
+        xml = re.sub(r'<protocol family="ipv4">.*?</protocol>', dhcp, cfg.xml_desc("vmbr0"), flags=re.S)
+        with pytest.raises(Unsupported, match="DNS from DHCP"):
+            cfg.define(xml)
+    assert files(root) == before
