@@ -100,9 +100,8 @@ def _respell_header(new: etree._Element, old: etree._Element) -> None:
     """A stanza without family and method (ifupdown2, ifupdown-ng: ``iface
     swp1``) stays so while it means what the new one says: no method is
     manual, with an address static. Those tools need ``inet dhcp`` spelled
-    out, and the lens prints family and method only right after the name,
-    so a stanza that must say ``dhcp`` cannot be written over one that
-    says neither (the engine appends new children; see docs/forest.md)."""
+    out: a stanza made DHCP gets both, which the engine puts right after
+    the name, where the lens prints them (``Backend.leading``)."""
     if old.find("node[@label='family']") is not None or old.find("node[@label='method']") is not None:
         return
     family, method = new.find("node[@label='family']"), new.find("node[@label='method']")
@@ -116,11 +115,17 @@ def _respell_header(new: etree._Element, old: etree._Element) -> None:
 def refusal(stanza: etree._Element) -> str:
     """Why interface XML cannot describe the ``iface`` stanza *stanza* (a
     forest node), or "" when it can: a family or method it has no words for
-    (``inet6 v4tunnel``, ``inet ppp``, ``can static``), or settings taken
+    (``inet6 v4tunnel``, ``inet ppp``, ``can static``; a method without a
+    family, ``iface swp1 dhcp``, which the three ifupdowns read three
+    ways), or settings taken
     from elsewhere (``inherits``, ifupdown-ng's ``inherit`` and ``use``).
     Such a stanza is refused, never read as something simpler."""
     family = stanza.find("node[@label='family']")
     method = stanza.find("node[@label='method']")
+    if family is None and method is not None:
+        # ifupdown-ng reads "iface swp1 dhcp" as DHCP, ifupdown rejects it and
+        # ifupdown2 takes the method for a family: no reading to keep
+        return f"method {method.get('value')!r} without an address family"
     fam = family.get("value", "") if family is not None else "inet"
     if fam not in _KNOWN_METHODS:
         return f"address family {fam!r}"
@@ -251,6 +256,7 @@ BACKEND = Backend(
     alias=_alias,
     respell=_respell,
     refuse=refusal,
+    leading=("family", "method"),  # words of the iface line, before its options
     multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
     limits=(
         ("//dhcp[@peerdns]", "ifupdown has no per-interface setting for DNS from DHCP"),
