@@ -121,6 +121,9 @@ def test_stanza_without_family_keeps_its_header_on_redefine(tmp_path):
     ("iface eth0\n  use dhcp\n", "'use'"),
     ("iface swp1\n  address 10.0.0.1/24\n  address 2001:db8::1/64\n", "several"),
     ("iface swp1 dhcp\n", "method 'dhcp' without an address family"),
+    ("iface br0.5 inet manual\n  bridge_ports eth0\n", "named like a VLAN"),
+    ("iface br0 inet manual\n  bridge-ports eth0\n  bridge-ports eth1\n", "bridge_ports on several lines"),
+    ("iface eth0 inet static\n  address 10.0.0.1/14\n  netmask 255.255.255.0\n", "netmask 255.255.255.0"),
 ])
 def test_what_the_xml_cannot_say_is_refused_by_dumpxml(tmp_path, stanza, why):
     root = make_root(tmp_path, b"auto lo\niface lo inet loopback\n\n" + stanza.encode())
@@ -140,6 +143,8 @@ def test_what_the_xml_cannot_say_is_refused_by_dumpxml(tmp_path, stanza, why):
     ("iface eth0 inet static inherits base\n  address 10.0.0.1/24\n", "'inherits'"),
     ("iface eth0\n  use dhcp\n", "'use'"),
     ("iface swp1\n  address 10.0.0.1/24\n  address 2001:db8::1/64\n", "several"),
+    ("iface br0 inet manual\n  bridge-ports eth0\n  bridge-ports eth1\n", "bridge_ports on several lines"),
+    ("iface eth0 inet static\n  address 10.0.0.1/14\n  netmask 255.255.255.0\n", "netmask 255.255.255.0"),
 ])
 def test_what_the_xml_cannot_say_is_refused_by_define(tmp_path, stanza, why):
     root = make_root(tmp_path, b"auto lo\niface lo inet loopback\n\n" + stanza.encode())
@@ -183,6 +188,34 @@ def test_stanza_without_family_made_dhcp_gets_both_words_on_its_line(tmp_path):
     assert added_and_removed(text, after) == ["-iface swp1", "+iface swp1 inet dhcp"]
     read = judges.ifparse(root / IFACES)["swp1"]
     assert "use dhcp" in read and "mtu 9000" in read
+
+
+def test_address_with_prefix_and_agreeing_netmask_keeps_both(tmp_path):
+    text = b"iface eth0 inet static\n  address 10.0.0.1/24\n  netmask 255.255.255.0\n"
+    root = make_root(tmp_path, text)
+    after = plan(root, dump(root, "eth0").replace("10.0.0.1", "10.0.0.2"))
+    assert added_and_removed(text, after) == ["-  address 10.0.0.1/24", "+  address 10.0.0.2/24"]
+
+
+def test_port_stanza_static_without_address_stays_static(tmp_path):
+    """ifupdown2's examples give a bridge's ports ``inet static`` without an
+    address; a port's description has no addressing, so an edit of the
+    bridge leaves those lines alone rather than write ``inet manual``."""
+    text = (b"auto bond3.2000\niface bond3.2000 inet static\n\n"
+            b"auto br2000\niface br2000 inet static\n    address 10.0.0.1/24\n    bridge-ports bond3.2000\n")
+    root = make_root(tmp_path, text)
+    after = plan(root, with_mtu(dump(root, "br2000"), 9000))
+    assert added_and_removed(text, after) == ["+    mtu 9000"]
+
+
+def test_alias_of_a_vlan_is_not_taken_for_a_vlan(tmp_path):
+    text = b"auto eth2.2:3\niface eth2.2:3 inet static\n  address 3.4.5.6/23\n"
+    root = make_root(tmp_path, text)
+    xml = dump(root, "eth2.2:3")
+    assert 'type="ethernet"' in xml
+    with augnetcf.Config(str(root), "debian") as cfg:
+        cfg.define(xml)
+    assert (root / IFACES).read_bytes() == text
 
 
 def test_static_stanza_without_address_stays_static(tmp_path):
