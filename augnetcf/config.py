@@ -810,6 +810,7 @@ class Config:
         units = snap.owned(name)
         if not units:
             raise self._not_found(name)
+        self._refuse_units(snap, [name], FileError)
         doc = xslt.from_forest(self._subforest(units), self.backend, name)
         try:
             # What we print, we must accept: a hand-edited file may say things
@@ -820,6 +821,40 @@ class Config:
             raise FileError(f"cannot be described as interface XML: {e.message}",
                             file=", ".join(files)) from None
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
+
+    def _refuse_units(self, snap: _Snapshot, names: list[str], error: type[AugnetcfError]) -> None:
+        """Raise *error* for the first unit of *names* (and of their ports and
+        slaves) that interface XML cannot describe (``Backend.refuse``),
+        naming its file and line. Dumpxml must not print it as something
+        simpler, and a define must neither rewrite it nor remove it, even
+        when no new unit replaces it (an ``inet6 v4tunnel`` stanza beside
+        the ``inet`` one a define writes)."""
+        units = [u for n in names for m in snap.names(n) for u in snap.units.get(m, [])
+                 if isinstance(u, etree._Element)]
+        for unit, why in xslt.refused(units, self.backend)[:1]:
+            raise xslt.refusal(error, unit, why, self.backend, self._line_of(unit))
+
+    def _line_of(self, unit: etree._Element) -> int | None:
+        """The line (from 1) of its file where forest *unit* starts, from its
+        Augeas span; None when that cannot be known. A session of its own
+        reads just that file with spans: the engine's may not hold it (the
+        index reads without Augeas) or may hold it without spans. Only a
+        refusal asks, so the extra parse costs nothing otherwise."""
+        tree = next(unit.iterancestors("tree"), None)
+        path = unit.get("path", "")
+        if tree is None or not path.startswith("/files/"):
+            return None
+        file = tree.get("path", "").removeprefix("/files")
+        i = self.index.transform_for(file) if self.index is not None else None
+        t = self.backend.transforms[i or 0]
+        try:
+            with AugeasSession(self.root, (backends.Transform(t.lens, (escape_glob(file),), t.excl),),
+                               spans=True) as s:
+                disk, label_start, *_rest = s.aug.span(path)
+                with open(disk, "rb") as f:
+                    return f.read(label_start).count(b"\n") + 1
+        except (AugnetcfError, OSError, ValueError, RuntimeError):
+            return None
 
     # -- changes ----------------------------------------------------------------
     def define(self, xml: str | bytes, source: str = "<string>") -> Interface:
@@ -858,6 +893,7 @@ class Config:
         old: list[etree._Element] = []
         for n in defined:
             old.extend(el for el in snap.owned(n, extras=False) if el not in old)
+        self._refuse_units(snap, defined, Unsupported)
         self._refuse_overriding_extras(snap, defined)
         self._refuse_shadowed(snap, new)
         touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]

@@ -296,11 +296,27 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
         if p is None and el.get("value") is None and not len(el):
             continue  # an empty section only asks that nothing we own be in it
         if p is None:
-            p = _append(aug, path, el.get("label"), el.get("value"))
+            p = _add(aug, path, el.get("label"), el.get("value"), backend.leading)
         write_node(aug, p, el, backend)
     for p, label in reversed(list(free.items())):
         if _owns(aug, owned, label, p) and (label not in defaults or defaults[label] != _flat(aug, p)):
             aug.remove(p)
+
+
+def _add(aug: augeas.Augeas, path: str, label: str, value: str | None, leading: tuple[str, ...]) -> str:
+    """Add a LABEL node under *path* where the lens can print it: a label
+    of *leading* (``Backend.leading``) goes before every existing child but
+    the leading labels listed before it, anything else at the end
+    (:func:`_append`); return its path."""
+    if label in leading:
+        before = leading[:leading.index(label)]
+        first = next((p for p in aug.match(f"{path}/*") if aug.label(p) not in before), None)
+        if first is not None:
+            aug.insert(first, label, before=True)
+            new = aug.match(f"{first}/preceding-sibling::*[1]")[0]
+            aug.set(new, value)
+            return new
+    return _append(aug, path, label, value)
 
 
 def _append(aug: augeas.Augeas, path: str, label: str, value: str | None) -> str:

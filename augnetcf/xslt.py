@@ -19,7 +19,7 @@ from lxml import etree
 
 from . import resources
 from .backends import Backend
-from .errors import FileError, InternalError, Unsupported
+from .errors import AugnetcfError, FileError, InternalError, Unsupported
 
 NS = "urn:augnetcf:xslt"
 
@@ -198,18 +198,37 @@ def to_forest(doc: etree._Element | etree._ElementTree, backend: Backend) -> etr
     return _run(backend.to_forest_xsl, doc)
 
 
+def refused(units: list[etree._Element], backend: Backend) -> list[tuple[etree._Element, str]]:
+    """(unit, why) for each of forest *units* that interface XML cannot
+    describe (``Backend.refuse``): a Debian ``inet6 v4tunnel`` stanza, say.
+    Such a unit must be neither read as something simpler nor rewritten."""
+    if backend.refuse is None:
+        return []
+    out = []
+    for unit in units:
+        why = backend.refuse(unit)
+        if why:
+            out.append((unit, why))
+    return out
+
+
+def refusal(cls: type[AugnetcfError], unit: etree._Element, why: str, backend: Backend,
+            line: int | None = None) -> AugnetcfError:
+    """The error (*cls*) that refuses *unit* for reason *why*, naming its
+    file (its path under the root) and, when known, the *line* it starts on."""
+    name = str(unit.xpath(backend.unit_name, namespaces={"ancf": NS}))
+    tree = next(unit.iterancestors("tree"), None) if unit.tag != "tree" else unit
+    where = tree.get("path", "").removeprefix("/files") if tree is not None else name
+    return cls(f"{name}: interface XML cannot describe its {why}; augnetcf leaves it alone",
+               file=where, line=line)
+
+
 def from_forest(forest: etree._Element, backend: Backend, name: str) -> etree._Element:
     """Interface XML for *name*, from a forest whose first unit describes it
-    and whose other units are its ports and slaves. A unit of *name* that the
-    XML cannot describe (``Backend.refuse``) is a :class:`FileError` naming
-    its file, never a simpler description."""
-    if backend.refuse is not None:
-        for unit in forest.xpath(backend.unit):
-            if str(unit.xpath(backend.unit_name, namespaces={"ancf": NS})) != name:
-                continue
-            why = backend.refuse(unit)
-            if why:
-                tree = next(unit.iterancestors("tree"), None)
-                where = tree.get("path", "").removeprefix("/files") if tree is not None else name
-                raise FileError(f"{name}: interface XML cannot describe its {why}", file=where)
+    and whose other units are its ports and slaves. A unit that the XML
+    cannot describe (``Backend.refuse``), *name*'s or a port's, is a
+    :class:`FileError` naming its file, never a simpler description: a
+    define of that description would rewrite or remove the unit."""
+    for unit, why in refused(forest.xpath(backend.unit), backend)[:1]:
+        raise refusal(FileError, unit, why, backend)
     return _run(backend.from_forest_xsl, forest, name=name)

@@ -168,6 +168,13 @@ class Backend:
     #: redefine rewrite it, so dumpxml refuses it (:func:`augnetcf.xslt.from_forest`)
     #: and ``respell`` refuses a define over it.
     refuse: Callable[[etree._Element], str] | None = None
+    #: Labels of children that the lens prints only first, in this order,
+    #: before any other child (Debian's ``family`` and ``method``, words of
+    #: the ``iface`` line). A define that adds one to a node that has
+    #: children (``iface swp1`` with options, made DHCP) inserts it after
+    #: the leading ones before it, not after the last child: the lens could
+    #: not print it there.
+    leading: tuple[str, ...] = ()
     #: Matched against ``PARENT/LABEL`` (the parent node's label, "" for a
     #: file): nodes whose existing value a define keeps (a connection's UUID
     #: and id). A define writes them only where they are missing.

@@ -8,6 +8,7 @@ file. Read by our Ifupdown lens (lenses/ifupdown.aug), which also takes
 ifupdown2's and ifupdown-ng's syntax and keeps every option a plain value.
 """
 
+import contextlib
 import re
 
 from lxml import etree
@@ -71,7 +72,7 @@ def _respell_address(new: etree._Element, old: etree._Element) -> None:
     if have is None or address is None:
         return
     value = address.get("value") or ""
-    if "/" in (have.get("value") or "") and old.find("node[@label='netmask']") is None:
+    if "/" in (have.get("value") or ""):
         if netmask is None or "/" in value:
             return
         try:
@@ -79,7 +80,8 @@ def _respell_address(new: etree._Element, old: etree._Element) -> None:
         except (netaddr.AddrFormatError, TypeError, ValueError):
             return
         address.set("value", f"{value}/{bits}")
-        new.remove(netmask)
+        if old.find("node[@label='netmask']") is None:
+            new.remove(netmask)  # else A/P and a netmask that agrees, both kept
     elif "/" not in (have.get("value") or "") and old.find("node[@label='netmask']") is not None \
             and "/" in value and netmask is None:
         addr, _sep, prefix = value.partition("/")
@@ -100,9 +102,8 @@ def _respell_header(new: etree._Element, old: etree._Element) -> None:
     """A stanza without family and method (ifupdown2, ifupdown-ng: ``iface
     swp1``) stays so while it means what the new one says: no method is
     manual, with an address static. Those tools need ``inet dhcp`` spelled
-    out, and the lens prints family and method only right after the name,
-    so a stanza that must say ``dhcp`` cannot be written over one that
-    says neither (the engine appends new children; see docs/forest.md)."""
+    out: a stanza made DHCP gets both, which the engine puts right after
+    the name, where the lens prints them (``Backend.leading``)."""
     if old.find("node[@label='family']") is not None or old.find("node[@label='method']") is not None:
         return
     family, method = new.find("node[@label='family']"), new.find("node[@label='method']")
@@ -113,14 +114,66 @@ def _respell_header(new: etree._Element, old: etree._Element) -> None:
         new.remove(method)
 
 
+#: A name ifupdown takes for a VLAN: DEVICE.TAG or vlanTAG (not an alias, DEVICE.TAG:N).
+_VLAN_NAME = re.compile(r"[^:]+\.[0-9]{1,4}|vlan[0-9]{1,4}")
+
+
+def _prefix_conflict(stanza: etree._Element, fam: str) -> str:
+    """Why an ``address A/P`` with a ``netmask`` that says another prefix
+    cannot be read ("" when they agree or one is missing): ifupdown takes the
+    netmask, ifupdown2 and ifupdown-ng the prefix."""
+    import netaddr
+
+    address = stanza.find("node[@label='address']")
+    netmask = stanza.find("node[@label='netmask']")
+    if address is None or netmask is None or "/" not in (address.get("value") or ""):
+        return ""
+    prefix = (address.get("value") or "").rpartition("/")[2]
+    mask = netmask.get("value") or ""
+    if fam == "inet" and not mask.isdigit():
+        with contextlib.suppress(netaddr.AddrFormatError, ValueError):
+            mask = str(netaddr.IPAddress(mask, version=4).netmask_bits())
+    if mask == prefix:
+        return ""
+    return (f"address {address.get('value')} with netmask {netmask.get('value')} "
+            "(ifupdown takes the netmask, ifupdown2 and ifupdown-ng the prefix)")
+
+
+def _respell_port_method(new: etree._Element, old: etree._Element) -> None:
+    """Keep ``inet static`` without an address on a bridge port or bond
+    slave (ifupdown2's example files) rather than write ``inet manual``: a
+    port's description has no addressing, and both give it none."""
+    method = new.find("node[@label='method']")
+    if method is None or method.get("value") != "manual" or new.find("node[@label='address']") is not None:
+        return
+    family = new.find("node[@label='family']")
+    was = old.find("node[@label='method']")
+    if was is None or was.get("value") != "static" or old.find("node[@label='address']") is not None \
+            or family is None or family.get("value") != "inet" \
+            or (old.find("node[@label='family']") is not None
+                and old.find("node[@label='family']").get("value") != "inet"):
+        return
+    name = new.get("value") or ""
+    ports = new.getroottree().getroot().xpath("//node[translate(@label, '-', '_') = 'bridge_ports'"
+                                              " or translate(@label, '-', '_') = 'bond_slaves']/@value")
+    if any(name in str(v).replace("\\", " ").split() for v in ports):
+        method.set("value", "static")
+
+
 def refusal(stanza: etree._Element) -> str:
     """Why interface XML cannot describe the ``iface`` stanza *stanza* (a
     forest node), or "" when it can: a family or method it has no words for
-    (``inet6 v4tunnel``, ``inet ppp``, ``can static``), or settings taken
+    (``inet6 v4tunnel``, ``inet ppp``, ``can static``; a method without a
+    family, ``iface swp1 dhcp``, which the three ifupdowns read three
+    ways), or settings taken
     from elsewhere (``inherits``, ifupdown-ng's ``inherit`` and ``use``).
     Such a stanza is refused, never read as something simpler."""
     family = stanza.find("node[@label='family']")
     method = stanza.find("node[@label='method']")
+    if family is None and method is not None:
+        # ifupdown-ng reads "iface swp1 dhcp" as DHCP, ifupdown rejects it and
+        # ifupdown2 takes the method for a family: no reading to keep
+        return f"method {method.get('value')!r} without an address family"
     fam = family.get("value", "") if family is not None else "inet"
     if fam not in _KNOWN_METHODS:
         return f"address family {fam!r}"
@@ -130,6 +183,18 @@ def refusal(stanza: etree._Element) -> str:
         addresses = [n.get("value", "") for n in stanza.iterchildren("node") if n.get("label") == "address"]
         if len(addresses) > 1 or any(":" in a for a in addresses):
             return "addresses of both families, or several, in one stanza without a family"
+    options = [n.get("label", "").replace("-", "_") for n in stanza.iterchildren("node")]
+    for label in ("bridge_ports", "bond_slaves"):
+        if options.count(label) > 1:
+            # ifupdown2 joins the lines, ifupdown joins them with a line
+            # break, ifupdown-ng keeps both: no one list of ports to read
+            return f"{label} on several lines"
+        if label in options and _VLAN_NAME.fullmatch(stanza.get("value") or ""):
+            # ifupdown's vlan hook would make it a VLAN too
+            return f"{label} on an interface named like a VLAN (DEVICE.TAG or vlanTAG)"
+    why = _prefix_conflict(stanza, fam)
+    if why:
+        return why
     for label in ("inherits", "inherit", "use"):
         if stanza.find(f"node[@label='{label}']") is not None:
             return f"{label!r} (settings from another stanza or an executor)"
@@ -150,6 +215,7 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
     _respell_labels(new, _label_style(old))
     _respell_address(new, old)
     _respell_header(new, old)
+    _respell_port_method(new, old)
 
 
 #: A line that starts a stanza or stands alone (never an option line).
@@ -251,6 +317,7 @@ BACKEND = Backend(
     alias=_alias,
     respell=_respell,
     refuse=refusal,
+    leading=("family", "method"),  # words of the iface line, before its options
     multi=re.compile(r"^(?:up|down|pre-up|post-up|pre-down|post-down)$"),
     limits=(
         ("//dhcp[@peerdns]", "ifupdown has no per-interface setting for DNS from DHCP"),
@@ -263,8 +330,9 @@ BACKEND = Backend(
          " and (ancf:vlan-device(@name) = vlan/interface/@name"
          " or starts-with(@name, 'vlan') and ancf:vlan-device(@name) = ''))]",
          "ifupdown takes a VLAN's tag from its name, which must be DEVICE.TAG or vlanTAG"),
-        ("//interface[@type!='vlan'][contains(@name, '.') or (starts-with(@name, 'vlan')"
-         " and ancf:vlan-tag(@name) != '')]",
+        # eth2.2:3 is an alias (a label for addresses) on eth2.2, not a VLAN
+        ("//interface[@type!='vlan'][contains(@name, '.') and not(contains(@name, ':'))"
+         " or (starts-with(@name, 'vlan') and ancf:vlan-tag(@name) != '')]",
          "ifupdown would take an interface named DEVICE.TAG or vlanTAG for a VLAN"),
         ("//bridge/interface[@name='none' or @name='all'] | //bond/interface[@name='none' or @name='all']",
          "in bridge_ports and bond_slaves, 'none' and 'all' are keywords, not interface names"),

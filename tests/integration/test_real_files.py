@@ -44,17 +44,9 @@ CASES = cases()
 
 #: Cases where augnetcf still falls short, each with what goes wrong. They are
 #: strict: one that starts to pass fails the run until it leaves this list.
-NOOP_GAPS = {
-    "debian/ifupdown/linux-testcase.7": "dumpxml prints a bridge named br0.0201, which define refuses as a "
-                                        "VLAN-like name",
-    "debian/ifupdown/linux-testcase.8": "dumpxml prints alias eth2.2:3 as an ethernet; define refuses it",
-}
+NOOP_GAPS: dict[str, str] = {}
 EDIT_GAPS = {
     "redhat/networkmanager/test-wired-dhcp": "IPV6INIT twice (no, then yes): an edit drops the first",
-    "debian/ifupdown/linux-testcase.1": "a stanza with both address A/P and a netmask: an address edit "
-                                        "rewrites the netmask from the prefix",
-    "debian/ifupdown2/eni-bridge6_multiple_bridge_ports_lines": "a second bridge-ports line is dropped",
-    "debian/ifupdown2/example-interfaces": "family-less VLAN stanzas with addresses become inet manual",
     "suse/wicked/host2": "IPADDR='0.0.0.0/32' (no address) is removed",
     "suse/yast-network/br0": "ifcfg files are added for ports that had none",
     "suse/yast-network/scr_read": "IPADDR next to IPADDR_0 for the same address is removed",
