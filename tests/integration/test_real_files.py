@@ -64,83 +64,7 @@ def _cases(gaps: dict[str, str]) -> list:
                          if c.id in gaps else []) for c in CASES]
 
 
-def diff(before: bytes, after: bytes) -> list[str]:
-    return [line for line in difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(),
-                                                  lineterm="", n=0)
-            if not line.startswith(("---", "+++", "@@"))]
-
-
-@pytest.mark.parametrize("case", _cases(NOOP_GAPS))
-def test_list_dumpxml_and_redefine_of_every_interface(tmp_path: Path, case: Case) -> None:
-    root = make_root(case, tmp_path / "root")
-    described = describe(root, case.backend)  # raises on a crash
-    for name, xml in described.items():
-        if isinstance(xml, AugnetcfError):
-            assert xml.where, f"{name}: a refusal names no file: {xml}"
-            continue
-        assert redefine_is_noop(root, case.backend, xml) == [], f"{name}: redefining dumpxml's output"
-
-
-@pytest.mark.parametrize("case", _cases(EDIT_GAPS))
-def test_one_value_edits_change_only_their_lines(tmp_path: Path, case: Case) -> None:
-    root = make_root(case, tmp_path / "root")
-    described = {n: x for n, x in describe(root, case.backend).items() if isinstance(x, str)}
-    problems = []
-    for name, xml in described.items():
-        for edit, new_xml, old, new in edits(xml):
-            shutil.rmtree(root)
-            make_root(case, root)
-            why = apply_edit(root, case.backend, name, edit, new_xml, old, new)
-            if why:
-                problems.append(f"{name} {edit}: {why}")
-    assert problems == []
-
-
-def test_the_corpus_has_every_source_the_issue_names() -> None:
-    sources = {c.id.rsplit("/", 1)[0] for c in CASES}
-    for want in ("redhat/networkmanager", "redhat/anaconda", "nm-keyfile/networkmanager", "networkd/systemd",
-                 "debian/ifupdown", "debian/ifupdown2", "debian/ifupdown-ng", "debian/proxmox",
-                 "suse/yast-network", "suse/wicked"):
-        assert want in sources
-    assert len(CASES) > 250
-
-
-def test_proxmox_bridge_mtu_is_a_one_line_diff_in_the_files_own_indentation(tmp_path: Path) -> None:
-    case = Case("debian", CORPUS / "debian/proxmox/pve8-bridge")
-    root = make_root(case, tmp_path / "root")
-    path = root / "etc/network/interfaces"
-    before = path.read_bytes()
-    assert b"iface eno1 inet manual" in before and b"\tbridge-ports eno1" in before
-    with augnetcf.Config(str(root), "debian") as cfg:
-        xml = cfg.xml_desc("vmbr0")
-        cfg.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/>\n  <mtu size="9000"/>'))
-    assert diff(before, path.read_bytes()) == ["+\tmtu 9000"]
-
-
-def test_anaconda_address_change_is_a_one_line_diff_and_keeps_ipv6init_no(tmp_path: Path) -> None:
-    case = Case("redhat", CORPUS / "redhat/anaconda/rhel9-static")
-    root = make_root(case, tmp_path / "root")
-    path = root / "etc/sysconfig/network-scripts/ifcfg-enp1s0"
-    before = path.read_bytes()
-    assert b'IPV6INIT="no"' in before
-    with augnetcf.Config(str(root), "redhat") as cfg:
-        cfg.define(cfg.xml_desc("enp1s0").replace("192.168.122.50", "192.168.122.51"))
-    assert diff(before, path.read_bytes()) == ['-IPADDR="192.168.122.50"', '+IPADDR="192.168.122.51"']
-
-
-def test_a_refused_edit_writes_nothing(tmp_path: Path) -> None:
-    case = Case("debian", CORPUS / "debian/proxmox/pve8-bridge")
-    root = make_root(case, tmp_path / "root")
-    before = files(root)
-    with augnetcf.Config(str(root), "debian") as cfg:
-        dhcp = '<protocol family="ipv4"><dhcp peerdns="no"/></protocol>'
-        xml = re.sub(r'<protocol family="ipv4">.*?</protocol>', dhcp, cfg.xml_desc("vmbr0"), flags=re.S)
-        with pytest.raises(Unsupported, match="DNS from DHCP"):
-            cfg.define(xml)
-    assert files(root) == before
-
-
-# -- the real readers agree: an edit changes only the edited value ------------------------------------
+# -- what the distributions' own readers see ----------------------------------------------------------
 
 #: What a real reader may see change after each edit: ifcfg variables (shell), ifquery options.
 JUDGED_KEYS = {
@@ -186,31 +110,90 @@ def _changed_keys(before: dict, after: dict) -> set[str]:
     return keys
 
 
-JUDGED = [c for c in CASES if c.backend in ("redhat", "suse", "debian")]
+def diff(before: bytes, after: bytes) -> list[str]:
+    return [line for line in difflib.unified_diff(before.decode().splitlines(), after.decode().splitlines(),
+                                                  lineterm="", n=0)
+            if not line.startswith(("---", "+++", "@@"))]
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True,
-                                                                                       reason=EDIT_GAPS[c.id])]
-                                               if c.id in EDIT_GAPS else []) for c in JUDGED])
-def test_the_distributions_reader_sees_only_the_edited_value_change(tmp_path: Path, case: Case) -> None:
-    if case.backend == "debian" and judges.ifquery() is None:
-        pytest.skip(f"no ifquery: {judges.ifquery_problem()}")
+@pytest.mark.parametrize("case", _cases(NOOP_GAPS))
+def test_list_dumpxml_and_redefine_of_every_interface(tmp_path: Path, case: Case) -> None:
+    root = make_root(case, tmp_path / "root")
+    described = describe(root, case.backend)  # raises on a crash
+    for name, xml in described.items():
+        if isinstance(xml, AugnetcfError):
+            assert xml.where, f"{name}: a refusal names no file: {xml}"
+            continue
+        assert redefine_is_noop(root, case.backend, xml) == [], f"{name}: redefining dumpxml's output"
+
+
+@pytest.mark.parametrize("case", _cases(EDIT_GAPS))
+def test_one_value_edits_change_only_their_lines(tmp_path: Path, case: Case) -> None:
+    """Also, where the distribution's reader runs here (sh for ifcfg files,
+    Debian's ifquery), it must see only the edited value change."""
     root = make_root(case, tmp_path / "root")
     described = {n: x for n, x in describe(root, case.backend).items() if isinstance(x, str)}
-    before = _reading(root, case.backend)
-    kind = "ifquery" if case.backend == "debian" else "ifcfg"
+    kind = {"redhat": "ifcfg", "suse": "ifcfg", "debian": "ifquery"}.get(case.backend)
+    if kind == "ifquery" and judges.ifquery() is None:
+        kind = None  # the line checks still run; test_judges.py says why ifquery is missing
+    before = _reading(root, case.backend) if kind else {}
     problems = []
     for name, xml in described.items():
         for edit, new_xml, old, new in edits(xml):
             shutil.rmtree(root)
             make_root(case, root)
-            if apply_edit(root, case.backend, name, edit, new_xml, old, new) is not None:
-                problems.append(f"{name} {edit}: see test_one_value_edits_change_only_their_lines")
-                continue
-            changed = _changed_keys(before, _reading(root, case.backend))
-            if edit == "start" and kind == "ifquery":
-                changed -= {"list auto", "list hotplug"}  # the start mode is which list names it
-            extra = sorted(k for k in changed if not re.fullmatch(JUDGED_KEYS[kind][edit], k))
-            if extra:
-                problems.append(f"{name} {edit}: the reader also sees {extra} change")
+            why = apply_edit(root, case.backend, name, edit, new_xml, old, new)
+            if why:
+                problems.append(f"{name} {edit}: {why}")
+            elif kind:
+                changed = _changed_keys(before, _reading(root, case.backend))
+                if edit == "start" and kind == "ifquery":
+                    changed -= {"list auto", "list hotplug"}  # the start mode is which list names it
+                extra = sorted(k for k in changed if not re.fullmatch(JUDGED_KEYS[kind][edit], k))
+                if extra:
+                    problems.append(f"{name} {edit}: the reader also sees {extra} change")
     assert problems == []
+
+
+def test_the_corpus_has_every_source_the_issue_names() -> None:
+    sources = {c.id.rsplit("/", 1)[0] for c in CASES}
+    for want in ("redhat/networkmanager", "redhat/anaconda", "nm-keyfile/networkmanager", "networkd/systemd",
+                 "debian/ifupdown", "debian/ifupdown2", "debian/ifupdown-ng", "debian/proxmox",
+                 "suse/yast-network", "suse/wicked"):
+        assert want in sources
+    assert len(CASES) > 250
+
+
+def test_proxmox_bridge_mtu_is_a_one_line_diff_in_the_files_own_indentation(tmp_path: Path) -> None:
+    case = Case("debian", CORPUS / "debian/proxmox/pve8-bridge")
+    root = make_root(case, tmp_path / "root")
+    path = root / "etc/network/interfaces"
+    before = path.read_bytes()
+    assert b"iface eno1 inet manual" in before and b"\tbridge-ports eno1" in before
+    with augnetcf.Config(str(root), "debian") as cfg:
+        xml = cfg.xml_desc("vmbr0")
+        cfg.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/>\n  <mtu size="9000"/>'))
+    assert diff(before, path.read_bytes()) == ["+\tmtu 9000"]
+
+
+def test_anaconda_address_change_is_a_one_line_diff_and_keeps_ipv6init_no(tmp_path: Path) -> None:
+    case = Case("redhat", CORPUS / "redhat/anaconda/rhel9-static")
+    root = make_root(case, tmp_path / "root")
+    path = root / "etc/sysconfig/network-scripts/ifcfg-enp1s0"
+    before = path.read_bytes()
+    assert b'IPV6INIT="no"' in before
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        cfg.define(cfg.xml_desc("enp1s0").replace("192.168.122.50", "192.168.122.51"))
+    assert diff(before, path.read_bytes()) == ['-IPADDR="192.168.122.50"', '+IPADDR="192.168.122.51"']
+
+
+def test_a_refused_edit_writes_nothing(tmp_path: Path) -> None:
+    case = Case("debian", CORPUS / "debian/proxmox/pve8-bridge")
+    root = make_root(case, tmp_path / "root")
+    before = files(root)
+    with augnetcf.Config(str(root), "debian") as cfg:
+        dhcp = '<protocol family="ipv4"><dhcp peerdns="no"/></protocol>'
+        xml = re.sub(r'<protocol family="ipv4">.*?</protocol>', dhcp, cfg.xml_desc("vmbr0"), flags=re.S)
+        with pytest.raises(Unsupported, match="DNS from DHCP"):
+            cfg.define(xml)
+    assert files(root) == before
