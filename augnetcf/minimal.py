@@ -162,7 +162,8 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
     changes nothing, so it is not added.
     The backend's data bounds the steps: a node it does not own is left to
     the define anyway; a label that may occur once (not ``Backend.multi``)
-    is never doubled; a node ``Backend.keep`` names (a connection's UUID) is
+    is never doubled, except where the files already say it more than once
+    (those lines stay, in their order); a node ``Backend.keep`` names (a connection's UUID) is
     never dropped, since the format needs it whatever it means.
     Returns how many steps were kept.
     """
@@ -260,6 +261,8 @@ def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
         _set(n, label, before)
     single = not backend.multi.match(label or "")
     taken = any(c.get("label") == label for c in new.iterchildren("node"))
+    if single and taken and leaf and _twice(o):
+        return _keep_repeat(new, o, same)
     for n in [n for n in fresh if not len(n)] if leaf else []:
         if single and taken and n.get("label") != label:
             continue  # a second node of a label that occurs once: a second line saying it
@@ -278,6 +281,36 @@ def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
         fresh[0].addprevious(twin)
     else:
         new.append(twin)
+    if same():
+        return True
+    new.remove(twin)
+    return False
+
+
+def _twice(o: etree._Element) -> bool:
+    """Whether the files already say *o*'s label more than once in its container."""
+    parent = o.getparent()
+    label = o.get("label")
+    return parent is not None and sum(c.get("label") == label for c in parent.iterchildren("node")) > 1
+
+
+def _keep_repeat(new: etree._Element, o: etree._Element, same: Callable[[], bool]) -> bool:
+    """Keep *o*, one of the lines that set a label which occurs once more than
+    once (``IPV6INIT=no`` ... ``IPV6INIT=yes``: a shell reads the last), as the
+    files already have it. Not a second line the define adds: one the files
+    have, which a redefine that leaves its meaning alone must not drop.
+
+    Its copy goes where *o* stands among the lines of its label, so that the
+    forest has them in the file's order and a reader that takes the last one
+    reads what the file means. True when that keeps the meaning."""
+    label = o.get("label")
+    k = sum(c.get("label") == label for c in o.itersiblings("node", preceding=True))
+    mates = [c for c in new.iterchildren("node") if c.get("label") == label]
+    twin = _copy(o)
+    if k < len(mates):
+        mates[k].addprevious(twin)
+    else:
+        mates[-1].addnext(twin)
     if same():
         return True
     new.remove(twin)

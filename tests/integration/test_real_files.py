@@ -46,7 +46,6 @@ NOOP_GAPS = {
     "debian/ifupdown/linux-testcase.8": "dumpxml prints alias eth2.2:3 as an ethernet; define refuses it",
 }
 EDIT_GAPS = {
-    "redhat/networkmanager/test-wired-dhcp": "IPV6INIT twice (no, then yes): an edit drops the first",
     "debian/ifupdown/linux-testcase.1": "a stanza with both address A/P and a netmask: an address edit "
                                         "rewrites the netmask from the prefix",
     "debian/ifupdown2/eni-bridge6_multiple_bridge_ports_lines": "a second bridge-ports line is dropped",

@@ -137,3 +137,40 @@ def test_a_key_that_relates_the_interface_elsewhere_is_not_given_back():
     minimal.conserve(new, [(port, old[0])], [], meaning_of(REDHAT, "br0", "eth1"), REDHAT)
     got = dict(pairs(port))
     assert "MASTER" not in got and got["BRIDGE"] == "br0"  # eth1 leaves bond0 for br0
+
+
+ETH0_DHCP_V6 = """<interface type="ethernet" name="eth0"><start mode="onboot"/>
+  <mtu size="1400"/>
+  <protocol family="ipv4"><dhcp peerdns="no"/></protocol>
+  <protocol family="ipv6"><dhcp/></protocol>
+</interface>"""
+
+
+def test_a_key_the_file_sets_twice_keeps_both_lines_in_the_files_order():
+    # A shell reads the last IPV6INIT: "no" then "yes" means yes, as the new XML does.
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("BOOTPROTO", "dhcp"), ("ONBOOT", "yes"),
+                          ("IPV6INIT", "no"), ("PEERDNS", "no"), ("IPV6_AUTOCONF", "no"),
+                          ("IPV6INIT", "yes"), ("DHCPV6C", "yes")]))
+    new = xslt.to_forest(schema.load(ETH0_DHCP_V6), REDHAT)
+    meaning = meaning_of(REDHAT, "eth0")
+    target = meaning(new)
+    minimal.conserve(new, [(new[0], old[0])], [], meaning, REDHAT)
+    assert [v for label, v in pairs(new[0]) if label == "IPV6INIT"] == ["no", "yes"]
+    assert meaning(new) == target
+
+
+def test_a_repeated_key_that_would_change_the_meaning_is_dropped():
+    # "yes" then "no" means no; the new XML has DHCPv6, so only its own line stays.
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("BOOTPROTO", "dhcp"), ("IPV6INIT", "yes"),
+                          ("IPV6INIT", "no")]))
+    new = xslt.to_forest(schema.load(ETH0_DHCP_V6), REDHAT)
+    meaning = meaning_of(REDHAT, "eth0")
+    minimal.conserve(new, [(new[0], old[0])], [], meaning, REDHAT)
+    assert [v for label, v in pairs(new[0]) if label == "IPV6INIT"] == ["yes"]
+
+
+def test_a_key_set_once_is_still_never_doubled():
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("BOOTPROTO", "dhcp"), ("IPV6INIT", "no")]))
+    new = xslt.to_forest(schema.load(ETH0_DHCP_V6), REDHAT)
+    minimal.conserve(new, [(new[0], old[0])], [], meaning_of(REDHAT, "eth0"), REDHAT)
+    assert [v for label, v in pairs(new[0]) if label == "IPV6INIT"] == ["yes"]
