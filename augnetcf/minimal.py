@@ -206,19 +206,37 @@ def _key(el: etree._Element) -> tuple[str | None, str | None]:
     return el.get("label"), el.get("value")
 
 
+def _words(el: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
+    """What a node's children say when they are all leaves (the words of a
+    Systemd key, kept in ``value`` children); empty for a section or a leaf."""
+    if any(len(c) for c in el):
+        return ()
+    return tuple(_key(c) for c in el.iterchildren("node"))
+
+
 def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool], backend: Backend) -> int:
     """Move the children of *new* towards those of *old* (see :func:`conserve`)."""
     kept = 0
     fresh = list(new.iterchildren("node"))  # new children with no identical old one (yet)
     left: list[etree._Element] = []  # old children with no identical new one
-    for o in old.iterchildren("node"):
-        if (o.get("label") or "").startswith("#"):
-            continue
-        twin = next((n for n in fresh if _key(n) == _key(o)), None)
+    olds = [o for o in old.iterchildren("node") if not (o.get("label") or "").startswith("#")]
+    # Twins: a new child that says exactly what an old one says first (of
+    # several ``Address=`` keys, the one with the same address), then one
+    # with its label and value (a section, to be moved towards the old one).
+    twins: dict[etree._Element, etree._Element] = {}
+    for o in olds:
+        twin = next((n for n in fresh if _key(n) == _key(o) and _words(n) == _words(o)), None)
+        if twin is not None:
+            twins[o] = twin
+            fresh.remove(twin)
+    for o in olds:
+        twin = twins.get(o)
         if twin is None:
-            left.append(o)
-            continue
-        fresh.remove(twin)
+            twin = next((n for n in fresh if _key(n) == _key(o)), None)
+            if twin is None:
+                left.append(o)
+                continue
+            fresh.remove(twin)
         if len(o) or len(twin):  # a section: its keys too
             kept += _conserve(twin, o, same, backend)
     left = [o for o in left if len(o) or backend.owned.match(f"{o.get('label')}={o.get('value') or ''}")]
@@ -261,7 +279,7 @@ def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
         _set(n, label, before)
     single = not backend.multi.match(label or "")
     taken = any(c.get("label") == label for c in new.iterchildren("node"))
-    if single and taken and leaf and _twice(o):
+    if single and taken and _twice(o):
         return _keep_repeat(new, o, same)
     for n in [n for n in fresh if not len(n)] if leaf else []:
         if single and taken and n.get("label") != label:

@@ -53,12 +53,9 @@ EDIT_GAPS = {
     "suse/wicked/host2": "IPADDR='0.0.0.0/32' (no address) is removed",
     "suse/yast-network/br0": "ifcfg files are added for ports that had none",
     "suse/yast-network/scr_read": "IPADDR next to IPADDR_0 for the same address is removed",
-    "networkd/systemd/address-preferred-lifetime-zero": "an invalid Address= networkd ignores is removed",
-    "networkd/systemd/address-static": "invalid Address= lines networkd ignores are removed",
     "networkd/systemd/bond199-active-port": "a bond port's .network with ActiveSlave= is replaced",
     "networkd/systemd/bond199-ports": "a bond port's .network with PrimarySlave= is replaced",
     "networkd/systemd/bridge-vlan": "IPv6AcceptRA=no on a bridge port is removed",
-    "networkd/systemd/route-static": "an [Address] section's address moves to [Network]",
 }
 
 

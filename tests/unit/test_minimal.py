@@ -174,3 +174,39 @@ def test_a_key_set_once_is_still_never_doubled():
     new = xslt.to_forest(schema.load(ETH0_DHCP_V6), REDHAT)
     minimal.conserve(new, [(new[0], old[0])], [], meaning_of(REDHAT, "eth0"), REDHAT)
     assert [v for label, v in pairs(new[0]) if label == "IPV6INIT"] == ["yes"]
+
+
+NETWORKD = backends.get("networkd")
+DUMMY = "/files/etc/systemd/network/25-dummy98.network"
+
+
+def networkd_forest(network: list[str]) -> etree._Element:
+    """A .network for dummy98 whose [Network] section says *network* (``Key=value`` lines)."""
+    out = etree.Element("forest")
+    tree = etree.SubElement(out, "tree", path=DUMMY)
+    match = etree.SubElement(etree.SubElement(tree, "node", label="Match"), "node", label="Name")
+    etree.SubElement(match, "node", label="value", value="dummy98")
+    section = etree.SubElement(tree, "node", label="Network")
+    for line in network:
+        key, _eq, value = line.partition("=")
+        etree.SubElement(etree.SubElement(section, "node", label=key), "node", label="value", value=value)
+    return out
+
+
+def network_keys(forest: etree._Element) -> list[str]:
+    return [f"{k.get('label')}={k.find('node').get('value')}"
+            for k in forest.xpath("tree/node[@label='Network']/node")]
+
+
+def test_a_line_networkd_ignores_stays_beside_the_address_it_repeats():
+    # networkd ignores Address=hogehoge (no address); the file's lines stay, in their order
+    old = networkd_forest(["Address=hogehoge", "Address=10.0.0.1/24", "IPv6AcceptRA=no"])
+    xml = """<interface type="ethernet" name="dummy98"><start mode="onboot"/><mtu size="1400"/>
+      <protocol family="ipv4"><ip address="10.0.0.1" prefix="24"/></protocol></interface>"""
+    new = xslt.to_forest(schema.load(xml), NETWORKD)
+    meaning = meaning_of(NETWORKD, "dummy98")
+    target = meaning(new)
+    minimal.conserve(new, [(new[0], old[0])], [], meaning, NETWORKD)
+    assert network_keys(new)[:2] == ["Address=hogehoge", "Address=10.0.0.1/24"]
+    assert meaning(new) == target
+
