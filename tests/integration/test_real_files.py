@@ -55,7 +55,6 @@ EDIT_GAPS = {
     "suse/yast-network/scr_read": "IPADDR next to IPADDR_0 for the same address is removed",
     "networkd/systemd/bond199-active-port": "a bond port's .network with ActiveSlave= is replaced",
     "networkd/systemd/bond199-ports": "a bond port's .network with PrimarySlave= is replaced",
-    "networkd/systemd/bridge-vlan": "IPv6AcceptRA=no on a bridge port is removed",
 }
 
 
