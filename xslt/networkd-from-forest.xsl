@@ -65,6 +65,16 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="link" select="$nw/node[@label = 'Link']"/>
+    <!-- a link that another .network joins to it as Bond= (Bridge=) but that
+         no .netdev makes a bond (bridge): the XML of what it is would drop
+         the port, so it is not described -->
+    <xsl:for-each select="($networks[$type != 'bond'][(node[@label = 'Network']/node[@label = 'Bond'])[last()]/node[@label = 'value']/@value = $ifname]
+                           | $networks[$type != 'bridge'][(node[@label = 'Network']/node[@label = 'Bridge'])[last()]/node[@label = 'value']/@value = $ifname])[1]">
+      <xsl:variable name="via" select="(node[@label = 'Network']/node[@label = 'Bond' or @label = 'Bridge'])[last()]/@label"/>
+      <xsl:value-of select="ancf:refuse(concat('names ', $ifname, ' as its ', $via, '=, but no .netdev makes ', $ifname,
+                                               ' a ', translate($via, $upper, $lower),
+                                               ': interface XML cannot describe ', $ifname, ' with this port'), @path)"/>
+    </xsl:for-each>
     <interface type="{$type}" name="{$ifname}">
       <xsl:if test="$top">
         <xsl:variable name="policy"

@@ -53,8 +53,6 @@ EDIT_GAPS = {
     "suse/wicked/host2": "IPADDR='0.0.0.0/32' (no address) is removed",
     "suse/yast-network/br0": "ifcfg files are added for ports that had none",
     "suse/yast-network/scr_read": "IPADDR next to IPADDR_0 for the same address is removed",
-    "networkd/systemd/bond199-active-port": "a bond port's .network with ActiveSlave= is replaced",
-    "networkd/systemd/bond199-ports": "a bond port's .network with PrimarySlave= is replaced",
 }
 
 
