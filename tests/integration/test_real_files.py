@@ -50,9 +50,7 @@ EDIT_GAPS = {
                                         "rewrites the netmask from the prefix",
     "debian/ifupdown2/eni-bridge6_multiple_bridge_ports_lines": "a second bridge-ports line is dropped",
     "debian/ifupdown2/example-interfaces": "family-less VLAN stanzas with addresses become inet manual",
-    "suse/wicked/host2": "IPADDR='0.0.0.0/32' (no address) is removed",
     "suse/yast-network/br0": "ifcfg files are added for ports that had none",
-    "suse/yast-network/scr_read": "IPADDR next to IPADDR_0 for the same address is removed",
 }
 
 
