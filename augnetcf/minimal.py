@@ -195,10 +195,35 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
         parent.remove(top)
         if same():
             kept += 1
-        elif after is None:
+            continue
+        if after is None:
             parent.append(top)
         else:
             after.addprevious(top)
+        if top.tag == "tree":  # a new file the meaning needs (a port's MTU): only the keys it needs
+            kept += _trim(top, same, backend)
+    return kept
+
+
+def _trim(el: etree._Element, same: Callable[[], bool], backend: Backend) -> int:
+    """Drop each child of *el*, a node the files do not have yet, that only
+    restates what its absence means (a bridge port's new file needs its MTU,
+    not a start mode or a boot protocol the port's reading does not count);
+    a section that must stay is trimmed the same way. A node ``Backend.keep``
+    names stays. Returns how many were dropped."""
+    kept = 0
+    parent = el.get("label", "")
+    for child in list(el.iterchildren("node")):
+        if backend.keep.match(f"{parent}/{child.get('label')}"):
+            continue
+        at = el.index(child)
+        el.remove(child)
+        if same():
+            kept += 1
+            continue
+        el.insert(at, child)
+        if len(child) and child.get("value") is None and any(len(c) for c in child):
+            kept += _trim(child, same, backend)  # a section: its keys one by one
     return kept
 
 

@@ -50,7 +50,6 @@ EDIT_GAPS = {
                                         "rewrites the netmask from the prefix",
     "debian/ifupdown2/eni-bridge6_multiple_bridge_ports_lines": "a second bridge-ports line is dropped",
     "debian/ifupdown2/example-interfaces": "family-less VLAN stanzas with addresses become inet manual",
-    "suse/yast-network/br0": "ifcfg files are added for ports that had none",
 }
 
 

@@ -210,3 +210,26 @@ def test_a_line_networkd_ignores_stays_beside_the_address_it_repeats():
     assert network_keys(new)[:2] == ["Address=hogehoge", "Address=10.0.0.1/24"]
     assert meaning(new) == target
 
+
+
+SUSE = backends.get("suse")
+SUSE_DIR = "/files/etc/sysconfig/network"
+
+
+def test_a_ports_new_file_holds_only_what_it_must_say():
+    # br0's MTU must reach its port, which has no file yet: the new file says
+    # the MTU, not a start mode or a boot protocol the port's reading does not count
+    old = forest((f"{SUSE_DIR}/ifcfg-br0", [("STARTMODE", "auto"), ("BOOTPROTO", "dhcp"), ("BRIDGE", "yes"),
+                                             ("BRIDGE_PORTS", "eth0"), ("BRIDGE_STP", "on")]))
+    xml = """<interface type="bridge" name="br0"><start mode="onboot"/><mtu size="1400"/>
+      <protocol family="ipv4"><dhcp/></protocol>
+      <bridge stp="on"><interface type="ethernet" name="eth0"/></bridge></interface>"""
+    new = xslt.to_forest(schema.load(xml), SUSE)
+    bridge = new.find(f"tree[@path='{SUSE_DIR}/ifcfg-br0']")
+    port = new.find(f"tree[@path='{SUSE_DIR}/ifcfg-eth0']")
+    assert ("MTU", "1400") in pairs(port) and len(pairs(port)) > 1
+    meaning = meaning_of(SUSE, "br0", "eth0")
+    target = meaning(new)
+    minimal.conserve(new, [(bridge, old[0])], [], meaning, SUSE, [port])
+    assert pairs(port) == [("MTU", "1400")]
+    assert meaning(new) == target
