@@ -159,12 +159,14 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
     those is copied into *forest* when that changes nothing, so it stays.
     *fresh* are elements of *forest* that the files do not have (a port's
     new stanza, a sysctl file stating a default): each is dropped when that
-    changes nothing, so it is not added.
+    changes nothing, so it is not added; a new file that must stay keeps
+    only the keys whose absence would change the meaning.
     The backend's data bounds the steps: a node it does not own is left to
     the define anyway; a label that may occur once (not ``Backend.multi``)
     is never doubled, except where the files already say it more than once
-    (those lines stay, in their order); a node ``Backend.keep`` names (a connection's UUID) is
-    never dropped, since the format needs it whatever it means.
+    (those lines stay, in their order); a node ``Backend.keep`` names (a
+    connection's UUID) is never dropped, since the format needs it whatever
+    it means.
     Returns how many steps were kept.
     """
     target = meaning(forest)
