@@ -229,6 +229,16 @@ def _flat_el(el: etree._Element) -> str | None:
     return el.get("value")
 
 
+def _words_el(el: etree._Element) -> str | None:
+    """The words of a key that keeps them in children (the Systemd lens'
+    ``value`` nodes), as :func:`_flat` joins them; None for a node with a
+    value of its own, or for a section (children with children), which is
+    matched by its label alone (sections of one name pair by position)."""
+    if el.get("value") is not None or not len(el) or any(len(c) for c in el):
+        return None
+    return _flat_el(el)
+
+
 def _owns(aug: augeas.Augeas, owned: re.Pattern, label: str, path: str) -> bool:
     return bool(owned.match(f"{label}={aug.get(path) or ''}"))
 
@@ -237,7 +247,8 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
     """Make the Augeas node at *path* (a file or a node) say what *want* says.
 
     Each wanted child is matched with an existing child, in this order of
-    preference: the same label and value (nothing to do); another spelling
+    preference: the same label and value, and the same words for a key that
+    keeps them in children (nothing to do); another spelling
     of the same thing (``Backend.alias``: PREFIX3=24 for NETMASK3=255.255.255.0;
     left as it is); the same label and a value the backend owns (set the
     value); for a label that occurs once (not ``Backend.multi``), the same
@@ -267,8 +278,10 @@ def write_node(aug: augeas.Augeas, path: str, want: etree._Element, backend: Bac
                 return True
         return False
 
-    for i, el in enumerate(children):  # 1. identical
-        take(i, lambda lbl, p, el=el: lbl == el.get("label") and aug.get(p) == el.get("value"))
+    for i, el in enumerate(children):  # 1. identical (a key's words too: Address=A is not Address=B)
+        words = _words_el(el)
+        take(i, lambda lbl, p, el=el, words=words: lbl == el.get("label") and aug.get(p) == el.get("value")
+             and (words is None or _flat(aug, p) == words))
     for i, el in enumerate(children):  # 2. the same, spelled otherwise
         if i not in match and backend.alias is not None and not len(el):
             for alt_label, alt_value in backend.alias(el.get("label"), el.get("value") or ""):

@@ -159,11 +159,14 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
     those is copied into *forest* when that changes nothing, so it stays.
     *fresh* are elements of *forest* that the files do not have (a port's
     new stanza, a sysctl file stating a default): each is dropped when that
-    changes nothing, so it is not added.
+    changes nothing, so it is not added; a new file that must stay keeps
+    only the keys whose absence would change the meaning.
     The backend's data bounds the steps: a node it does not own is left to
     the define anyway; a label that may occur once (not ``Backend.multi``)
-    is never doubled; a node ``Backend.keep`` names (a connection's UUID) is
-    never dropped, since the format needs it whatever it means.
+    is never doubled, except where the files already say it more than once
+    (those lines stay, in their order); a node ``Backend.keep`` names (a
+    connection's UUID) is never dropped, since the format needs it whatever
+    it means.
     Returns how many steps were kept.
     """
     target = meaning(forest)
@@ -194,10 +197,35 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
         parent.remove(top)
         if same():
             kept += 1
-        elif after is None:
+            continue
+        if after is None:
             parent.append(top)
         else:
             after.addprevious(top)
+        if top.tag == "tree":  # a new file the meaning needs (a port's MTU): only the keys it needs
+            kept += _trim(top, same, backend)
+    return kept
+
+
+def _trim(el: etree._Element, same: Callable[[], bool], backend: Backend) -> int:
+    """Drop each child of *el*, a node the files do not have yet, that only
+    restates what its absence means (a bridge port's new file needs its MTU,
+    not a start mode or a boot protocol the port's reading does not count);
+    a section that must stay is trimmed the same way. A node ``Backend.keep``
+    names stays. Returns how many were dropped."""
+    kept = 0
+    parent = el.get("label", "")
+    for child in list(el.iterchildren("node")):
+        if backend.keep.match(f"{parent}/{child.get('label')}"):
+            continue
+        at = el.index(child)
+        el.remove(child)
+        if same():
+            kept += 1
+            continue
+        el.insert(at, child)
+        if len(child) and child.get("value") is None and any(len(c) for c in child):
+            kept += _trim(child, same, backend)  # a section: its keys one by one
     return kept
 
 
@@ -205,19 +233,37 @@ def _key(el: etree._Element) -> tuple[str | None, str | None]:
     return el.get("label"), el.get("value")
 
 
+def _words(el: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
+    """What a node's children say when they are all leaves (the words of a
+    Systemd key, kept in ``value`` children); empty for a section or a leaf."""
+    if any(len(c) for c in el):
+        return ()
+    return tuple(_key(c) for c in el.iterchildren("node"))
+
+
 def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool], backend: Backend) -> int:
     """Move the children of *new* towards those of *old* (see :func:`conserve`)."""
     kept = 0
     fresh = list(new.iterchildren("node"))  # new children with no identical old one (yet)
     left: list[etree._Element] = []  # old children with no identical new one
-    for o in old.iterchildren("node"):
-        if (o.get("label") or "").startswith("#"):
-            continue
-        twin = next((n for n in fresh if _key(n) == _key(o)), None)
+    olds = [o for o in old.iterchildren("node") if not (o.get("label") or "").startswith("#")]
+    # Twins: a new child that says exactly what an old one says first (of
+    # several ``Address=`` keys, the one with the same address), then one
+    # with its label and value (a section, to be moved towards the old one).
+    twins: dict[etree._Element, etree._Element] = {}
+    for o in olds:
+        twin = next((n for n in fresh if _key(n) == _key(o) and _words(n) == _words(o)), None)
+        if twin is not None:
+            twins[o] = twin
+            fresh.remove(twin)
+    for o in olds:
+        twin = twins.get(o)
         if twin is None:
-            left.append(o)
-            continue
-        fresh.remove(twin)
+            twin = next((n for n in fresh if _key(n) == _key(o)), None)
+            if twin is None:
+                left.append(o)
+                continue
+            fresh.remove(twin)
         if len(o) or len(twin):  # a section: its keys too
             kept += _conserve(twin, o, same, backend)
     left = [o for o in left if len(o) or backend.owned.match(f"{o.get('label')}={o.get('value') or ''}")]
@@ -260,6 +306,8 @@ def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
         _set(n, label, before)
     single = not backend.multi.match(label or "")
     taken = any(c.get("label") == label for c in new.iterchildren("node"))
+    if single and taken and _twice(o):
+        return _keep_repeat(new, o, same)
     for n in [n for n in fresh if not len(n)] if leaf else []:
         if single and taken and n.get("label") != label:
             continue  # a second node of a label that occurs once: a second line saying it
@@ -278,6 +326,36 @@ def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
         fresh[0].addprevious(twin)
     else:
         new.append(twin)
+    if same():
+        return True
+    new.remove(twin)
+    return False
+
+
+def _twice(o: etree._Element) -> bool:
+    """Whether the files already say *o*'s label more than once in its container."""
+    parent = o.getparent()
+    label = o.get("label")
+    return parent is not None and sum(c.get("label") == label for c in parent.iterchildren("node")) > 1
+
+
+def _keep_repeat(new: etree._Element, o: etree._Element, same: Callable[[], bool]) -> bool:
+    """Keep *o*, one of the lines that set a label which occurs once more than
+    once (``IPV6INIT=no`` ... ``IPV6INIT=yes``: a shell reads the last), as the
+    files already have it. Not a second line the define adds: one the files
+    have, which a redefine that leaves its meaning alone must not drop.
+
+    Its copy goes where *o* stands among the lines of its label, so that the
+    forest has them in the file's order and a reader that takes the last one
+    reads what the file means. True when that keeps the meaning."""
+    label = o.get("label")
+    k = sum(c.get("label") == label for c in o.itersiblings("node", preceding=True))
+    mates = [c for c in new.iterchildren("node") if c.get("label") == label]
+    twin = _copy(o)
+    if k < len(mates):
+        mates[k].addprevious(twin)
+    else:
+        mates[-1].addnext(twin)
     if same():
         return True
     new.remove(twin)

@@ -65,6 +65,16 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="link" select="$nw/node[@label = 'Link']"/>
+    <!-- a link that another .network joins to it as Bond= (Bridge=) but that
+         no .netdev makes a bond (bridge): the XML of what it is would drop
+         the port, so it is not described -->
+    <xsl:for-each select="($networks[$type != 'bond'][(node[@label = 'Network']/node[@label = 'Bond'])[last()]/node[@label = 'value']/@value = $ifname]
+                           | $networks[$type != 'bridge'][(node[@label = 'Network']/node[@label = 'Bridge'])[last()]/node[@label = 'value']/@value = $ifname])[1]">
+      <xsl:variable name="via" select="(node[@label = 'Network']/node[@label = 'Bond' or @label = 'Bridge'])[last()]/@label"/>
+      <xsl:value-of select="ancf:refuse(concat('names ', $ifname, ' as its ', $via, '=, but no .netdev makes ', $ifname,
+                                               ' a ', translate($via, $upper, $lower),
+                                               ': interface XML cannot describe ', $ifname, ' with this port'), @path)"/>
+    </xsl:for-each>
     <interface type="{$type}" name="{$ifname}">
       <xsl:if test="$top">
         <xsl:variable name="policy"
@@ -200,7 +210,20 @@
                   select="($net/node[@label = 'Address'] | $nw/node[@label = 'Address']/node[@label = 'Address'])
                           /node[@label = 'value'][contains(@value, '/') or ancf:nd-prefix(@value) != '']"/>
     <xsl:variable name="gws" select="$net/node[@label = 'Gateway']/node[@label = 'value'][not(starts-with(@value, '_'))]"/>
-    <xsl:variable name="ra" select="($net/node[@label = 'IPv6AcceptRA'])[last()]/node[@label = 'value']/@value"/>
+    <!-- networkd turns IPv6 link-local addressing off for a bridge port (unless
+         LinkLocalAddressing= turns it on) and for a bond slave, and with it
+         router advertisements: there, IPv6AcceptRA= says nothing -->
+    <xsl:variable name="ll"
+                  select="translate(($net/node[@label = 'LinkLocalAddressing'])[last()]/node[@label = 'value']/@value, $upper, $lower)"/>
+    <xsl:variable name="ll-on">
+      <xsl:choose>
+        <xsl:when test="$ll = 'ipv6'">true</xsl:when>
+        <xsl:when test="$ll != ''"><xsl:call-template name="true"><xsl:with-param name="value" select="$ll"/></xsl:call-template></xsl:when>
+        <xsl:otherwise>false</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="no-ll" select="$net/node[@label = 'Bond'] or ($net/node[@label = 'Bridge'] and $ll-on != 'true')"/>
+    <xsl:variable name="ra" select="($net/node[@label = 'IPv6AcceptRA'])[last()][not($no-ll)]/node[@label = 'value']/@value"/>
     <xsl:if test="$dhcp4 or $addrs[not(contains(@value, ':'))] or $gws[not(contains(@value, ':'))]">
       <protocol family="ipv4">
         <xsl:if test="$dhcp4">

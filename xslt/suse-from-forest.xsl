@@ -55,10 +55,16 @@
         <xsl:if test="$k[@label = 'MTU'] and $k[@label = 'MTU']/@value != ''">
           <mtu size="{$k[@label = 'MTU']/@value}"/>
         </xsl:if>
-        <xsl:call-template name="protocols">
-          <xsl:with-param name="t" select="$t"/>
-          <xsl:with-param name="ifname" select="$ifname"/>
-        </xsl:call-template>
+        <!-- wicked makes a bridge port or bond slave L2-only: it ignores the
+             port's BOOTPROTO, addresses, routes and autoconf -->
+        <xsl:if test="not($forest/tree[contains(@path, '/ifcfg-')]
+                      [contains(concat(' ', normalize-space(translate(ancf:suse-ports(.), '&#9;', ' ')), ' '),
+                                concat(' ', $ifname, ' '))])">
+          <xsl:call-template name="protocols">
+            <xsl:with-param name="t" select="$t"/>
+            <xsl:with-param name="ifname" select="$ifname"/>
+          </xsl:call-template>
+        </xsl:if>
       </xsl:if>
       <xsl:choose>
         <xsl:when test="$type = 'bridge'">

@@ -45,18 +45,7 @@ CASES = cases()
 #: Cases where augnetcf still falls short, each with what goes wrong. They are
 #: strict: one that starts to pass fails the run until it leaves this list.
 NOOP_GAPS: dict[str, str] = {}
-EDIT_GAPS = {
-    "redhat/networkmanager/test-wired-dhcp": "IPV6INIT twice (no, then yes): an edit drops the first",
-    "suse/wicked/host2": "IPADDR='0.0.0.0/32' (no address) is removed",
-    "suse/yast-network/br0": "ifcfg files are added for ports that had none",
-    "suse/yast-network/scr_read": "IPADDR next to IPADDR_0 for the same address is removed",
-    "networkd/systemd/address-preferred-lifetime-zero": "an invalid Address= networkd ignores is removed",
-    "networkd/systemd/address-static": "invalid Address= lines networkd ignores are removed",
-    "networkd/systemd/bond199-active-port": "a bond port's .network with ActiveSlave= is replaced",
-    "networkd/systemd/bond199-ports": "a bond port's .network with PrimarySlave= is replaced",
-    "networkd/systemd/bridge-vlan": "IPv6AcceptRA=no on a bridge port is removed",
-    "networkd/systemd/route-static": "an [Address] section's address moves to [Network]",
-}
+EDIT_GAPS: dict[str, str] = {}
 
 
 def _cases(gaps: dict[str, str]) -> list:

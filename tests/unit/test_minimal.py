@@ -137,3 +137,99 @@ def test_a_key_that_relates_the_interface_elsewhere_is_not_given_back():
     minimal.conserve(new, [(port, old[0])], [], meaning_of(REDHAT, "br0", "eth1"), REDHAT)
     got = dict(pairs(port))
     assert "MASTER" not in got and got["BRIDGE"] == "br0"  # eth1 leaves bond0 for br0
+
+
+ETH0_DHCP_V6 = """<interface type="ethernet" name="eth0"><start mode="onboot"/>
+  <mtu size="1400"/>
+  <protocol family="ipv4"><dhcp peerdns="no"/></protocol>
+  <protocol family="ipv6"><dhcp/></protocol>
+</interface>"""
+
+
+def test_a_key_the_file_sets_twice_keeps_both_lines_in_the_files_order():
+    # A shell reads the last IPV6INIT: "no" then "yes" means yes, as the new XML does.
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("BOOTPROTO", "dhcp"), ("ONBOOT", "yes"),
+                          ("IPV6INIT", "no"), ("PEERDNS", "no"), ("IPV6_AUTOCONF", "no"),
+                          ("IPV6INIT", "yes"), ("DHCPV6C", "yes")]))
+    new = xslt.to_forest(schema.load(ETH0_DHCP_V6), REDHAT)
+    meaning = meaning_of(REDHAT, "eth0")
+    target = meaning(new)
+    minimal.conserve(new, [(new[0], old[0])], [], meaning, REDHAT)
+    assert [v for label, v in pairs(new[0]) if label == "IPV6INIT"] == ["no", "yes"]
+    assert meaning(new) == target
+
+
+def test_a_repeated_key_that_would_change_the_meaning_is_dropped():
+    # "yes" then "no" means no; the new XML has DHCPv6, so only its own line stays.
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("BOOTPROTO", "dhcp"), ("IPV6INIT", "yes"),
+                          ("IPV6INIT", "no")]))
+    new = xslt.to_forest(schema.load(ETH0_DHCP_V6), REDHAT)
+    meaning = meaning_of(REDHAT, "eth0")
+    minimal.conserve(new, [(new[0], old[0])], [], meaning, REDHAT)
+    assert [v for label, v in pairs(new[0]) if label == "IPV6INIT"] == ["yes"]
+
+
+def test_a_key_set_once_is_still_never_doubled():
+    old = forest((IFCFG, [("DEVICE", "eth0"), ("BOOTPROTO", "dhcp"), ("IPV6INIT", "no")]))
+    new = xslt.to_forest(schema.load(ETH0_DHCP_V6), REDHAT)
+    minimal.conserve(new, [(new[0], old[0])], [], meaning_of(REDHAT, "eth0"), REDHAT)
+    assert [v for label, v in pairs(new[0]) if label == "IPV6INIT"] == ["yes"]
+
+
+NETWORKD = backends.get("networkd")
+DUMMY = "/files/etc/systemd/network/25-dummy98.network"
+
+
+def networkd_forest(network: list[str]) -> etree._Element:
+    """A .network for dummy98 whose [Network] section says *network* (``Key=value`` lines)."""
+    out = etree.Element("forest")
+    tree = etree.SubElement(out, "tree", path=DUMMY)
+    match = etree.SubElement(etree.SubElement(tree, "node", label="Match"), "node", label="Name")
+    etree.SubElement(match, "node", label="value", value="dummy98")
+    section = etree.SubElement(tree, "node", label="Network")
+    for line in network:
+        key, _eq, value = line.partition("=")
+        etree.SubElement(etree.SubElement(section, "node", label=key), "node", label="value", value=value)
+    return out
+
+
+def network_keys(forest: etree._Element) -> list[str]:
+    return [f"{k.get('label')}={k.find('node').get('value')}"
+            for k in forest.xpath("tree/node[@label='Network']/node")]
+
+
+def test_a_line_networkd_ignores_stays_beside_the_address_it_repeats():
+    # networkd ignores Address=hogehoge (no address); the file's lines stay, in their order
+    old = networkd_forest(["Address=hogehoge", "Address=10.0.0.1/24", "IPv6AcceptRA=no"])
+    xml = """<interface type="ethernet" name="dummy98"><start mode="onboot"/><mtu size="1400"/>
+      <protocol family="ipv4"><ip address="10.0.0.1" prefix="24"/></protocol></interface>"""
+    new = xslt.to_forest(schema.load(xml), NETWORKD)
+    meaning = meaning_of(NETWORKD, "dummy98")
+    target = meaning(new)
+    minimal.conserve(new, [(new[0], old[0])], [], meaning, NETWORKD)
+    assert network_keys(new)[:2] == ["Address=hogehoge", "Address=10.0.0.1/24"]
+    assert meaning(new) == target
+
+
+
+SUSE = backends.get("suse")
+SUSE_DIR = "/files/etc/sysconfig/network"
+
+
+def test_a_ports_new_file_holds_only_what_it_must_say():
+    # br0's MTU must reach its port, which has no file yet: the new file says
+    # the MTU, not a start mode or a boot protocol the port's reading does not count
+    old = forest((f"{SUSE_DIR}/ifcfg-br0", [("STARTMODE", "auto"), ("BOOTPROTO", "dhcp"), ("BRIDGE", "yes"),
+                                             ("BRIDGE_PORTS", "eth0"), ("BRIDGE_STP", "on")]))
+    xml = """<interface type="bridge" name="br0"><start mode="onboot"/><mtu size="1400"/>
+      <protocol family="ipv4"><dhcp/></protocol>
+      <bridge stp="on"><interface type="ethernet" name="eth0"/></bridge></interface>"""
+    new = xslt.to_forest(schema.load(xml), SUSE)
+    bridge = new.find(f"tree[@path='{SUSE_DIR}/ifcfg-br0']")
+    port = new.find(f"tree[@path='{SUSE_DIR}/ifcfg-eth0']")
+    assert ("MTU", "1400") in pairs(port) and len(pairs(port)) > 1
+    meaning = meaning_of(SUSE, "br0", "eth0")
+    target = meaning(new)
+    minimal.conserve(new, [(bridge, old[0])], [], meaning, SUSE, [port])
+    assert pairs(port) == [("MTU", "1400")]
+    assert meaning(new) == target
