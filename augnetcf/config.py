@@ -958,7 +958,13 @@ class Config:
 
         described = {el.get("name"): {c.tag for c in el} for el in doc.getroot().iter("interface")
                      if el.get("name") in names and el.get("name") != name}
-        meaning = minimal.reading(b, name, described, facts)
+        def alone(forest_: etree._Element, n: str) -> etree._Element | None:
+            own = [el for el in forest_.xpath(b.unit) if self._identify(el, "unit")[0] == n]
+            if b.mark:
+                own += [el for el in forest_.xpath(b.mark) if self._identify(el, "mark")[0] == n]
+            return self._subforest(own) if own else None
+
+        meaning = minimal.reading(b, name, described, facts, alone)
         minimal.conserve(new, pairs, gone, meaning, b, fresh)
 
     def _owner(self, snap: _Snapshot, el: etree._Element) -> str:

@@ -84,7 +84,8 @@ _OPTIONAL = frozenset({"start", "mtu", "mac"})
 
 
 def reading(backend: Backend, name: str, described: dict[str, set[str]],
-            facts: Callable[[etree._Element], tuple[str, str, list[str]]]) -> Meaning:
+            facts: Callable[[etree._Element], tuple[str, str, list[str]]],
+            alone: Callable[[etree._Element, str], etree._Element | None]) -> Meaning:
     """What a forest means for a description of *name*.
 
     Three things: *name*'s interface XML; what the engine itself reads from
@@ -92,9 +93,12 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
     ports), since a port file saying ``MASTER=bond0`` beside ``BRIDGE=br0``
     may read as the same bridge and still be another host; and, for each
     other interface the description names (*described*: name -> the child
-    elements its own ``<interface>`` element has), its own XML, since a
-    bridge's XML shows neither the MTU its ports' files get with it nor an
-    address a port's stanza would keep.
+    elements its own ``<interface>`` element has), its own XML, read from
+    its own units and marks alone (*alone*: a forest of them, or None).
+    Alone, because a bridge's XML shows neither the MTU its ports' files
+    get with it nor an address or route a port's file would keep, and a
+    reader may ignore what a port's file says because it is a port (wicked
+    does): the description says the port has no address, so its file must not.
 
     Of another interface's own XML, its start mode, MTU and MAC count only
     where its element in the description has them, or the stylesheet's
@@ -107,32 +111,21 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
     """
     counted: dict[str, set[str]] = {}
 
-    def own(forest: etree._Element, n: str, found: bool) -> bytes:
-        if not found and not _picks_by_name(backend):
-            return b""  # a stylesheet that reads the first file as the interface: none is n's
-        doc = xslt.from_forest(forest, backend, n)
+    def read(forest: etree._Element, n: str) -> bytes:
+        if n == name:
+            return canonical(xslt.from_forest(forest, backend, n))
+        own = alone(forest, n)
+        if own is None:
+            if not _picks_by_name(backend):
+                return b""  # a stylesheet that reads the first file as the interface: none is n's
+            own = etree.Element("forest")  # a stylesheet that picks $name out reads a bare n
+        doc = xslt.from_forest(own, backend, n)
         if n not in counted:
             counted[n] = _OPTIONAL & (described[n] | {c.tag for c in doc} - {"start"})
         for child in list(doc):
             if child.tag in _OPTIONAL and child.tag not in counted[n]:
                 doc.remove(child)
         return canonical(doc)
-
-    def read(forest: etree._Element, n: str) -> bytes:
-        if n == name:
-            return canonical(xslt.from_forest(forest, backend, n))
-        tree = next((el for el in forest.xpath(backend.unit) if el.tag == "tree" and facts(el)[0] == n), None)
-        if tree is None:
-            return own(forest, n, False)
-        after = tree.getnext()
-        forest.insert(0, tree)  # for stylesheets that read the first file as the interface
-        try:
-            return own(forest, n, True)
-        finally:
-            if after is None:
-                forest.append(tree)
-            else:
-                after.addprevious(tree)
 
     def meaning(forest: etree._Element) -> bytes | None:
         try:

@@ -165,7 +165,9 @@
     <xsl:param name="ifname"/>
     <xsl:variable name="k" select="$t/node"/>
     <xsl:variable name="proto" select="translate($k[@label = 'BOOTPROTO']/@value, $upper, $lower)"/>
-    <xsl:variable name="addrs" select="$k[(@label = 'IPADDR' or starts-with(@label, 'IPADDR_')) and @value != '']"/>
+    <!-- 0.0.0.0 is no address: older YaST wrote IPADDR='0.0.0.0/32' on bridge ports -->
+    <xsl:variable name="addrs" select="$k[(@label = 'IPADDR' or starts-with(@label, 'IPADDR_')) and @value != ''
+                                          and @value != '0.0.0.0' and not(starts-with(@value, '0.0.0.0/'))]"/>
     <!-- a default route names its interface, or says '-' and belongs to
          the interface whose subnet holds its gateway -->
     <xsl:variable name="routes" select="$forest/tree/node[@label = 'route'][ancf:suse-route-owner(.) = $ifname]"/>

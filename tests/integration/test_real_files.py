@@ -45,7 +45,10 @@ CASES = cases()
 #: Cases where augnetcf still falls short, each with what goes wrong. They are
 #: strict: one that starts to pass fails the run until it leaves this list.
 NOOP_GAPS: dict[str, str] = {}
-EDIT_GAPS: dict[str, str] = {}
+EDIT_GAPS = {
+    "suse/yast-network/scr_read": "a bridge port's own addresses go on an edit of the bridge (a port "
+                                  "description has none; wicked ignores them on a port): more than one line",
+}
 
 
 def _cases(gaps: dict[str, str]) -> list:
@@ -92,7 +95,8 @@ def _changed_keys(before: dict, after: dict) -> set[str]:
     keys = set()
     for unit in set(before) | set(after):
         a, b = before.get(unit), after.get(unit)
-        if isinstance(a, dict) and isinstance(b, dict):
+        if isinstance(a, dict) or isinstance(b, dict):  # a new or removed file: its variables
+            a, b = a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}
             keys.update(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         elif a != b:
             keys.add(unit)

@@ -8,6 +8,8 @@ exactly as far as the from-forest stylesheet reads both the same.
 
 from __future__ import annotations
 
+import copy
+
 from lxml import etree
 
 from augnetcf import backends, index, minimal, schema, xslt
@@ -34,7 +36,19 @@ def meaning_of(backend: backends.Backend, name: str, *others: str) -> minimal.Me
     def facts(el: etree._Element) -> tuple[str, str, list[str]]:
         return (index.xpath(el, backend.unit_name) or el.get("path").rpartition("ifcfg-")[2],
                 index.xpath(el, backend.unit_master), str(index.xpath(el, backend.unit_ports)).split())
-    return minimal.reading(backend, name, {n: set() for n in others}, facts)
+
+    def alone(f: etree._Element, n: str) -> etree._Element | None:
+        """A forest of copies of *n*'s units, each in a copy of its file's tree."""
+        own = [el for el in f.xpath(backend.unit) if facts(el)[0] == n]
+        if not own:
+            return None
+        out = etree.Element("forest")
+        for el in own:
+            home = out if el.tag == "tree" else etree.SubElement(out, "tree", path=el.getparent().get("path"))
+            home.append(copy.deepcopy(el))
+        return out
+
+    return minimal.reading(backend, name, {n: set() for n in others}, facts, alone)
 
 
 IFCFG = "/files/etc/sysconfig/network-scripts/ifcfg-eth0"
