@@ -286,11 +286,9 @@ def ipv6_first(what: str) -> Callable[[etree._Element], bool]:
 #: leaves them out (the bug has strict-xfail examples in test_regressions.py's HOST_FILES).
 #: SUSE: an edit renumbers IPADDR_x in dumpxml's order (IPv4 first), not the file's
 #: (suse-ipv6-first-kept-by-an-edit, and suse-address-order-kept-by-an-edit, which
-#: strategies.respell leaves out by keeping the IPADDR_x lines in order). networkd: an
-#: edit moves an IPv6 Gateway= written before the IPv4 one after it
-#: (networkd-ipv6-gateway-first-kept-by-an-edit).
+#: strategies.respell leaves out by keeping the IPADDR_x lines in order).
 EDIT_BUGS: dict[str, Callable[[etree._Element], bool]] = {
-    "suse": ipv6_first("ip"), "networkd": ipv6_first("route"),
+    "suse": ipv6_first("ip"),
 }
 
 
