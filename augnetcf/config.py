@@ -949,6 +949,8 @@ class Config:
         top = next((el for el, kind, _m in matched if kind == "unit" and self._identify(el, kind)[0] == name),
                    None)
         fresh = [el for el, _kind, match in matched if match is None and el is not top]
+        instead = [el for el in old
+                   if el not in replaced and el not in gone and self._owner(snap, el) == name]
         if not pairs and not gone:
             return
 
@@ -965,7 +967,7 @@ class Config:
             return self._subforest(own) if own else None
 
         meaning = minimal.reading(b, name, described, facts, alone)
-        minimal.conserve(new, pairs, gone, meaning, b, fresh)
+        minimal.conserve(new, pairs, gone, meaning, b, fresh, instead)
 
     def _owner(self, snap: _Snapshot, el: etree._Element) -> str:
         """The interface a unit or mark of the files belongs to."""

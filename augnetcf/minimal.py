@@ -143,7 +143,7 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
 
 def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree._Element]],
              gone: Iterable[etree._Element], meaning: Meaning, backend: Backend,
-             fresh: Iterable[etree._Element] = ()) -> int:
+             fresh: Iterable[etree._Element] = (), instead: Iterable[etree._Element] = ()) -> int:
     """Move *forest* towards the files without changing what it means.
 
     *pairs* are (new element in *forest*, the element of the files it
@@ -153,7 +153,11 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
     *fresh* are elements of *forest* that the files do not have (a port's
     new stanza, a sysctl file stating a default): each is dropped when that
     changes nothing, so it is not added; a new file that must stay keeps
-    only the keys whose absence would change the meaning.
+    only the keys whose absence would change the meaning. *instead* are
+    elements of the files that no new one replaces but that may say what a
+    fresh one says, in the files' own words (``allow-auto eth0`` for ``auto
+    eth0``): each takes the place of a fresh element of its kind when that
+    changes nothing.
     The backend's data bounds the steps: a node it does not own is left to
     the define anyway; a label that may occur once (not ``Backend.multi``)
     is never doubled, except where the files already say it more than once
@@ -178,25 +182,29 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
             kept += 1
         else:
             _prune(added)
+    fresh = list(fresh)
+    for old in instead:  # the files' own mark for what a new one says (allow-auto for auto)
+        for el in [f for f in fresh if f.tag == old.tag]:
+            lifted = _lift(forest, el)
+            if lifted is None:
+                continue
+            added = _graft(forest, old)
+            if same():
+                fresh.remove(el)
+                kept += 1
+                break
+            _prune(added)
+            _put_back(*lifted)
     for el in fresh:
-        # the element, and its containers that would be left with nothing
-        top = el
-        while top.getparent() is not None and top.getparent() is not forest and len(top.getparent()) == 1:
-            top = top.getparent()
-        parent = top.getparent()
-        if parent is None:
+        lifted = _lift(forest, el)
+        if lifted is None:
             continue
-        after = top.getnext()
-        parent.remove(top)
         if same():
             kept += 1
             continue
-        if after is None:
-            parent.append(top)
-        else:
-            after.addprevious(top)
-        if top.tag == "tree":  # a new file the meaning needs (a port's MTU): only the keys it needs
-            kept += _trim(top, same, backend)
+        _put_back(*lifted)
+        if lifted[0].tag == "tree":  # a new file the meaning needs (a port's MTU): only the keys it needs
+            kept += _trim(lifted[0], same, backend)
     return kept
 
 
@@ -220,6 +228,28 @@ def _trim(el: etree._Element, same: Callable[[], bool], backend: Backend) -> int
         if len(child) and child.get("value") is None and any(len(c) for c in child):
             kept += _trim(child, same, backend)  # a section: its keys one by one
     return kept
+
+
+def _lift(forest: etree._Element, el: etree._Element
+          ) -> tuple[etree._Element, etree._Element, etree._Element | None] | None:
+    """Take *el* out of *forest*, with its containers that would be left
+    with nothing; return (what was taken, its parent, its next sibling)."""
+    top = el
+    while top.getparent() is not None and top.getparent() is not forest and len(top.getparent()) == 1:
+        top = top.getparent()
+    parent = top.getparent()
+    if parent is None:
+        return None
+    after = top.getnext()
+    parent.remove(top)
+    return top, parent, after
+
+
+def _put_back(top: etree._Element, parent: etree._Element, after: etree._Element | None) -> None:
+    if after is None:
+        parent.append(top)
+    else:
+        after.addprevious(top)
 
 
 def _key(el: etree._Element) -> tuple[str | None, str | None]:
@@ -257,8 +287,7 @@ def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool]
                 left.append(o)
                 continue
             fresh.remove(twin)
-        if len(o) or len(twin):  # a section: its keys too
-            kept += _conserve(twin, o, same, backend)
+            twins[o] = twin
     left = [o for o in left if len(o) or backend.owned.match(f"{o.get('label')}={o.get('value') or ''}")]
     while left:  # again while one step makes room for another (address1= once gateway= is back)
         settled = [o for o in left if _settle(new, o, fresh, same, backend)]
@@ -266,6 +295,11 @@ def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool]
         left = [o for o in left if o not in settled]
         if not settled:
             break
+    # Sections last: a section put back above ([Route] Gateway=) may make
+    # a key of another (a new [Network] Gateway=) unneeded.
+    for o, twin in twins.items():
+        if len(o) or len(twin):
+            kept += _conserve(twin, o, same, backend)
     old_labels = {c.get("label") for c in old.iterchildren("node")}
     parent = new.get("label", "")
     for n in list(fresh):

@@ -39,6 +39,36 @@ class Transform:
     relayout: Callable[[bytes, bytes], bytes] | None = None
 
 
+_SECTION = re.compile(rb"^[ \t]*\[[^\]\n]*\][ \t]*$")
+
+
+def section_spacing(old: bytes, new: bytes) -> bytes:
+    """*new* (what Augeas printed for an ini-style file that held *old*)
+    with a blank line before each section Augeas added, where the file sets
+    its sections apart with blank lines: the lens prints a new ``[Link]``
+    right under the last line of the section before it. A file whose
+    sections touch, or that had no second section to tell by, is left as
+    printed. Pure; for ``Transform.relayout``."""
+    old_lines = old.split(b"\n")
+    headers = [i for i, line in enumerate(old_lines) if _SECTION.match(line)]
+    if not any(i > 0 and not old_lines[i - 1].strip() for i in headers[1:]):
+        return new
+    seen: dict[bytes, int] = {}
+    had: dict[bytes, int] = {}
+    for i in headers:
+        key = old_lines[i].strip()
+        had[key] = had.get(key, 0) + 1
+    out: list[bytes] = []
+    for line in new.split(b"\n"):
+        if _SECTION.match(line):
+            key = line.strip()
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > had.get(key, 0) and out and out[-1].strip():
+                out.append(b"")  # a section the file did not have: set apart as the others are
+        out.append(line)
+    return b"\n".join(out)
+
+
 #: Backend names.
 NAMES: tuple[str, ...] = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
 

@@ -34,7 +34,7 @@ from lxml import etree
 
 from .. import xslt
 from ..errors import Unsupported
-from . import Backend, Transform
+from . import Backend, Transform, section_spacing
 
 DIR = "/etc/systemd/network"
 
@@ -219,7 +219,8 @@ def _keep_sections(new: etree._Element, old: etree._Element) -> None:
 BACKEND = Backend(
     name="networkd",
     transforms=(Transform(lens="Systemd.lns", incl=(
-        f"{DIR}/*.network", f"{DIR}/*.netdev", f"{DIR}/*.network.d/*.conf", f"{DIR}/*.netdev.d/*.conf")),),
+        f"{DIR}/*.network", f"{DIR}/*.netdev", f"{DIR}/*.network.d/*.conf", f"{DIR}/*.netdev.d/*.conf"),
+        relayout=section_spacing),),
     unit=f"tree[{_NETWORK}][{_ONE_NAME}][node[@label != 'Match']/node[@label != 'VLAN']]"
          f" | tree[{_NETDEV}][node[@label='NetDev']/node[@label='Name']/node[@label='value']]"
          "[node[@label='NetDev']/node[@label='Kind']/node[@label='value']"

@@ -23,7 +23,7 @@ from typing import Any
 from lxml import etree
 
 from .. import xslt
-from . import Backend, Transform
+from . import Backend, Transform, section_spacing
 
 DIR = "/etc/NetworkManager/system-connections"
 TYPES = ("ethernet", "802-3-ethernet", "bridge", "bond", "vlan")
@@ -115,7 +115,7 @@ _CONN = "node[@label='connection']"
 
 BACKEND = Backend(
     name="nm-keyfile",
-    transforms=(Transform(lens="NM_Keyfile.lns", incl=(f"{DIR}/*.nmconnection",)),),
+    transforms=(Transform(lens="NM_Keyfile.lns", incl=(f"{DIR}/*.nmconnection",), relayout=section_spacing),),
     unit="tree[" + " or ".join(f"{_CONN}/node[@label='type']/@value='{t}'" for t in TYPES) + "]",
     unit_name=f"string({_CONN}/node[@label='interface-name']/@value)",
     unit_key="''",

@@ -299,7 +299,8 @@ def test_an_mtu_edit_keeps_address_sections_and_the_files_spellings(root, sectio
     with cfg(root) as c:
         xml = c.xml_desc("eth0")
         c.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/><mtu size="9000"/>'))
-    assert changed_lines(SECTIONS, sections.read_text()) == ["+[Link]", "+MTUBytes=9000"]
+    # the new section is set apart by a blank line, as the file's sections are
+    assert changed_lines(SECTIONS, sections.read_text()) == ["+", "+[Link]", "+MTUBytes=9000"]
 
 
 def test_redefining_what_dumpxml_printed_keeps_address_sections_byte_for_byte(root, sections):
@@ -315,7 +316,7 @@ def test_redefining_what_dumpxml_printed_keeps_address_sections_byte_for_byte(ro
     ('<ip address="10.0.1.5" prefix="8"/>', "", ["-[Address]", "-Address=10.0.1.5"]),
     ('<ip address="10.0.1.5" prefix="8"/>',
      '<ip address="10.0.1.5" prefix="8"/><ip address="10.9.9.9" prefix="16"/>',
-     ["+[Address]", "+Address=10.9.9.9/16"]),
+     ["+", "+[Address]", "+Address=10.9.9.9/16"]),  # a new section set apart, as the others are
 ])
 def test_an_address_edit_changes_only_its_line(root, sections, old, new, diff):
     with cfg(root) as c:
@@ -345,7 +346,7 @@ def test_what_dumpxml_prints_for_a_bare_address_define_accepts_unchanged(root, a
         assert f'<ip address="{address}" prefix="{prefix}"/>' in xml
         c.define(xml)
         c.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/><mtu size="1400"/>'))
-    assert changed_lines(text, path.read_text()) == ["+[Link]", "+MTUBytes=1400"]
+    assert changed_lines(text, path.read_text()) == ["+", "+[Link]", "+MTUBytes=1400"]
 
 
 @pytest.mark.parametrize("spelling", ["false", "off", "0", "No", "FALSE"])

@@ -66,7 +66,7 @@ def test_found_example(backend: str, xml: str, refused_by: set[str]) -> None:
 #: test_roundtrip.py's host-spelling properties leave out until they are fixed.
 #: name -> (backend, {file under the backend's directory: text}, interface, the edit).
 HOST_FILES = {
-    # an MTU edit respells ifupdown's `allow-auto eth0` as `auto eth0`
+    # an MTU edit respelled ifupdown's `allow-auto eth0` as `auto eth0` (fixed)
     "allow-auto-kept-by-an-edit": (
         "debian", {"interfaces": "allow-auto eth0\niface eth0 inet static\n   address 10.0.0.2/24\n"},
         "eth0", "mtu"),
@@ -96,7 +96,7 @@ HOST_FILES = {
 
 
 #: The HOST_FILES cases that still go wrong (strict: a fixed one fails until it leaves).
-HOST_BUGS = {"allow-auto-kept-by-an-edit", "suse-address-order-kept-by-an-edit",
+HOST_BUGS = {"suse-address-order-kept-by-an-edit",
              "suse-ipv6-first-kept-by-an-edit", "networkd-route-section-gateway"}
 
 

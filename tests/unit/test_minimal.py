@@ -247,3 +247,23 @@ def test_a_ports_new_file_holds_only_what_it_must_say():
     minimal.conserve(new, [(bridge, old[0])], [], meaning, SUSE, [port])
     assert pairs(port) == [("MTU", "1400")]
     assert meaning(new) == target
+
+
+# -- a new section takes the file's blank-line style (backends.section_spacing) ------------------
+
+def test_a_new_section_is_set_apart_where_the_files_sections_are():
+    old = b"[Match]\nName=eth0\n\n[Network]\nDHCP=yes\n"
+    new = b"[Match]\nName=eth0\n\n[Network]\nDHCP=yes\n[Link]\nMTUBytes=1400\n"
+    assert backends.section_spacing(old, new) == new.replace(b"\n[Link]", b"\n\n[Link]")
+
+
+def test_a_file_whose_sections_touch_keeps_them_touching():
+    old = b"[Match]\nName=eth0\n[Network]\nDHCP=yes\n"
+    new = old + b"[Link]\nMTUBytes=1400\n"
+    assert backends.section_spacing(old, new) == new
+
+
+def test_an_existing_section_is_not_moved_apart():
+    old = b"[Match]\nName=eth0\n\n[Network]\nDHCP=yes\n[Network]\nAddress=10.0.0.2/24\n"
+    new = old.replace(b"DHCP=yes", b"DHCP=no")
+    assert backends.section_spacing(old, new) == new
