@@ -967,7 +967,14 @@ class Config:
             return self._subforest(own) if own else None
 
         meaning = minimal.reading(b, name, described, facts, alone)
-        minimal.conserve(new, pairs, gone, meaning, b, fresh, instead)
+
+        def before() -> bytes | None:
+            """What the files mean now (minimal.conserve takes one element out at a time)."""
+            attached = [el for el in old if any(a.tag == "forest" for a in el.iterancestors())]
+            return meaning(self._subforest(attached))
+
+        moved = [match for _el, match in pairs if self._owner(snap, match) != name]
+        minimal.conserve(new, pairs, gone, meaning, b, fresh, instead, before, moved)
 
     def _owner(self, snap: _Snapshot, el: etree._Element) -> str:
         """The interface a unit or mark of the files belongs to."""

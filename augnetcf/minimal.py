@@ -143,7 +143,8 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
 
 def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree._Element]],
              gone: Iterable[etree._Element], meaning: Meaning, backend: Backend,
-             fresh: Iterable[etree._Element] = (), instead: Iterable[etree._Element] = ()) -> int:
+             fresh: Iterable[etree._Element] = (), instead: Iterable[etree._Element] = (),
+             before: Callable[[], bytes | None] | None = None, moved: Iterable[etree._Element] = ()) -> int:
     """Move *forest* towards the files without changing what it means.
 
     *pairs* are (new element in *forest*, the element of the files it
@@ -164,6 +165,14 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
     (those lines stay, in their order); a node ``Backend.keep`` names (a
     connection's UUID) is never dropped, since the format needs it whatever
     it means.
+    *before* reads what the files mean now (the elements of *pairs* and
+    *gone* as they are). In the units *moved* (of *pairs*: a port's, whose
+    settings a bridge may have taken over) and in *gone*, an old node is
+    put back, or an old unit kept, only if it says nothing there either (an
+    explicit default, a bare stanza) or is still needed once the rest is
+    back. One that said something there but says nothing now is what is
+    left of a setting that moved (``PREFIX=`` and ``GATEWAY=`` of a port
+    whose address went to its bridge): it goes with it.
     Returns how many steps were kept.
     """
     target = meaning(forest)
@@ -173,10 +182,28 @@ def conserve(forest: etree._Element, pairs: Iterable[tuple[etree._Element, etree
     def same() -> bool:
         return meaning(forest) == target
 
+    base: list[bytes | None] = []
+
+    def idle(o: etree._Element) -> bool:
+        """Whether the files would mean the same without *o*."""
+        if before is None:
+            return True
+        if not base:
+            base.append(before())
+        parent, after = o.getparent(), o.getnext()
+        parent.remove(o)
+        try:
+            return before() == base[0]
+        finally:
+            _put_back(o, parent, after)
+
     kept = 0
+    moved = set(moved)
     for new, old in pairs:
-        kept += _conserve(new, old, same, backend)
+        kept += _conserve(new, old, same, backend, idle if old in moved else lambda _o: True)
     for old in gone:
+        if not idle(old):
+            continue
         added = _graft(forest, old)
         if same():
             kept += 1
@@ -264,7 +291,8 @@ def _words(el: etree._Element) -> tuple[tuple[str | None, str | None], ...]:
     return tuple(_key(c) for c in el.iterchildren("node"))
 
 
-def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool], backend: Backend) -> int:
+def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool], backend: Backend,
+              idle: Callable[[etree._Element], bool]) -> int:
     """Move the children of *new* towards those of *old* (see :func:`conserve`)."""
     kept = 0
     fresh = list(new.iterchildren("node"))  # new children with no identical old one (yet)
@@ -289,17 +317,28 @@ def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool]
             fresh.remove(twin)
             twins[o] = twin
     left = [o for o in left if len(o) or backend.owned.match(f"{o.get('label')}={o.get('value') or ''}")]
+    provisional: list[etree._Element] = []
     while left:  # again while one step makes room for another (address1= once gateway= is back)
-        settled = [o for o in left if _settle(new, o, fresh, same, backend)]
+        settled = [o for o in left if _settle(new, o, fresh, same, backend, idle, provisional)]
         kept += len(settled)
         left = [o for o in left if o not in settled]
         if not settled:
             break
+    # What said something in the files and says nothing now, once everything
+    # else is back, is what is left of a setting the edit removes (a port's
+    # PREFIX= and GATEWAY= when its address moved to the bridge): it goes.
+    for twin in provisional:
+        parent, after = twin.getparent(), twin.getnext()
+        parent.remove(twin)
+        if same():
+            kept -= 1
+        else:
+            _put_back(twin, parent, after)
     # Sections last: a section put back above ([Route] Gateway=) may make
     # a key of another (a new [Network] Gateway=) unneeded.
     for o, twin in twins.items():
         if len(o) or len(twin):
-            kept += _conserve(twin, o, same, backend)
+            kept += _conserve(twin, o, same, backend, idle)
     old_labels = {c.get("label") for c in old.iterchildren("node")}
     parent = new.get("label", "")
     for n in list(fresh):
@@ -318,10 +357,13 @@ def _conserve(new: etree._Element, old: etree._Element, same: Callable[[], bool]
 
 
 def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
-            same: Callable[[], bool], backend: Backend) -> bool:
+            same: Callable[[], bool], backend: Backend, idle: Callable[[etree._Element], bool],
+            provisional: list[etree._Element]) -> bool:
     """Find *o* (an old child with no identical new one) a place in *new*:
     its value on the new node of its label, its label and value on another
-    new node, or itself added. True when one of them keeps the meaning."""
+    new node, or itself added. One added that said something in the files
+    (not *idle*) goes on *provisional*. True when one of them keeps the
+    meaning."""
     label, value = _key(o)
     leaf = not len(o)
     for n in [n for n in fresh if n.get("label") == label and not len(n)] if leaf else []:
@@ -354,6 +396,8 @@ def _settle(new: etree._Element, o: etree._Element, fresh: list[etree._Element],
     else:
         new.append(twin)
     if same():
+        if not idle(o):
+            provisional.append(twin)  # it said something in the files: kept only if still needed
         return True
     new.remove(twin)
     return False

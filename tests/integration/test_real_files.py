@@ -27,6 +27,7 @@ import pytest
 from corpus import (
     CORPUS,
     PLACES,
+    TESTS,
     Case,
     apply_edit,
     cases,
@@ -190,3 +191,16 @@ def test_a_refused_edit_writes_nothing(tmp_path: Path) -> None:
         with pytest.raises(Unsupported, match="DNS from DHCP"):
             cfg.define(xml)
     assert files(root) == before
+
+
+def test_a_nic_shared_under_a_bridge_keeps_nothing_of_the_address_that_moved(tmp_path: Path) -> None:
+    """The README's example: eth0's IPADDR goes to br0, and its PREFIX and GATEWAY go with it
+    (they meant something only with the address); the rest of eth0's file stays."""
+    root = tmp_path / "root"
+    shutil.copytree(TESTS.parent / "examples" / "redhat-root", root)
+    path = root / "etc/sysconfig/network-scripts/ifcfg-eth0"
+    before = path.read_bytes()
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        cfg.define((TESTS.parent / "examples" / "br0.xml").read_bytes())
+    assert diff(before, path.read_bytes()) == ["-IPADDR=192.0.2.10", "-PREFIX=24", "-GATEWAY=192.0.2.1",
+                                               "+BRIDGE=br0"]
