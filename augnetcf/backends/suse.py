@@ -150,6 +150,32 @@ def _same_bond_options(new: str, old: str, first_slave: str) -> bool:
     return ours == theirs
 
 
+def _renumber(new: etree._Element, old: etree._Element) -> None:
+    """Give the new unit's addresses the file's IPADDR labels: wicked (and
+    dumpxml) take a family's addresses in file order, whatever their
+    suffixes, so the i-th address of a family goes where the file has its
+    i-th address of that family; more addresses take suffixes the file does
+    not use. The stylesheet numbers them in the XML's order (IPv4 first),
+    which would swap the lines of a file that lists IPADDR_1 first."""
+    def family(node: etree._Element) -> str:
+        return "6" if ":" in (node.get("value") or "") else "4"
+
+    def addresses(unit: etree._Element) -> list[etree._Element]:
+        return [n for n in unit.iterchildren("node") if re.fullmatch(r"IPADDR(_\S*)?", n.get("label") or "")
+                and (n.get("value") or "").split("/")[0] not in ("", "0.0.0.0")]
+
+    theirs = addresses(old)
+    if not theirs:
+        return
+    ours = addresses(new)
+    used = {n.get("label") for n in old.iterchildren("node")}
+    spare = (f"IPADDR_{i}" for i in range(1, 1 << 16) if f"IPADDR_{i}" not in used)
+    for fam in ("4", "6"):
+        labels = [n.get("label") for n in theirs if family(n) == fam]
+        for i, node in enumerate(n for n in ours if family(n) == fam):
+            node.set("label", labels[i] if i < len(labels) else next(spare))
+
+
 def _respell(new: etree._Element, old: etree._Element) -> None:
     """Keep IPADDR_x=A with PREFIXLEN_x=P (or NETMASK_x) where the file
     splits an address so, rather than writing IPADDR_x=A/P, and the file's
@@ -166,6 +192,7 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
             _same_bond_options(str(opts.get("value")), str(have["BONDING_MODULE_OPTS"]),
                                str(slaves[0]) if slaves else ""):
         opts.set("value", str(have["BONDING_MODULE_OPTS"]))
+    _renumber(new, old)
     for node in list(new.iterchildren("node")):
         m = re.fullmatch(r"IPADDR(_\S*)?", node.get("label"))
         value = node.get("value") or ""

@@ -70,14 +70,14 @@ HOST_FILES = {
     "allow-auto-kept-by-an-edit": (
         "debian", {"interfaces": "allow-auto eth0\niface eth0 inet static\n   address 10.0.0.2/24\n"},
         "eth0", "mtu"),
-    # wicked (and dumpxml) take addresses in file order; an MTU edit renumbers them by the
-    # XML's order and so swaps the two values, making 10.0.0.1 the primary address
+    # wicked (and dumpxml) take addresses in file order; an MTU edit renumbered them by the
+    # XML's order and so swapped the two values, making 10.0.0.1 the primary address (fixed)
     "suse-address-order-kept-by-an-edit": (
         "suse", {"ifcfg-eth0": "BOOTPROTO=static\nSTARTMODE=auto\n"
                                "IPADDR_1=10.0.0.2/24\nIPADDR=10.0.0.1/24\n"},
         "eth0", "mtu"),
     # the same when the file lists an IPv6 address first: dumpxml puts IPv4 first, and an MTU
-    # edit swaps IPADDR and IPADDR_1 (the same addresses, two more changed lines)
+    # edit swapped IPADDR and IPADDR_1 (the same addresses, two more changed lines) (fixed)
     "suse-ipv6-first-kept-by-an-edit": (
         "suse", {"ifcfg-eth0": "BOOTPROTO=static\nSTARTMODE=auto\n"
                                "IPADDR=2001:db8::1/64\nIPADDR_1=10.0.0.1/24\n"},
@@ -96,8 +96,7 @@ HOST_FILES = {
 
 
 #: The HOST_FILES cases that still go wrong (strict: a fixed one fails until it leaves).
-HOST_BUGS = {"suse-address-order-kept-by-an-edit",
-             "suse-ipv6-first-kept-by-an-edit", "networkd-route-section-gateway"}
+HOST_BUGS = {"networkd-route-section-gateway"}
 
 
 _BUG = pytest.mark.xfail(strict=True, reason="augnetcf bug: see the comment on the case in HOST_FILES")

@@ -276,20 +276,10 @@ def test_host_spellings_read_the_same_and_redefine_as_a_byte_noop(backend: str, 
         shutil.rmtree(root)
 
 
-def ipv6_first(what: str) -> Callable[[etree._Element], bool]:
-    """Whether a document lists IPv6's *what* (``ip``, ``route``) before IPv4's."""
-    return lambda doc: ([p.get("family") for p in doc.xpath(f"/interface/protocol[{what}]")]
-                        == ["ipv6", "ipv4"])
-
-
 #: Documents whose edits go wrong through a known bug, per backend: the property
-#: leaves them out (the bug has strict-xfail examples in test_regressions.py's HOST_FILES).
-#: SUSE: an edit renumbers IPADDR_x in dumpxml's order (IPv4 first), not the file's
-#: (suse-ipv6-first-kept-by-an-edit, and suse-address-order-kept-by-an-edit, which
-#: strategies.respell leaves out by keeping the IPADDR_x lines in order).
-EDIT_BUGS: dict[str, Callable[[etree._Element], bool]] = {
-    "suse": ipv6_first("ip"),
-}
+#: leaves them out (the bug has a strict-xfail example in test_regressions.py's HOST_FILES).
+#: None today.
+EDIT_BUGS: dict[str, Callable[[etree._Element], bool]] = {}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
