@@ -27,7 +27,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from glob import iglob
 
 import augeas
@@ -49,6 +49,25 @@ class _Augeas(augeas.Augeas):
     :meth:`AugeasSession._recut`. Every removal in augnetcf goes through here."""
 
     cuts: dict[str, list[tuple[int, int]]] | None = None
+    #: Whether anything under /files changed since the session last put the
+    #: trees of its Python lenses there (see AugeasSession._load_python).
+    touched: bool = False
+
+    def set(self, path: str, value: str | None) -> None:
+        self._touch(path)
+        super().set(path, value)
+
+    def insert(self, path: str, label: str, before: bool = True) -> None:
+        self._touch(path)
+        super().insert(path, label, before)
+
+    def mv(self, src: str, dst: str) -> None:
+        self._touch(src)
+        super().mv(src, dst)
+
+    def _touch(self, path: str) -> None:
+        if not path.startswith(("/augeas", "/augnetcf")):
+            self.touched = True
 
     def ns_node(self, var: str, index: int) -> tuple[str | None, str]:
         """(value, label) of node *index* of variable *var*: ``ns_attr``
@@ -62,6 +81,7 @@ class _Augeas(augeas.Augeas):
         return self._optffistring(value[0]), self._optffistring(label[0])
 
     def remove(self, path: str) -> int:
+        self._touch(path)
         if self.cuts is not None:
             for p in self.match(path):
                 self._note_cut(p)
@@ -108,10 +128,18 @@ class AugeasSession:
         self._stats: dict[str, tuple[str, tuple[int, ...]]] = {}
         self._transforms = tuple(transforms)
         self._spans = spans
+        #: Python lenses: the globs each reads (by transform index), and what
+        #: each of its files held when read: (stat key, parsed, tree).
+        self._python_incl: dict[int, list[str]] = {}
+        self._python: dict[str, tuple[tuple[int, ...], object, tuple]] = {}
         try:
             if spans:  # each node's position in its file: stanza_comments, _recut
                 self.aug.set("/augeas/span", "enable")
             for i, t in enumerate(self._transforms):
+                if t.python_lens:
+                    self._python_incl[i] = [] if lazy else list(t.incl)
+                    self._included.update(self._python_incl[i])
+                    continue
                 base = f"/augeas/load/xfm{i}"
                 self.aug.set(f"{base}/lens", t.lens)
                 for j, glob in enumerate(() if lazy else t.incl, 1):
@@ -180,9 +208,11 @@ class AugeasSession:
         self._forget_replaced()
         self.aug.cuts = {} if self._spans else None
         try:
-            self.aug.load()
+            if len(self._python_incl) < len(self._transforms):
+                self.aug.load()
         except (OSError, RuntimeError) as e:
             raise FileError(f"Augeas load failed: {e}", file=self.root) from None
+        self._load_python()
         # A file its lens rejects is left out, not fatal: reading the others goes
         # on (the engine refuses to write while one is broken). Anything else is.
         errs = self.errors()
@@ -229,7 +259,8 @@ class AugeasSession:
         if real != top and not real.startswith(top.rstrip(os.sep) + os.sep):
             raise FileError(f"leads outside the root (to {real}); augnetcf will not use it", file=path)
 
-    def save(self, delete: Iterable[str] = (), new_mode: int | None = None) -> list[str]:
+    def save(self, delete: Iterable[str] = (), new_mode: int | None = None,
+             guard: Callable[[list[str]], None] | None = None) -> list[str]:
         """Write every changed file and delete the files *delete* (Augeas
         paths), all or nothing; return the paths (under the root) changed.
 
@@ -238,6 +269,8 @@ class AugeasSession:
         has been written are they renamed into place, each rename atomic, and
         the deleted files unlinked. A lens or disk error therefore changes
         nothing, and the session is reloaded from disk so it stays usable.
+        *guard* sees every file to be written or deleted before any is, and
+        may refuse by raising :class:`FileError`.
         A file that did not exist gets mode *new_mode* (if given). The tree
         is not read again from disk until the next :meth:`load` or :meth:`narrow`.
         """
@@ -255,6 +288,8 @@ class AugeasSession:
             self._check_folders(folders, deleted)
             txn._step("augeas save")
             planned = self._stage()
+            if guard is not None:
+                guard(planned + deleted)
             if not journal.plan(planned, deleted):
                 journal = None
         except FileError:  # ours, from check_inside (a FileError is also an OSError)
@@ -298,7 +333,8 @@ class AugeasSession:
         # re-parse exactly the files replaced since (their inodes changed).
         return written + deleted
 
-    def preview(self, delete: Iterable[str] = ()) -> list[tuple[str, bytes | None, bytes | None]]:
+    def preview(self, delete: Iterable[str] = (), guard: Callable[[list[str]], None] | None = None
+                ) -> list[tuple[str, bytes | None, bytes | None]]:
         """What :meth:`save` would do, done to nothing: ``(path, before,
         after)`` for every file it would write or delete (``None`` for a file
         that does not exist before, or no longer after). The tree is reloaded
@@ -315,7 +351,9 @@ class AugeasSession:
         changes: list[tuple[str, bytes | None, bytes | None]] = []
         try:
             self._check_folders(folders, deleted)
-            self._stage()
+            planned = self._stage()
+            if guard is not None:
+                guard(planned + deleted)
             for meta in aug.match("/augeas/events/saved"):
                 path = self.fs_path(aug.get(meta))
                 before = _read_or_none(path)
@@ -360,12 +398,147 @@ class AugeasSession:
         aug.remove("/augeas/events/saved")
         aug.set("/augeas/save", "newfile")
         aug.save()
+        self._stage_python()
         planned = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
         for path in planned:
             self.check_inside(path)
         self._recut()
         self._relayout()
         return planned
+
+    # -- Python lenses ----------------------------------------------------------
+    # A transform with a python_lens (netplan's YAML) is not Augeas' to read
+    # or write: the session parses its files itself, puts each tree under
+    # /files and its metadata under /augeas/files as Augeas does for its own
+    # lenses (path, lens, and error/message/line for a file that does not
+    # parse), so that everything above (forest, engine, errors, the journal)
+    # works on it unchanged. At save, each file whose tree differs from what
+    # was read is printed by the lens into FILE.augnew, as Augeas would.
+
+    def _python_files(self) -> dict[str, int]:
+        """Every file (absolute path) the Python lenses read now, with its transform's index."""
+        out: dict[str, int] = {}
+        for i, globs in self._python_incl.items():
+            t = self._transforms[i]
+            by_name: dict[str, str] = {}
+            for pattern in globs:
+                for path in sorted(iglob(os.path.join(self.root, pattern.lstrip("/")))):
+                    name = os.path.basename(path)
+                    if os.path.isfile(path) and not any(fnmatch.fnmatchcase(name, e) for e in t.excl):
+                        if t.hides and name in by_name:
+                            out.pop(by_name[name], None)  # hidden by this later one
+                        by_name[name] = path
+                        out.setdefault(path, i)
+        return dict(sorted(out.items()))
+
+    def _tree_path(self, path: str) -> str:
+        return "/files/" + os.path.relpath(path, self.root).replace(os.sep, "/")
+
+    def _load_python(self) -> None:
+        """(Re)read the files of the Python lenses that changed on disk, or
+        every one when the tree under /files was edited since (a load
+        forgets edits that were not saved, as Augeas' does)."""
+        if not self._python_incl:
+            return
+        import importlib
+
+        from .forest import step
+
+        aug = self.aug
+        files = self._python_files()
+        stale = [p for p in self._python if p not in files]
+        if aug.touched:
+            stale = list(self._python)
+        for path in stale:
+            del self._python[path]
+            aug.remove(self._tree_path(path))
+            aug.remove("/augeas" + self._tree_path(path))
+        for path, i in files.items():
+            key = _stat_key(path)
+            if path in self._python and self._python[path][0] == key:
+                continue
+            tree_path = self._tree_path(path)
+            meta = "/augeas" + tree_path
+            aug.remove(tree_path)
+            aug.remove(meta)
+            t = self._transforms[i]
+            lens = importlib.import_module(t.python_lens)
+            aug.set(f"{meta}/path", tree_path)
+            aug.set(f"{meta}/lens", t.lens)
+            self.check_inside(path)
+            try:
+                with open(path, "rb") as f:
+                    text = f.read().decode()
+                parsed = lens.parse(text)
+            except UnicodeDecodeError:
+                aug.set(f"{meta}/error", "parse_failed")
+                aug.set(f"{meta}/error/message", "it holds bytes that are not UTF-8 text")
+                continue
+            except OSError as e:
+                raise FileError(f"cannot be read: {e.strerror}", file=path) from None
+            except ValueError as e:  # the lens' own error: not this format
+                aug.set(f"{meta}/error", "parse_failed")
+                aug.set(f"{meta}/error/message", getattr(e, "message", str(e)))
+                line = getattr(e, "line", None)
+                if line is not None:
+                    aug.set(f"{meta}/error/line", str(line))
+                continue
+            self._python[path] = (key, parsed, parsed.tree)
+            aug.set(tree_path, None)
+            self._put_tree(tree_path, parsed.tree, step)
+        aug.touched = False
+
+    def _put_tree(self, path: str, tree: tuple, step: object, depth: int = 0) -> None:
+        """Put *tree*'s nodes under Augeas node *path*, through variables (a
+        path per node would walk its siblings: quadratic in a big file)."""
+        aug = self.aug
+        var = f"ancfput{depth}"
+        for label, value, kids in tree:
+            aug.set(f"{path}/{step(label)}[last()+1]", value)
+            if kids:
+                aug.defvar(var, f"{path}/{step(label)}[last()]")
+                self._put_tree(f"${var}", kids, step, depth + 1)
+        if depth == 0:
+            for d in range(8):
+                aug.defvar(f"ancfput{d}", "/augeas/ancf-unpinned")
+
+    def _stage_python(self) -> None:
+        """Print every file of the Python lenses whose tree changed (or that
+        is new) as FILE.augnew, and record it among /augeas/events/saved."""
+        if not self._python_incl:
+            return
+        import importlib
+
+        from . import forest
+
+        aug = self.aug
+        trees: dict[str, int] = {}
+        for i, globs in self._python_incl.items():
+            for pattern in globs:
+                folder, _sep, name = pattern.rpartition("/")
+                for p in aug.match(f"/files{folder}/*"):
+                    if fnmatch.fnmatchcase(p.rpartition("/")[2], name):
+                        trees.setdefault(p, i)
+        for tree_path, i in trees.items():
+            path = self.fs_path(tree_path)
+            read = forest.read(aug, [tree_path])
+            now = _nodes(read[0]) if len(read) else ()
+            old = self._python.get(path)
+            if old is not None and old[2] == now:
+                continue
+            if old is None and os.path.lexists(path):
+                continue  # a file that did not parse: the engine refuses to write over it
+            lens = importlib.import_module(self._transforms[i].python_lens)
+            try:
+                text = lens.render(old[1] if old is not None else None, now)
+            except ValueError as e:
+                raise FileError(f"cannot be written: {getattr(e, 'message', e)}", file=path) from None
+            self.check_inside(os.path.dirname(path))
+            fd = os.open(path + ".augnew", os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                         stat.S_IMODE(os.stat(path).st_mode) if old is not None else 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            aug.set("/augeas/events/saved[last()+1]", tree_path)
 
     def _relayout(self) -> None:
         """Give each just-staged ``FILE.augnew`` whose transform has a
@@ -450,6 +623,9 @@ class AugeasSession:
         backend's (Augeas drops the trees of the others). See
         :func:`escape_glob` to name one file exactly."""
         for i in range(len(self._transforms)):
+            if i in self._python_incl:
+                self._python_incl[i] = list(incl.get(i, ()))
+                continue
             self.aug.remove(f"/augeas/load/xfm{i}/incl")
             for j, glob in enumerate(incl.get(i, ()), 1):
                 self.aug.set(f"/augeas/load/xfm{i}/incl[{j}]", glob)
@@ -495,6 +671,13 @@ class AugeasSession:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _nodes(el: object) -> tuple:
+    """A forest element's children as a Python lens' tree: (label, value, children).
+    python-augeas sets a value of None as "" (its ``enc``), so "" reads as None,
+    as the lenses read an empty scalar."""
+    return tuple((c.get("label"), c.get("value") or None, _nodes(c)) for c in el.iterchildren("node"))
 
 
 def _cut_lines(text: bytes, ranges: list[tuple[int, int]]) -> bytes | None:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from lxml import etree
 
-from . import backends, forest, minimal, resolve, schema, txn, xslt
+from . import backends, detect, forest, minimal, resolve, schema, txn, xslt
 from . import share as share_
 from .aug import AugeasSession, check_root, escape_glob
 from .errors import (
@@ -259,7 +259,7 @@ class Config:
         root = check_root(root)
         self._lock = txn.Lock(root)
         self._recover(root)  # an interrupted save is finished or undone before anything else
-        self.backend = backends.get(backends.detect(root) if backend is None else backend)
+        self.backend = backends.get(detect.detect(root) if backend is None else backend)
         self.root = root
         self._closed = False
         self._session: AugeasSession | None = None
@@ -289,10 +289,25 @@ class Config:
         """Save, or, inside :meth:`plan_define`/:meth:`plan_undefine`, record
         what a save would do and forget the edits."""
         if self._dry_run is None:
-            self.session.save(delete=delete, new_mode=new_mode)
+            self.session.save(delete=delete, new_mode=new_mode, guard=self._guard)
             return
-        for path, before, after in self.session.preview(delete=delete):
+        for path, before, after in self.session.preview(delete=delete, guard=self._guard):
             self._dry_run.append(FileChange(os.path.relpath(path, self.root), before, after))
+
+    def _guard(self, paths: list[str]) -> None:
+        """Refuse to write or delete any of *paths* (under the root) that is
+        not augnetcf's to change: read-only to the backend (netplan's
+        ``run/netplan``), or written by something else (:func:`augnetcf.detect.not_ours`)."""
+        read_only = self.backend.read_only
+        for path in paths:
+            tree = "/files/" + os.path.relpath(path, self.root).replace(os.sep, "/")
+            if read_only is not None and read_only.search(tree):
+                raise FileError(f"cannot be written: the {self.backend.name} backend only reads it "
+                                "(a distribution default or a runtime file); change the definition "
+                                "under etc/ instead", file=path)
+            why = detect.not_ours(self.root, path)
+            if why:
+                raise FileError(f"cannot be written: it {why}", file=path)
 
     def _planned(self, change: object) -> list[FileChange]:
         self._dry_run = []
@@ -747,7 +762,8 @@ class Config:
         disposable = self.backend.disposable
         residue = self.backend.residue
         files += [p for p in sorted(shared) if disposable and disposable.search(p)
-                  and not [q for q in aug.match(f"{p}/*") if not residue.match(aug.label(q))]]
+                  and not [q for q in aug.match(f"{p}/{'/' if self.backend.residue_deep else ''}*")
+                           if not residue.match(aug.label(q))]]
         return files
 
     def _create(self, el: etree._Element, before: str | None = None, after: str | None = None) -> str:
@@ -763,7 +779,9 @@ class Config:
         aug = self.session.aug
         parent = el.getparent()
         label = forest.step(el.get("label"))
-        if parent.tag != "tree":
+        if parent.tag != "tree" and self.backend.nested_units:
+            base = self._container(parent)
+        elif parent.tag != "tree":
             base = self._create(parent, before, after)
         elif before or after:
             anchor = before or after
@@ -773,6 +791,21 @@ class Config:
             return path
         else:
             base = parent.get("path")
+        aug.set(f"{base}/{label}[last()+1]", el.get("value"))
+        return aug.match(f"{base}/{label}")[-1]
+
+    def _container(self, el: etree._Element) -> str:
+        """The Augeas path of new forest element *el* as a container: the
+        file's own node of that label and value if it has one (netplan's
+        ``network:`` and ``ethernets:``), else a new one at the end of its own container."""
+        if el.tag == "tree":
+            return el.get("path")
+        aug = self.session.aug
+        base = self._container(el.getparent())
+        label = forest.step(el.get("label"))
+        same = [p for p in aug.match(f"{base}/{label}") if (aug.get(p) or None) == (el.get("value") or None)]
+        if same:
+            return same[0]
         aug.set(f"{base}/{label}[last()+1]", el.get("value"))
         return aug.match(f"{base}/{label}")[-1]
 
@@ -896,6 +929,7 @@ class Config:
         self._refuse_units(snap, defined, Unsupported)
         self._refuse_overriding_extras(snap, defined)
         self._refuse_shadowed(snap, new)
+        self._refuse_missing(snap, new, source=doc.getroot())
         touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
         pins = forest.pin(aug, dict.fromkeys(touched))
         try:
@@ -1003,6 +1037,12 @@ class Config:
                     continue
             else:
                 near = [u.get("path") for u in snap.units.get(el_name, []) if u.tag == "node"]
+                tree = next(el.iterancestors("tree"), None)
+                if b.nested_units and tree is not None and not aug.match(tree.get("path")):
+                    skeleton = copy.deepcopy(tree)  # the new file without its units: version: 2
+                    for unit in skeleton.xpath(f"({b.unit.replace('tree/', 'self::tree/', 1)})"):
+                        unit.getparent().remove(unit)
+                    forest.write_node(aug, tree.get("path"), skeleton, b)
                 if kind == "mark":
                     target = self._create(el, before=near[0] if near else None)
                 else:
@@ -1048,6 +1088,19 @@ class Config:
         label = forest.step(el.get("label"))
         aug.set(f"{base}/{label}[last()+1]", el.get("value"))
         return aug.match(f"{base}/{label}")[-1]
+
+    def _refuse_missing(self, snap: _Snapshot, new: etree._Element, source: etree._Element) -> None:
+        """Refuse forest *new* when it needs an interface that neither it nor
+        the files define (``Backend.requires``: a netplan VLAN's link)."""
+        b = self.backend
+        if not b.requires:
+            return
+        have = {self._identify(el, "unit")[0] for el in new.xpath(b.unit)}
+        for name in dict.fromkeys(str(v) for v in new.xpath(b.requires)):
+            if name not in have and not snap.units.get(name):
+                raise Unsupported(f"the {b.name} backend needs {name} defined before an interface on it "
+                                  f"(netplan refuses a link it has no definition for); define {name} first",
+                                  line=source.sourceline)
 
     def _refuse_shadowed(self, snap: _Snapshot, new: etree._Element) -> None:
         """A new file that another file would hide from its reader (an earlier

@@ -37,6 +37,16 @@ class Transform:
     #: back the file's own layout where the lens cannot know it (the
     #: indentation of an added ``interfaces`` option). Pure; bytes in and out.
     relayout: Callable[[bytes, bytes], bytes] | None = None
+    #: A module that reads and prints the files instead of an Augeas lens
+    #: (``augnetcf.yamltree``: ``parse(text)`` and ``render(parsed, tree)``),
+    #: for a format no lens can keep byte for byte. The session puts its
+    #: trees into Augeas and prints them back itself; *lens* is then only a
+    #: name for messages. See :class:`augnetcf.aug.AugeasSession`.
+    python_lens: str = ""
+    #: Whether a file hides a file of the same name that an earlier glob of
+    #: *incl* matches (netplan reads ``run/netplan/X`` instead of
+    #: ``etc/netplan/X``, and that instead of ``lib/netplan/X``). Python lenses only.
+    hides: bool = False
 
 
 _SECTION = re.compile(rb"^[ \t]*\[[^\]\n]*\][ \t]*$")
@@ -70,7 +80,7 @@ def section_spacing(old: bytes, new: bytes) -> bytes:
 
 
 #: Backend names.
-NAMES: tuple[str, ...] = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
+NAMES: tuple[str, ...] = ("redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan")
 
 #: os-release ``ID``/``ID_LIKE`` words -> backend.
 OS_IDS = {
@@ -90,8 +100,8 @@ LOCATIONS = (
 
 #: The backends of today's distributions, and the classic backend whose
 #: distributions moved to them: os-release names the family (Fedora is
-#: ``redhat``), the files present say which of the two the host uses.
-MODERN = {"nm-keyfile": "redhat", "networkd": "debian"}
+#: ``redhat``), the files present say which of them the host uses.
+MODERN = {"nm-keyfile": "redhat", "networkd": "debian", "netplan": "debian"}
 
 #: Files (globs under the root) that show a backend is in use: an empty
 #: ``etc/systemd/network`` is on every systemd host, so a directory alone
@@ -101,9 +111,9 @@ IN_USE = {
     "debian": ("etc/network/interfaces", "etc/network/interfaces.d/*"),
     "nm-keyfile": ("etc/NetworkManager/system-connections/*.nmconnection",),
     "networkd": ("etc/systemd/network/*.network", "etc/systemd/network/*.netdev"),
+    "netplan": ("etc/netplan/*.yaml", "lib/netplan/*.yaml", "run/netplan/*.yaml"),
 }
 _LOOPBACK_ONLY = re.compile(r"(?:ifcfg-lo|.*\.(?:augnew|rpmsave|rpmnew|orig|bak|dpkg-\w+)|.*~)$")
-_STANZA = re.compile(rb"^[ \t]*iface[ \t]+(?!lo[ \t])\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -236,6 +246,19 @@ class Backend:
     mark_context: str = ""
     #: Labels that do not keep a disposable file alive once its marks are gone.
     residue: re.Pattern = re.compile(r"(?!)")
+    #: Whether units sit inside containers that a file shares among them
+    #: (netplan's ``network: ethernets:``): a new unit goes into the file's
+    #: existing container of that label, and a new file gets what the new
+    #: forest's file holds besides its units (``version: 2``).
+    nested_units: bool = False
+    #: Whether ``residue`` is matched against every node of the file, not
+    #: just its top-level ones (netplan's definitions sit two levels down).
+    residue_deep: bool = False
+    #: From a new forest: the names of interfaces that must be defined, by
+    #: the new forest or by the files, for it to mean anything (netplan
+    #: refuses a VLAN whose ``link`` no file defines). A define refuses a
+    #: forest that needs one that is missing.
+    requires: str = ""
     #: From a ``<tree>``: the name patterns (fnmatch; ``!`` negates) of the
     #: interfaces the file applies to, as a node-set of values, when only the
     #: first file in lexical order that takes a name applies to it (networkd's
@@ -252,6 +275,10 @@ class Backend:
     #: its aliases means. The engine resolves a reference across files (see
     #: ``Config._master_of``), so the index keeps both sides per file.
     aliased_name: str = "''"
+    #: Files (Augeas paths) that are read but never written: the
+    #: distribution's defaults and runtime files (netplan's ``lib/netplan``
+    #: and ``run/netplan``). A define or undefine that would change one refuses.
+    read_only: re.Pattern | None = None
     #: Whether the engine finds interfaces through :mod:`augnetcf.index` (what
     #: each file says, kept per file) and loads into Augeas only the files a
     #: command needs. That is right only when every expression above looks at
@@ -271,96 +298,6 @@ class Backend:
     @property
     def from_forest_xsl(self) -> str:
         return f"{self.name}-from-forest.xsl"
-
-
-_ASSIGNMENT = re.compile(r"^[ \t]*[A-Za-z_][A-Za-z0-9_]*=.*$", re.MULTILINE)
-
-
-def _os_ids(root: str) -> list[str]:
-    """``ID`` then the ``ID_LIKE`` words of ``<root>/etc/os-release`` (or
-    ``usr/lib/os-release``), read through Augeas' Sysconfig lens. A file the
-    lens rejects as a whole is read again without its lines that are not
-    assignments, as os-release(5) readers do: one stray line does not hide the ID."""
-    import os
-
-    from ..aug import AugeasSession
-    from ..errors import FileError
-
-    globs = ("/etc/os-release", "/usr/lib/os-release")
-    try:
-        with AugeasSession(root, (Transform("Sysconfig.lns", globs),)) as s:
-            for glob in globs:
-                tree = f"/files{glob}"
-                path = os.path.join(s.root, glob.lstrip("/"))
-                if not s.aug.match(tree) and os.path.isfile(path):
-                    s.check_inside(path)
-                    with open(path, "rb") as f:
-                        text = f.read(1 << 16).decode(errors="replace")
-                    s.aug.set("/augnetcf/os-release", "".join(m + "\n" for m in _ASSIGNMENT.findall(text)))
-                    tree = "/augnetcf/os-release-tree"
-                    try:
-                        s.aug.text_store("Sysconfig.lns", "/augnetcf/os-release", tree)
-                    except (ValueError, RuntimeError):
-                        continue
-                ids = s.aug.get(f"{tree}/ID")
-                if ids is not None:
-                    return [ids.lower(), *(s.aug.get(f"{tree}/ID_LIKE") or "").lower().split()]
-    except (FileError, OSError):
-        pass  # an unreadable os-release does not decide; the file locations may
-    return []
-
-
-def _in_use(root: str, backend: str) -> bool:
-    """Whether *root* holds configuration of *backend* beyond loopback."""
-    import glob
-    import os
-
-    for pattern in IN_USE[backend]:
-        for path in glob.glob(os.path.join(glob.escape(root), pattern)):
-            if not os.path.isfile(path) or _LOOPBACK_ONLY.fullmatch(os.path.basename(path)):
-                continue
-            if backend != "debian":
-                return True
-            try:
-                with open(path, "rb") as f:
-                    if _STANZA.search(f.read(1 << 20)):
-                        return True
-            except OSError:
-                continue
-    return False
-
-
-def detect(root: str) -> str:
-    """The backend for the configuration under *root*.
-
-    os-release decides first (``ID``, then ``ID_LIKE``) which family the host
-    is. Within a family the files decide: Fedora with keyfiles and no
-    ``ifcfg`` files is ``nm-keyfile``, Debian with ``.network`` files and no
-    ``iface`` stanza (other than ``lo``) is ``networkd``; with neither, the
-    classic backend; with both, detection refuses rather than guess. Without
-    a known os-release, the one backend whose location or files exist.
-    Raises :class:`InvalidOperation` naming the choices when nothing decides.
-    """
-    import os
-
-    for word in _os_ids(root):
-        if word in OS_IDS:
-            classic = OS_IDS[word]
-            modern = [m for m, c in MODERN.items() if c == classic and _in_use(root, m)]
-            if not modern:
-                return classic
-            if not _in_use(root, classic):
-                return modern[0]
-            raise InvalidOperation(f"cannot tell which backend to use under {root}: both {classic} and "
-                                   f"{modern[0]} files are present; choose one with --backend")
-    found = [name for name, rel, is_dir in LOCATIONS
-             if (os.path.isdir if is_dir else os.path.isfile)(os.path.join(root, rel))]
-    found += [name for name in MODERN if _in_use(root, name)]
-    if len(found) == 1:
-        return found[0]
-    why = f"both {' and '.join(found)} files are present" if found else "no known configuration was found"
-    raise InvalidOperation(f"cannot tell which backend to use under {root}: {why}; "
-                           f"choose one of {', '.join(NAMES)} (--backend)")
 
 
 def get(name: str) -> Backend:

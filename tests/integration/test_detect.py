@@ -1,4 +1,4 @@
-"""Which backend a root gets when none is named: ``augnetcf.backends.detect`` and ``Config(root)``.
+"""Which backend a root gets when none is named: ``augnetcf.detect.detect`` and ``Config(root)``.
 
 os-release(5) decides first: ``ID``, then the words of ``ID_LIKE``, read from
 ``etc/os-release`` or else ``usr/lib/os-release``. When it does not decide,
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import augnetcf
-from augnetcf import backends
+from augnetcf import detect
 from augnetcf.errors import ErrorCode, InvalidOperation
 
 OS_RELEASE = {
@@ -190,7 +190,7 @@ def add_location(root: Path, backend: str) -> None:
 
 def detected(root: Path) -> str:
     """The backend detection picks, asked both ways; they must agree."""
-    name = backends.detect(str(root))
+    name = detect.detect(str(root))
     with augnetcf.Config(str(root)) as cfg:
         assert cfg.backend.name == name
     return name
@@ -198,7 +198,7 @@ def detected(root: Path) -> str:
 
 def assert_undecided(root: Path) -> InvalidOperation:
     with pytest.raises(InvalidOperation) as exc:
-        backends.detect(str(root))
+        detect.detect(str(root))
     for choice in ("redhat", "debian", "suse"):
         assert choice in exc.value.message
     assert exc.value.code is ErrorCode.INVALID_OP
@@ -434,7 +434,7 @@ def test_the_family_then_the_files_decide(tmp_path, release, files, want):
 def test_both_kinds_of_files_in_one_family_are_undecided(tmp_path, release, files):
     root = with_files(make_root(tmp_path, OS_RELEASE[release][1]), *files)
     with pytest.raises(InvalidOperation, match="--backend"):
-        backends.detect(str(root))
+        detect.detect(str(root))
 
 
 @pytest.mark.parametrize(("files", "want"), [

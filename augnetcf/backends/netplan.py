@@ -1,0 +1,143 @@
+"""netplan (Ubuntu): ``etc/netplan/*.yaml``, and the files of ``lib/netplan`` and ``run/netplan``.
+
+Read and written by :mod:`augnetcf.yamltree` (a round-trip YAML library
+behind the engine's lens contract; see the README for why not an Augeas
+lens). A mapping's keys are labels, a sequence's items are labelled ``-``.
+
+An interface is a definition: a key under ``network/ethernets``,
+``bridges``, ``bonds`` or ``vlans``. Its name is the key, except for an
+ethernet that says ``set-name:`` (the name it gets) or ``match: name:``
+with one literal name; an ethernet matched by ``macaddress`` alone has no
+name in the file and is named through sysfs, as Red Hat's ``HWADDR``. A
+bridge or bond names its ports in ``interfaces:``; a VLAN its parent in
+``link:``. netplan wants every one of them defined too (an empty ``{}``
+will do), so a define refuses a VLAN whose parent no file defines.
+
+netplan reads ``lib/netplan``, ``etc/netplan`` and ``run/netplan``
+together in the lexical order of the file names (a file in ``run`` hides
+one of the same name in ``etc``, which hides one in ``lib``) and merges a
+definition spread over several files. augnetcf reads all three, writes only
+under ``etc/netplan`` (new definitions go into ``60-augnetcf.yaml``, mode
+0600 as netplan wants), and refuses to write an interface whose definition
+is spread over several files, or lies outside ``etc/netplan``, or in a file
+that another hides: an edit there would not be what netplan reads.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from .. import xslt
+from . import Backend, Transform
+
+NEW_FILE = "/etc/netplan/60-augnetcf.yaml"
+
+_GROUPS = "@label='ethernets' or @label='bridges' or @label='bonds' or @label='vlans'"
+
+def np_name(unit: etree._Element) -> str:
+    """The interface a definition configures: its ``set-name``, else the one
+    literal name its ``match`` gives, else (no ``match`` at all) its id.
+    "" when it matches by other properties only, or by a pattern."""
+    set_name = unit.xpath("string(node[@label='set-name']/@value)")
+    if set_name:
+        return set_name
+    match = unit.find("node[@label='match']")
+    if match is None:
+        return unit.get("label", "")
+    name = match.xpath("string(node[@label='name']/@value)")
+    return name if name and not re.search(r"[*?\[]", name) else ""
+
+
+def _np_name(_ctx: Any, units: Any) -> str:
+    """XPath ``ancf:np-name(UNIT)``: see :func:`np_name`."""
+    return np_name(units[0]) if isinstance(units, list) and units else ""
+
+
+etree.FunctionNamespace(xslt.NS)["np-name"] = _np_name
+
+_BOOLS = {"true": ("true", "yes", "on", "y", "True", "TRUE", "Yes", "YES", "On", "ON", "Y"),
+          "false": ("false", "no", "off", "n", "False", "FALSE", "No", "NO", "Off", "OFF", "N")}
+
+
+def _alias(label: str, value: str) -> list[tuple[str, str]]:
+    """Other spellings netplan reads the same, which a redefine keeps:
+    ``dhcp4: yes`` for ``true``, ``to: 0.0.0.0/0`` for ``default``."""
+    for canon, words in _BOOLS.items():
+        if value == canon:
+            return [(re.escape(label), w) for w in words if w != value]
+    if label == "to" and value == "default":
+        return [("to", "0.0.0.0/0"), ("to", "::/0")]
+    return []
+
+
+_DEFAULT_ROUTE = ("default", "0.0.0.0/0", "::/0")
+
+
+def _respell(new: etree._Element, old: etree._Element) -> None:
+    """Keep what the description cannot say but the files do: routes other
+    than the default ones (interface XML has only a gateway), in their place
+    among the default routes that the new description writes."""
+    old_routes = old.find("node[@label='routes']")
+    if old_routes is None:
+        return
+    others = [item for item in old_routes.iterchildren("node")
+              if item.xpath("string(node[@label='to']/@value)") not in _DEFAULT_ROUTE]
+    if not others:
+        return
+    routes = new.find("node[@label='routes']")
+    if routes is None:
+        routes = etree.SubElement(new, "node", label="routes")
+    for item in others:
+        copy = etree.fromstring(etree.tostring(item))
+        for el in copy.iter():
+            el.attrib.pop("path", None)
+        routes.append(copy)
+
+
+def refusal(unit: etree._Element) -> str:
+    """Why interface XML cannot describe netplan definition *unit* ("" if it can)."""
+    for key in ("match",):
+        m = unit.find(f"node[@label='{key}']")
+        if m is not None and m.find("node[@label='driver']") is not None:
+            return "matches its device by driver, which interface XML cannot say"
+    return ""
+
+
+BACKEND = Backend(
+    name="netplan",
+    transforms=(Transform(lens="YAML", python_lens="augnetcf.yamltree", hides=True,
+                          incl=("/lib/netplan/*.yaml", "/etc/netplan/*.yaml", "/run/netplan/*.yaml")),),
+    unit=f"tree/node[@label='network']/node[{_GROUPS}]/node",
+    unit_name="ancf:np-name(.)",
+    unit_key="''",
+    unit_mac="string((node[@label='match']/node[@label='macaddress'] | node[@label='macaddress'])[1]/@value)",
+    unit_master="''",
+    unit_ports="ancf:join(node[@label='interfaces']/node/@value)",
+    owned=re.compile(
+        r"^(?:(?:dhcp4|dhcp6|accept-ra|addresses|gateway4|gateway6|routes|to|via|mtu|macaddress|optional"
+        r"|activation-mode|interfaces|stp|forward-delay|mode|mii-monitor-interval|up-delay|down-delay"
+        r"|arp-interval|arp-ip-targets|arp-validate|primary|id|link|match|set-name|use-dns|-)=.*)$",
+        re.DOTALL,
+    ),
+    alias=_alias,
+    respell=_respell,
+    refuse=refusal,
+    defaults={"dhcp4": "false", "dhcp6": "false", "optional": "false"},
+    disposable=re.compile(r"/etc/netplan/60-augnetcf\.yaml$"),
+    residue=re.compile(r"^(?:network|version|renderer|ethernets|bridges|bonds|vlans)$"),
+    residue_deep=True,
+    read_only=re.compile(r"^/files/(?:lib|run)/"),
+    nested_units=True,
+    requires="//node[@label='vlans']/node/node[@label='link']/@value",
+    new_file_mode=0o600,
+    limits=(
+        ("//ip[not(@prefix)]", "netplan takes an address only with its prefix length"),
+        ("//miimon[@carrier]", "netplan has no setting for how a bond reads carrier (use_carrier)"),
+        ("//vlan[@tag='4095']", "netplan takes VLAN ids from 0 to 4094"),
+        ("//interface[@type='vlan'][bridge or bond]", "a VLAN is not a bridge or a bond"),
+    ),
+    min_forward_delay=0,
+)
