@@ -506,7 +506,7 @@ class Config:
             score = _claim(name, mac, file_name, kernel)
             candidates.setdefault((name, self._xpath(unit, b.unit_key)), []).append((score, unit))
             configured.setdefault(name, mac) if mac else None
-        _keep_winners(candidates, snap)
+        _keep_winners(candidates, snap, self.backend.merged)
         named = snap.forest.xpath(b.aliased, namespaces=XPATH_NS) if b.aliased else []
         aliases = self._alias_table((el, str(self._xpath(el, b.aliased_name)), alias_keys(el, b))
                                     for el in named)
@@ -650,7 +650,7 @@ class Config:
                 candidates.setdefault((name, key), []).append((_claim(name, mac, from_path, kernel), ref))
                 relatives[ref] = (self._master_of(master, (fi, me), aliases), ports)
                 configured.setdefault(name, mac) if mac else None
-        _keep_winners(candidates, snap)
+        _keep_winners(candidates, snap, self.backend.merged)
         for name, refs in snap.units.items():
             for ref in refs:
                 self._relate(snap, name, *relatives[ref])
@@ -864,6 +864,15 @@ class Config:
         the ``inet`` one a define writes)."""
         units = [u for n in names for m in snap.names(n) for u in snap.units.get(m, [])
                  if isinstance(u, etree._Element)]
+        if self.backend.merged:
+            for n in names:
+                spread = [u for u in snap.units.get(n, []) if isinstance(u, etree._Element)]
+                files = list(dict.fromkeys(next(u.iterancestors("tree")).get("path") for u in spread))
+                if len(files) > 1:
+                    raise error(f"{n} is defined in several {self.backend.name} files ("
+                                f"{', '.join(self.session.fs_path(f) for f in files)}), which "
+                                f"{self.backend.name} merges; augnetcf edits a definition in one file only",
+                                file=self.session.fs_path(files[1]))
         for unit, why in xslt.refused(units, self.backend)[:1]:
             raise xslt.refusal(error, unit, why, self.backend, self._line_of(unit))
 
@@ -906,10 +915,10 @@ class Config:
                 what = f"<{el.tag}{' ' + attrs if attrs else ''}>"
                 raise Unsupported(f"{what}: the {self.backend.name} backend cannot express this: {why}",
                                   file=source, line=el.sourceline)
-        return self._define(doc)
+        return self._define(doc, source)
 
     @_writes
-    def _define(self, doc: etree._ElementTree) -> Interface:
+    def _define(self, doc: etree._ElementTree, source: str = "<string>") -> Interface:
         name = doc.getroot().get("name")
         self._refuse_if_broken()
         new = xslt.to_forest(doc, self.backend)
@@ -929,7 +938,7 @@ class Config:
         self._refuse_units(snap, defined, Unsupported)
         self._refuse_overriding_extras(snap, defined)
         self._refuse_shadowed(snap, new)
-        self._refuse_missing(snap, new, source=doc.getroot())
+        self._refuse_missing(snap, new, doc, source)
         touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
         pins = forest.pin(aug, dict.fromkeys(touched))
         try:
@@ -1089,18 +1098,22 @@ class Config:
         aug.set(f"{base}/{label}[last()+1]", el.get("value"))
         return aug.match(f"{base}/{label}")[-1]
 
-    def _refuse_missing(self, snap: _Snapshot, new: etree._Element, source: etree._Element) -> None:
+    def _refuse_missing(self, snap: _Snapshot, new: etree._Element, doc: etree._ElementTree,
+                        source: str) -> None:
         """Refuse forest *new* when it needs an interface that neither it nor
-        the files define (``Backend.requires``: a netplan VLAN's link)."""
+        the files define (``Backend.requires``: a netplan VLAN's link),
+        naming the element of the description that asks for it."""
         b = self.backend
         if not b.requires:
             return
         have = {self._identify(el, "unit")[0] for el in new.xpath(b.unit)}
         for name in dict.fromkeys(str(v) for v in new.xpath(b.requires)):
             if name not in have and not snap.units.get(name):
-                raise Unsupported(f"the {b.name} backend needs {name} defined before an interface on it "
-                                  f"(netplan refuses a link it has no definition for); define {name} first",
-                                  line=source.sourceline)
+                el = next(iter(doc.xpath("//interface[@name=$n]", n=name)), doc.getroot())
+                raise Unsupported(f"<interface name={name!r}>: the {b.name} backend writes an interface "
+                                  f"on {name} only where the files define {name} (netplan refuses a link "
+                                  f"it has no definition for); define {name} first",
+                                  file=source, line=el.sourceline)
 
     def _refuse_shadowed(self, snap: _Snapshot, new: etree._Element) -> None:
         """A new file that another file would hide from its reader (an earlier
@@ -1398,9 +1411,14 @@ def _claim(name: str, mac: str, file_name: str | None, kernel: dict[str, str]) -
     return score + (1 if file_name == name else 0)
 
 
-def _keep_winners(candidates: dict[tuple[str, str], list[tuple[int, Any]]], snap: _Snapshot) -> None:
-    """Give each (name, unit key) its strongest claim (see :func:`_claim`)."""
+def _keep_winners(candidates: dict[tuple[str, str], list[tuple[int, Any]]], snap: _Snapshot,
+                  merged: bool = False) -> None:
+    """Give each (name, unit key) its strongest claim (see :func:`_claim`);
+    with *merged* (``Backend.merged``), every claim, in file order."""
     for (name, _key), claims in candidates.items():
+        if merged:  # netplan merges every definition of a name: all of them count
+            snap.units.setdefault(name, []).extend(c[1] for c in claims)
+            continue
         best = max(claims, key=lambda c: c[0])[1]  # max keeps the first of equals
         snap.units.setdefault(name, []).append(best)
 

@@ -157,6 +157,8 @@ def _typed(value: str, like: Any) -> Any:
         return value == "true"
     if re.fullmatch(r"-?[0-9]+", value) and not (len(value) > 1 and value.lstrip("-").startswith("0")):
         return int(value)
+    if re.fullmatch(r"[0-9]+\.[0-9]+", value) and repr(float(value)) == value:
+        return float(value)  # 0.01, not '0.01'
     return value
 
 

@@ -35,6 +35,7 @@ PLACES = {
     "suse": ("etc/sysconfig/network", "opensuse-leap"),
     "nm-keyfile": ("etc/NetworkManager/system-connections", "fedora"),
     "networkd": ("etc/systemd/network", "debian"),
+    "netplan": ("etc/netplan", "ubuntu"),
 }
 
 #: The one-value edits: name -> what each backend's changed lines may mention.
@@ -49,6 +50,7 @@ EXPRESSES = {
         "suse": r"^\s*STARTMODE=",
         "nm-keyfile": r"^\s*autoconnect\s*=",
         "networkd": r"^\s*(ActivationPolicy|RequiredForOnline)\s*=",
+        "netplan": r"^\s*(activation-mode|optional)\s*:",
     },
 }
 _LAYOUT_LINE = re.compile(r"^\s*(\[[^\]]*\]\s*)?$")
@@ -65,7 +67,7 @@ class Case:
 
 
 def cases() -> list[Case]:
-    """Every case of the five backends, in a stable order."""
+    """Every case of every backend, in a stable order."""
     out = []
     for backend in PLACES:
         for case in sorted((CORPUS / backend).glob("*/*")):
@@ -83,6 +85,14 @@ def make_root(case: Case, root: Path) -> Path:
     if case.backend == "nm-keyfile":
         for f in (root / where).glob("*.nmconnection"):
             f.chmod(0o600)
+    if case.backend == "netplan":
+        for f in (root / where).glob("*.yaml"):
+            f.chmod(0o600)  # as netplan wants them
+    if case.path.parent.name == "cloud-init":
+        # files cloud-init generated once, on a host whose admin has since taken them over
+        disable = root / "etc/cloud/cloud.cfg.d/99-disable-network-config.cfg"
+        disable.parent.mkdir(parents=True)
+        disable.write_text("network: {config: disabled}\n")
     return root
 
 
@@ -229,11 +239,13 @@ def apply_edit(root: Path, backend: str, name: str, edit: str, xml: str, old: st
     return None
 
 
-def survey() -> None:  # pragma: no cover - a report for humans
+def survey(only: list[str]) -> None:  # pragma: no cover - a report for humans
     import tempfile
 
     counts: dict[str, int] = {}
     for case in cases():
+        if only and case.backend not in only:
+            continue
         with tempfile.TemporaryDirectory() as tmp:
             root = make_root(case, Path(tmp) / "root")
             try:
@@ -276,4 +288,4 @@ def survey() -> None:  # pragma: no cover - a report for humans
 
 if __name__ == "__main__":  # pragma: no cover
     sys.path.insert(0, str(TESTS))
-    survey()
+    survey(sys.argv[1:])  # backends to survey; all without

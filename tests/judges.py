@@ -34,6 +34,7 @@ that are relative are relative to the including file's directory.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -420,3 +421,95 @@ def ifparse(interfaces_file: str | os.PathLike) -> dict[str, list[str]]:
         elif line.strip():
             current.append(line.strip())
     return out
+
+
+# -- netplan (Ubuntu's; Debian 12 packages netplan.io 0.106) ----------------------
+# netplan's own parser judges the YAML: ``generate --root-dir ROOT`` reads
+# ROOT/{lib,etc,run}/netplan/*.yaml exactly as at boot and renders them into
+# ROOT/run/systemd/network (for networkd) or refuses them with
+# ``FILE:LINE:COL: Error in network definition: ...``; ``netplan get
+# --root-dir ROOT KEY`` prints what the merged files say at KEY, as YAML. The
+# packages are not installed (netplan.io pulls in a network setup): they and
+# the Python modules its command imports are fetched with ``apt-get
+# download`` and unpacked into a cache the first time. Each call copies the
+# YAML into a temporary root of its own, so nothing is rendered into the
+# root under test.
+
+NETPLAN_CACHE = Path.home() / ".cache" / "augnetcf-tests" / "netplan"
+_NETPLAN_PACKAGES = ("netplan.io", "libnetplan0", "python3-netifaces", "python3-rich", "python3-pygments",
+                     "python3-markdown-it", "python3-mdurl", "python3-dbus", "python3-yaml")
+
+
+@functools.cache
+def _find_netplan() -> tuple[dict[str, str] | None, str]:
+    generate = NETPLAN_CACHE / "usr" / "libexec" / "netplan" / "generate"
+    if not generate.exists():
+        try:
+            problem = _download_debs(NETPLAN_CACHE, _NETPLAN_PACKAGES)
+        except (OSError, subprocess.SubprocessError) as exc:
+            problem = f"fetching netplan.io failed: {exc}"
+        if problem:
+            return None, problem
+    libs = sorted((NETPLAN_CACHE / "usr" / "lib").glob("*-linux-gnu"))
+    for lib in libs:  # ctypes.util.find_library looks for the unversioned name
+        so = lib / "libnetplan.so"
+        if not so.exists() and (lib / "libnetplan.so.0.0").exists():
+            with contextlib.suppress(FileExistsError):
+                so.symlink_to("libnetplan.so.0.0")
+            with contextlib.suppress(FileExistsError):
+                (lib / "libnetplan.so.0").symlink_to("libnetplan.so.0.0")
+    env = {**ENV, "LD_LIBRARY_PATH": ":".join(str(p) for p in libs),
+           "PYTHONPATH": f"{NETPLAN_CACHE}/usr/share/netplan:{NETPLAN_CACHE}/usr/lib/python3/dist-packages"}
+    with tempfile.TemporaryDirectory(prefix="netplan-judge-") as root:
+        r = subprocess.run([str(generate), "--root-dir", root], capture_output=True, text=True, env=env,
+                           timeout=60)
+    if r.returncode != 0:
+        return None, f"{generate} does not run: {r.stderr.strip()}"
+    return env, ""
+
+
+def netplan_problem() -> str:
+    """Why the netplan judges cannot run here ("" if they can)."""
+    return _find_netplan()[1]
+
+
+def _netplan_root(root: str | os.PathLike, into: str) -> None:
+    for d in ("lib/netplan", "etc/netplan", "run/netplan"):
+        src = Path(root, d)
+        if src.is_dir():
+            shutil.copytree(src, Path(into, d))
+
+
+def netplan_generate(root: str | os.PathLike) -> tuple[dict[str, str], str]:
+    """What ``netplan generate`` renders from the netplan files under *root*:
+    (file name -> text of each networkd unit, its stderr: warnings). Raises
+    :class:`JudgeError` with netplan's message when it refuses the files."""
+    env, problem = _find_netplan()
+    if env is None:
+        raise JudgeError(f"no netplan: {problem}")
+    generate = NETPLAN_CACHE / "usr" / "libexec" / "netplan" / "generate"
+    with tempfile.TemporaryDirectory(prefix="netplan-judge-") as tmp:
+        _netplan_root(root, tmp)
+        r = subprocess.run([str(generate), "--root-dir", tmp], capture_output=True, text=True, env=env,
+                           timeout=60)
+        if r.returncode != 0:
+            raise JudgeError(f"netplan generate refused the files: {r.stderr.strip()}")
+        out = Path(tmp, "run", "systemd", "network")
+        units = {p.name: p.read_text() for p in sorted(out.glob("*"))} if out.is_dir() else {}
+    return units, r.stderr
+
+
+def netplan_get(root: str | os.PathLike, key: str = "all") -> str:
+    """What ``netplan get --root-dir ROOT KEY`` prints (YAML): netplan's own
+    reading of the merged files at *key* (``ethernets.eth0.mtu``, say)."""
+    env, problem = _find_netplan()
+    if env is None:
+        raise JudgeError(f"no netplan: {problem}")
+    script = NETPLAN_CACHE / "usr" / "share" / "netplan" / "netplan.script"
+    with tempfile.TemporaryDirectory(prefix="netplan-judge-") as tmp:
+        _netplan_root(root, tmp)
+        r = subprocess.run(["/usr/bin/python3", str(script), "get", "--root-dir", tmp, key],
+                           capture_output=True, text=True, env=env, timeout=60)
+    if r.returncode != 0:
+        raise JudgeError(f"netplan get {key} failed: {r.stderr.strip()}")
+    return r.stdout

@@ -68,6 +68,13 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="params" select="node[@label = 'parameters']"/>
+    <!-- a port that is no definition interface XML has a type for (a tunnel, a
+         virtual ethernet, a wifi) would be left out, and a redefine would drop it -->
+    <xsl:for-each select="(node[@label = 'interfaces']/node[not(@value = $units/@label)])[1]">
+      <xsl:value-of select="ancf:refuse(concat(ancf:np-name(../..), ' has port ', @value,
+                            ', which is not an ethernet, bond or VLAN: interface XML cannot describe it'),
+                            ancestor::tree/@path)"/>
+    </xsl:for-each>
     <interface type="{$type}" name="{ancf:np-name(.)}">
       <xsl:if test="$top">
         <xsl:variable name="activation" select="translate(node[@label = 'activation-mode']/@value, $upper, $lower)"/>

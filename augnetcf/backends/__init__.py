@@ -251,6 +251,11 @@ class Backend:
     #: existing container of that label, and a new file gets what the new
     #: forest's file holds besides its units (``version: 2``).
     nested_units: bool = False
+    #: Whether several units of one name and key all apply, merged (netplan
+    #: merges the definitions of one id across files), rather than the one
+    #: that claims the name best (see ``Config._resolve``). The stylesheet
+    #: sees them all, and refuses what it cannot describe.
+    merged: bool = False
     #: Whether ``residue`` is matched against every node of the file, not
     #: just its top-level ones (netplan's definitions sit two levels down).
     residue_deep: bool = False

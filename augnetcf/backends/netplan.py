@@ -76,25 +76,80 @@ def _alias(label: str, value: str) -> list[tuple[str, str]]:
 _DEFAULT_ROUTE = ("default", "0.0.0.0/0", "::/0")
 
 
+def _copy(el: etree._Element) -> etree._Element:
+    """A forest element of the files as a new one (no Augeas paths)."""
+    copy = etree.fromstring(etree.tostring(el))
+    for sub in copy.iter():
+        sub.attrib.pop("path", None)
+    return copy
+
+
+def _false(value: str | None) -> bool:
+    return (value or "").lower() in ("false", "no", "off", "n")
+
+
+def _master(new: etree._Element) -> etree._Element | None:
+    """The bridge or bond of the new forest that names unit *new* as a port,
+    when *new* configures no address of its own."""
+    if new.xpath("node[@label='addresses' or @label='dhcp4' or @label='dhcp6']"):
+        return None
+    return next(iter(new.xpath(
+        "/forest/tree/node[@label='network']/node[@label='bridges' or @label='bonds']"
+        "/node[node[@label='interfaces']/node/@value = $id]", id=new.get("label"))), None)
+
+
+def _move_to_master(new: etree._Element, old: etree._Element) -> None:
+    """A port's name servers go with its addresses to its bridge or bond
+    too (unless that says its own)."""
+    master = _master(new)
+    dns = old.find("node[@label='nameservers']")
+    if master is None or dns is None or master.find("node[@label='nameservers']") is not None:
+        return
+    master.append(_copy(dns))  # the port keeps its own: a define removes nothing it cannot say
+
+
 def _respell(new: etree._Element, old: etree._Element) -> None:
-    """Keep what the description cannot say but the files do: routes other
-    than the default ones (interface XML has only a gateway), in their place
-    among the default routes that the new description writes."""
+    """Keep what the description cannot say but the files do, where it
+    changes nothing the description says:
+
+    - routes other than the first default route of each family (interface
+      XML has one gateway per family): other destinations, a second
+      default route with its metric, after the ones written; a port's go to
+      the bridge or bond that takes its addresses over;
+    - a bond without ``primary:`` gets none, where the one the description
+      implies is the first slave (the kernel's choice anyway);
+    - a port's ``accept-ra: false`` (a port has no addresses to configure);
+    - a port's ``nameservers:`` are copied to its bridge or bond.
+    """
     old_routes = old.find("node[@label='routes']")
-    if old_routes is None:
-        return
-    others = [item for item in old_routes.iterchildren("node")
-              if item.xpath("string(node[@label='to']/@value)") not in _DEFAULT_ROUTE]
-    if not others:
-        return
-    routes = new.find("node[@label='routes']")
-    if routes is None:
-        routes = etree.SubElement(new, "node", label="routes")
-    for item in others:
-        copy = etree.fromstring(etree.tostring(item))
-        for el in copy.iter():
-            el.attrib.pop("path", None)
-        routes.append(copy)
+    if old_routes is not None:
+        first: set[str] = set()
+        others = []
+        for item in old_routes.iterchildren("node"):
+            to = item.xpath("string(node[@label='to']/@value)")
+            family = "6" if ":" in to or ":" in item.xpath("string(node[@label='via']/@value)") else "4"
+            if to in _DEFAULT_ROUTE and family not in first:
+                first.add(family)
+                continue
+            others.append(item)
+        if others:
+            # a port's routes go with its addresses, to the bridge or bond that takes them over
+            home = _master(new)
+            home = new if home is None else home
+            routes = home.find("node[@label='routes']")
+            if routes is None:
+                routes = etree.SubElement(home, "node", label="routes")
+            for item in others:
+                routes.append(_copy(item))
+    _move_to_master(new, old)
+    primary = new.find("node[@label='parameters']/node[@label='primary']")
+    if primary is not None and old.find("node[@label='parameters']/node[@label='primary']") is None \
+            and primary.get("value") == new.xpath("string(node[@label='interfaces']/node[1]/@value)"):
+        primary.getparent().remove(primary)
+    ra = old.find("node[@label='accept-ra']")
+    if ra is not None and _false(ra.get("value")) and new.find("node[@label='accept-ra']") is None \
+            and not new.xpath("node[@label='addresses' or @label='dhcp4' or @label='dhcp6']"):
+        new.append(_copy(ra))
 
 
 def refusal(unit: etree._Element) -> str:
@@ -131,6 +186,7 @@ BACKEND = Backend(
     residue_deep=True,
     read_only=re.compile(r"^/files/(?:lib|run)/"),
     nested_units=True,
+    merged=True,
     requires="//node[@label='vlans']/node/node[@label='link']/@value",
     new_file_mode=0o600,
     limits=(
