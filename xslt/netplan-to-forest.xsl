@@ -73,7 +73,8 @@
         <node label="set-name" value="{@name}"/>
       </xsl:if>
       <xsl:if test="$top">
-        <xsl:if test="start/@mode = 'none'"><node label="activation-mode" value="manual"/></xsl:if>
+        <!-- no <start> means none -->
+        <xsl:if test="not(start) or start/@mode = 'none'"><node label="activation-mode" value="manual"/></xsl:if>
         <xsl:if test="start/@mode = 'hotplug'"><node label="optional" value="true"/></xsl:if>
         <xsl:for-each select="mtu"><node label="mtu" value="{@size}"/></xsl:for-each>
         <xsl:call-template name="protocols"/>

@@ -108,6 +108,26 @@ def _move_to_master(new: etree._Element, old: etree._Element) -> None:
     master.append(_copy(dns))  # the port keeps its own: a define removes nothing it cannot say
 
 
+def _keep_gateway_keys(new: etree._Element, old: etree._Element) -> None:
+    """Where the file says ``gateway4:`` (``gateway6:``), the default route
+    of that family stays said so, rather than as a ``routes:`` item."""
+    routes = new.find("node[@label='routes']")
+    if routes is None:
+        return
+    for family, key in (("4", "gateway4"), ("6", "gateway6")):
+        if old.find(f"node[@label='{key}']") is None:
+            continue
+        for item in routes.iterchildren("node"):
+            via = item.xpath("string(node[@label='via']/@value)")
+            to = item.xpath("string(node[@label='to']/@value)")
+            if to == "default" and (":" in via) == (family == "6"):
+                routes.remove(item)
+                new.insert(list(new).index(routes), etree.Element("node", label=key, value=via))
+                break
+    if not len(routes):
+        new.remove(routes)
+
+
 def _respell(new: etree._Element, old: etree._Element) -> None:
     """Keep what the description cannot say but the files do, where it
     changes nothing the description says:
@@ -119,7 +139,8 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
     - a bond without ``primary:`` gets none, where the one the description
       implies is the first slave (the kernel's choice anyway);
     - a port's ``accept-ra: false`` (a port has no addresses to configure);
-    - a port's ``nameservers:`` are copied to its bridge or bond.
+    - a port's ``nameservers:`` are copied to its bridge or bond;
+    - ``gateway4:``/``gateway6:`` where the file says them (deprecated, still read).
     """
     old_routes = old.find("node[@label='routes']")
     if old_routes is not None:
@@ -142,6 +163,7 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
             for item in others:
                 routes.append(_copy(item))
     _move_to_master(new, old)
+    _keep_gateway_keys(new, old)
     primary = new.find("node[@label='parameters']/node[@label='primary']")
     if primary is not None and old.find("node[@label='parameters']/node[@label='primary']") is None \
             and primary.get("value") == new.xpath("string(node[@label='interfaces']/node[1]/@value)"):

@@ -367,6 +367,11 @@ HOST_SPELLINGS: dict[str, tuple[str, ...]] = {
     # Address=; blanks: blanks around `=`. (Not [Route] Gateway=: test_regressions.py's
     # networkd-route-section-gateway is the bug that leaves out.)
     "networkd": ("booleans", "activation", "address-sections", "blanks"),
+    # booleans: yes/on/True for true (no/off/False); flow: a list of scalars as [a, b];
+    # quotes: strings in '...' or "..."; indent4: four spaces a level (as Ubuntu's
+    # installer writes); comments: comment lines and comments after values;
+    # gateway4: the deprecated gateway4:/gateway6: for the default routes.
+    "netplan": ("booleans", "flow", "quotes", "indent4", "comments", "gateway4"),
 }
 
 
@@ -398,7 +403,7 @@ def respell(spelling: Spelling, files: dict[str, bytes]) -> dict[str, bytes]:
     rnd = random.Random(spelling.seed)
     return {
         "debian": _respell_debian, "redhat": _respell_redhat, "suse": _respell_suse,
-        "nm-keyfile": _respell_keyfile, "networkd": _respell_networkd,
+        "nm-keyfile": _respell_keyfile, "networkd": _respell_networkd, "netplan": _respell_netplan,
     }[spelling.backend](spelling, dict(files), rnd)
 
 
@@ -722,4 +727,114 @@ def _respell_networkd(sp: Spelling, files: dict[str, bytes], rnd: random.Random)
             link.insert(rnd.randint(1, len(link)), "ActivationPolicy=up")
         lines = [line for s in sections + moved for line in s]
         files[rel] = _text(_blanks(lines, rnd) if "blanks" in sp else lines)
+    return files
+
+
+_YAML_BOOL = {"true": ("yes", "on", "True", "true"), "false": ("no", "off", "False", "false")}
+_YAML_KEY = re.compile(r"^(\s*(?:- )?)([\w-]+): (.+)$")
+_YAML_ITEM = re.compile(r"^(\s*)- ([^\s#\[{][^#]*)$")
+
+
+def _width(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _gateway4(lines: list[str]) -> list[str]:
+    """Each ``routes:`` that holds only default routes, one per family, as
+    ``gateway4:``/``gateway6:`` lines."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip() == "routes:":
+            j, items = i + 1, []
+            while j < len(lines) and _width(lines[j]) > _width(line):
+                items.append(lines[j].strip())
+                j += 1
+            pairs = [(items[k], items[k + 1]) for k in range(0, len(items) - 1, 2)]
+            if len(items) % 2 == 0 and all(a == "- to: default" and b.startswith("via: ") for a, b in pairs):
+                vias = [b[5:] for _a, b in pairs]
+                families = ["6" if ":" in v else "4" for v in vias]
+                if len(set(families)) == len(families):
+                    out += [" " * _width(line) + f"gateway{f}: {v}" for f, v in zip(families, vias)]
+                    i = j
+                    continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _flow(lines: list[str], rnd: random.Random) -> list[str]:
+    """Block lists of plain scalars as flow lists."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        j, items = i + 1, []
+        while line.rstrip().endswith(":") and j < len(lines) and _YAML_ITEM.match(lines[j]) \
+                and ": " not in lines[j] and _width(lines[j]) > _width(line):
+            items.append(_YAML_ITEM.match(lines[j]).group(2).strip())
+            j += 1
+        if items and rnd.random() < 0.7:
+            sep = rnd.choice([", ", ",  "])
+            out.append(f"{line.rstrip()} {rnd.choice(['[{}]', '[ {} ]']).format(sep.join(items))}")
+            i = j
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _requote_yaml(line: str, rnd: random.Random) -> str:
+    m = _YAML_KEY.match(line)
+    if m and not re.fullmatch(r"[0-9.]+|true|false|yes|no|on|off|True|False|\[.*\]|\{.*\}|'.*'|\".*\"",
+                              m.group(3)):
+        q = rnd.choice(["'", '"', ""])
+        return f"{m.group(1)}{m.group(2)}: {q}{m.group(3)}{q}"
+    m = _YAML_ITEM.match(line)
+    if m and ": " not in m.group(2) and not re.fullmatch(r"[0-9.]+|'.*'|\".*\"", m.group(2)):
+        q = rnd.choice(["'", '"', ""])
+        return f"{m.group(1)}- {q}{m.group(2)}{q}"
+    return line
+
+
+def _indent4(lines: list[str]) -> list[str]:
+    """Twice the indentation a level; the keys of a sequence item stay two
+    columns right of its dash, where YAML needs them."""
+    columns: dict[int, int] = {0: 0}
+    out = []
+    for line in lines:
+        w = _width(line)
+        new = columns[w] if w in columns else 2 * w
+        for c in [c for c in columns if c > w]:
+            del columns[c]  # a deeper item's columns end where a shallower line starts
+        columns[w] = new
+        if line.lstrip(" ").startswith("- "):
+            columns[w + 2] = new + 2
+        out.append(" " * new + line.lstrip(" ") if line.strip() else line)
+    return out
+
+
+def _respell_netplan(sp: Spelling, files: dict[str, bytes], rnd: random.Random) -> dict[str, bytes]:
+    for rel in sorted(r for r in files if r.endswith(".yaml")):
+        lines = _lines(files[rel])
+        if "gateway4" in sp:
+            lines = _gateway4(lines)
+        if "booleans" in sp:
+            for i, line in enumerate(lines):
+                m = _YAML_KEY.match(line)
+                if m and m.group(3) in _YAML_BOOL:
+                    lines[i] = f"{m.group(1)}{m.group(2)}: {rnd.choice(_YAML_BOOL[m.group(3)])}"
+        if "quotes" in sp:
+            lines = [_requote_yaml(line, rnd) for line in lines]
+        if "flow" in sp:
+            lines = _flow(lines, rnd)
+        if "indent4" in sp:
+            lines = _indent4(lines)
+        if "comments" in sp:
+            for i, line in enumerate(lines):
+                if _YAML_KEY.match(line) and rnd.random() < 0.3:
+                    lines[i] = line + "  # by hand"
+            _insert_somewhere(lines, ["# kept by hand", "", "    # indented, by hand"], rnd)
+        files[rel] = _text(lines)
     return files

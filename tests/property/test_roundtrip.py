@@ -38,15 +38,15 @@ from conftest import is_state
 from hypothesis import assume, given, note
 from hypothesis import strategies as st
 from lxml import etree
-from strategies import host_spellings, interface_docs, respell, to_bytes
+from strategies import Spelling, host_spellings, interface_docs, respell, to_bytes
 
 import augnetcf
 from augnetcf import config
 
-BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
+BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan")
 CONFDIR = {"redhat": "etc/sysconfig/network-scripts", "debian": "etc/network",
            "suse": "etc/sysconfig/network", "nm-keyfile": "etc/NetworkManager/system-connections",
-           "networkd": "etc/systemd/network"}
+           "networkd": "etc/systemd/network", "netplan": "etc/netplan"}
 
 
 def empty_root(backend: str) -> Path:
@@ -136,6 +136,7 @@ ADMIN_EDITS = {
     "suse": b"# kept by hand\nZONE='public'\n",
     "nm-keyfile": b"# kept by hand\n[proxy]\nmethod=none\n",
     "networkd": b"# kept by hand\n[DHCPv4]\nRouteMetric=100\n",
+    "netplan": b"# kept by hand\n",
 }
 
 
@@ -190,9 +191,17 @@ def space_keys(text: bytes, rnd: random.Random) -> bytes:
     return _each_line(text, rewrite)
 
 
+def restyle_yaml(text: bytes, rnd: random.Random) -> bytes:
+    """netplan YAML as an admin might have styled it: flow lists, quoted
+    strings, four spaces a level (see strategies' netplan spellings)."""
+    spelling = Spelling("netplan", ("flow", "quotes", "indent4"), rnd.randint(0, 2**32 - 1))
+    return respell(spelling, {"x.yaml": text})["x.yaml"]
+
+
 #: How an admin may restyle each backend's files without changing what they say.
 RESTYLE: dict[str, Callable[[bytes, random.Random], bytes]] = {
     "redhat": requote, "suse": requote, "debian": respace, "nm-keyfile": space_keys, "networkd": space_keys,
+    "netplan": restyle_yaml,
 }
 
 
@@ -206,9 +215,11 @@ def test_files_xml_files_is_a_byte_noop(backend: str, doc: etree._Element, rnd: 
             define_or_skip(cfg, doc, root)
             meant = {name: normal(cfg.xml_desc(name)) for name in cfg.list_interfaces()}
         for path in sorted(p for p in (root / CONFDIR[backend]).iterdir() if p.is_file()):
-            if path.name.startswith(("ifcfg-", "interfaces")) or backend in ("nm-keyfile", "networkd"):
+            if path.name.startswith(("ifcfg-", "interfaces")) or backend in ("nm-keyfile", "networkd",
+                                                                              "netplan"):
                 text = RESTYLE[backend](path.read_bytes(), rnd)
                 path.write_bytes(ADMIN_EDITS[backend] + text + ADMIN_EDITS[backend])
+                note(f"--- {path.name} restyled\n{path.read_bytes().decode()}")
         edited = files(root)
         with augnetcf.Config(str(root), backend) as cfg:
             # (an added section may make a VLAN's parent an interface of its own)
