@@ -109,6 +109,7 @@ MODERN = {"nm-keyfile": "redhat", "networkd": "debian", "netplan": "debian"}
 IN_USE = {
     "redhat": ("etc/sysconfig/network-scripts/ifcfg-*",),
     "debian": ("etc/network/interfaces", "etc/network/interfaces.d/*"),
+    "suse": ("etc/sysconfig/network/ifcfg-*",),
     "nm-keyfile": ("etc/NetworkManager/system-connections/*.nmconnection",),
     "networkd": ("etc/systemd/network/*.network", "etc/systemd/network/*.netdev"),
     "netplan": ("etc/netplan/*.yaml", "lib/netplan/*.yaml", "run/netplan/*.yaml"),

@@ -20,10 +20,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import snapshot_tree
 
 import augnetcf
 from augnetcf import detect
-from augnetcf.errors import ErrorCode, InvalidOperation
+from augnetcf.errors import ErrorCode, FileError, InvalidOperation
 
 OS_RELEASE = {
     "rhel-9": ("redhat", """\
@@ -455,3 +456,86 @@ def test_a_modern_backend_beside_a_classic_location_is_undecided(tmp_path):
     root = with_files(make_root(tmp_path, locations=("redhat",)), NETWORK)
     err = assert_undecided(root)
     assert "redhat" in err.message and "networkd" in err.message
+
+
+# -- Ubuntu and netplan: never a guess into a file nothing reads ---------------------------------
+
+NETPLAN = ("etc/netplan/50-cloud-init.yaml", "network:\n  version: 2\n  ethernets:\n    eth0:\n"
+           "      dhcp4: true\n")
+NETPLAN_LIB = ("lib/netplan/00-network-manager-all.yaml", "network:\n  version: 2\n"
+               "  renderer: NetworkManager\n")
+#: The interfaces file of every Ubuntu since 17.10: ifupdown is not installed.
+INTERFACES_UBUNTU = ("etc/network/interfaces", "# ifupdown has been replaced by netplan(5) on this system.  "
+                     "See\n# /etc/netplan for current configuration.\n# To re-enable ifupdown on this "
+                     "system, you can run:\n#    sudo apt install ifupdown\n")
+IF_UP_D = ("etc/network/if-up.d/ethtool", "#!/bin/sh\n")
+SUSE_IFCFG = ("etc/sysconfig/network/ifcfg-eth0", "BOOTPROTO='dhcp'\nSTARTMODE='auto'\n")
+
+
+@pytest.mark.parametrize(("release", "files", "want"), [
+    ("ubuntu-24.04", [NETPLAN], "netplan"),
+    ("ubuntu-24.04", [NETPLAN, INTERFACES_UBUNTU, IF_UP_D], "netplan"),
+    ("ubuntu-24.04", [NETPLAN_LIB], "netplan"),  # a desktop: only the distribution's file
+    ("ubuntu-24.04", [INTERFACES_UBUNTU], "debian"),  # no netplan here either: the family's classic
+    ("ubuntu-24.04", [INTERFACES], "debian"),  # a server that went back to ifupdown
+    ("debian-12", [NETPLAN], "netplan"),  # Debian 13's cloud images use netplan too
+    ("debian-12", [INTERFACES, IF_UP_D], "debian"),
+    ("fedora-40", [KEYFILE, NETPLAN], "nm-keyfile"),  # not the family netplan belongs to here
+    ("sles-15", [SUSE_IFCFG], "suse"),
+], ids=lambda v: v if isinstance(v, str) else "+".join(f[0].rsplit("/", 1)[-1] for f in v) or "none")
+def test_ubuntu_and_netplan_roots(tmp_path, release, files, want):
+    root = with_files(make_root(tmp_path, OS_RELEASE[release][1]), *files)
+    assert detected(root) == want
+
+
+def test_ubuntu_with_netplan_installed_and_no_file_yet_is_netplan(tmp_path):
+    root = with_files(make_root(tmp_path, OS_RELEASE["ubuntu-24.04"][1]), INTERFACES_UBUNTU, IF_UP_D)
+    (root / "etc/netplan").mkdir()
+    assert detected(root) == "netplan"
+
+
+@pytest.mark.parametrize(("release", "files"), [
+    ("ubuntu-24.04", [NETPLAN, INTERFACES]),  # ifupdown stanzas and netplan: which one runs?
+    ("debian-12", [NETPLAN, NETWORK]),  # netplan renders into /run; a .network of one's own beside it
+])
+def test_netplan_beside_another_live_format_is_undecided(tmp_path, release, files):
+    root = with_files(make_root(tmp_path, OS_RELEASE[release][1]), *files)
+    with pytest.raises(InvalidOperation, match="--backend") as e:
+        detect.detect(str(root))
+    assert "netplan" in e.value.message
+
+
+def test_no_netplan_file_means_no_bridge_in_a_dead_interfaces_file(tmp_path):
+    """The issue's Ubuntu root: netplan installed, a cloud-init netplan file;
+    a define goes into netplan, never into /etc/network/interfaces."""
+    root = with_files(make_root(tmp_path, OS_RELEASE["ubuntu-24.04"][1]), NETPLAN, IF_UP_D)
+    with augnetcf.Config(str(root)) as cfg:
+        assert cfg.backend.name == "netplan"
+        assert cfg.list_interfaces() == ["eth0"]
+        cfg.define('<interface type="bridge" name="br0"><start mode="onboot"/><bridge/></interface>')
+    assert not (root / "etc/network/interfaces").exists()
+    assert "br0" in (root / "etc/netplan/60-augnetcf.yaml").read_text()
+
+
+@pytest.mark.parametrize(("backend", "rel", "text"), [
+    ("debian", "etc/network/interfaces.d/50-cloud-init",
+     "# This file is generated from information provided by the datasource.  Changes\n"
+     "# to it will not persist across an instance reboot.\nauto eth0\niface eth0 inet dhcp\n"),
+    ("redhat", "etc/sysconfig/network-scripts/ifcfg-eth0",
+     "# Created by cloud-init on instance boot automatically, do not edit.\n#\nBOOTPROTO=dhcp\n"
+     "DEVICE=eth0\nONBOOT=yes\nTYPE=Ethernet\n"),
+    ("debian", "etc/network/interfaces",
+     "# This file is managed by Puppet. DO NOT EDIT.\nauto eth0\niface eth0 inet dhcp\n"),
+])
+def test_a_file_something_else_writes_is_not_written(tmp_path, backend, rel, text):
+    root = with_files(make_root(tmp_path, "ID=debian\n" if backend == "debian" else "ID=rhel\n"), (rel, text))
+    if rel.startswith("etc/network/interfaces.d"):
+        with_files(root, ("etc/network/interfaces", "source /etc/network/interfaces.d/*\n"))
+    before = snapshot_tree(root)
+    xml = '<interface type="ethernet" name="eth0"><start mode="onboot"/><mtu size="9000"/>' \
+          '<protocol family="ipv4"><dhcp/></protocol></interface>'
+    with augnetcf.Config(str(root), backend) as cfg, pytest.raises(FileError) as e:
+        cfg.define(xml)
+    assert e.value.file == str(root / rel)
+    assert "cloud-init" in e.value.message or "another tool" in e.value.message
+    assert snapshot_tree(root) == before
