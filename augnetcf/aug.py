@@ -453,6 +453,10 @@ class AugeasSession:
             del self._python[path]
             aug.remove(self._tree_path(path))
             aug.remove("/augeas" + self._tree_path(path))
+        if aug.touched:  # a file made since the last load but never saved is forgotten too
+            for tree_path in self._python_trees():
+                if self.fs_path(tree_path) not in files:
+                    aug.remove(tree_path)
         for path, i in files.items():
             key = _stat_key(path)
             if path in self._python and self._python[path][0] == key:
@@ -502,6 +506,18 @@ class AugeasSession:
             for d in range(8):
                 aug.defvar(f"ancfput{d}", "/augeas/ancf-unpinned")
 
+    def _python_trees(self) -> dict[str, int]:
+        """The Augeas paths of every tree under /files that a Python lens'
+        globs match (files read, and files made since), with the transform's index."""
+        trees: dict[str, int] = {}
+        for i, globs in self._python_incl.items():
+            for pattern in globs:
+                folder, _sep, name = pattern.rpartition("/")
+                for p in self.aug.match(f"/files{folder}/*"):
+                    if fnmatch.fnmatchcase(p.rpartition("/")[2], name):
+                        trees.setdefault(p, i)
+        return trees
+
     def _stage_python(self) -> None:
         """Print every file of the Python lenses whose tree changed (or that
         is new) as FILE.augnew, and record it among /augeas/events/saved."""
@@ -512,14 +528,7 @@ class AugeasSession:
         from . import forest
 
         aug = self.aug
-        trees: dict[str, int] = {}
-        for i, globs in self._python_incl.items():
-            for pattern in globs:
-                folder, _sep, name = pattern.rpartition("/")
-                for p in aug.match(f"/files{folder}/*"):
-                    if fnmatch.fnmatchcase(p.rpartition("/")[2], name):
-                        trees.setdefault(p, i)
-        for tree_path, i in trees.items():
+        for tree_path, i in self._python_trees().items():
             path = self.fs_path(tree_path)
             read = forest.read(aug, [tree_path])
             now = _nodes(read[0]) if len(read) else ()

@@ -33,6 +33,7 @@ case $backend in  # where each backend keeps its files (augnetcf does not create
     suse) mkdir -p "$root/etc/sysconfig/network" ;;
     nm-keyfile) mkdir -p "$root/etc/NetworkManager/system-connections" ;;
     networkd) mkdir -p "$root/etc/systemd/network" ;;
+    netplan) mkdir -p "$root/etc/netplan" ;;
 esac
 A="$augnetcf --root $root --backend $backend"
 cat > "$root/eth0.xml" <<'EOF'

@@ -13,14 +13,15 @@ and creates ``ifcfg-br0``; on Debian it edits ``interfaces`` and
 ``ifcfg-br0`` and a ``routes`` line; on nm-keyfile it edits eth0's keyfile
 (found by interface-name, not by its file name) and creates ``br0.nmconnection``;
 on networkd it edits ``10-eth0.network`` and creates ``50-augnetcf-br0.netdev``
-and ``.network``.
+and ``.network``; on netplan it edits the installer's ``00-installer-config.yaml``
+(four spaces a level, as Ubuntu's installer writes) and creates ``60-augnetcf.yaml``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
+BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan")
 
 FILES: dict[str, dict[str, str]] = {
     "redhat": {
@@ -55,6 +56,11 @@ FILES: dict[str, dict[str, str]] = {
         "etc/systemd/network/10-eth0.network.d/llmnr.conf": "[Network]\nLLMNR=no\n",
         "etc/systemd/network/README": "not configuration\n",
     },
+    "netplan": {
+        "etc/netplan/00-installer-config.yaml": "# the LAN\nnetwork:\n    ethernets:\n        eth0:\n"
+                                                "            dhcp4: true\n    version: 2\n",
+        "etc/netplan/README": "not configuration\n",
+    },
 }
 
 #: Files each backend owns in its root (not README, not a .bak).
@@ -66,6 +72,7 @@ OWNED = {
     "nm-keyfile": ["etc/NetworkManager/system-connections/Wired connection 1.nmconnection",
                    "etc/NetworkManager/system-connections/home.nmconnection"],
     "networkd": ["etc/systemd/network/10-eth0.network", "etc/systemd/network/10-eth0.network.d/llmnr.conf"],
+    "netplan": ["etc/netplan/00-installer-config.yaml"],
 }
 
 BRIDGE = b"""<interface type="bridge" name="br0">
@@ -93,6 +100,6 @@ def make_root(where: Path, backend: str) -> Path:
         path = where / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-        if path.suffix == ".nmconnection":
-            path.chmod(0o600)  # NetworkManager ignores keyfiles others can read
+        if path.suffix in (".nmconnection", ".yaml"):
+            path.chmod(0o600)  # NetworkManager ignores keyfiles others can read; netplan warns
     return where

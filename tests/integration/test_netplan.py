@@ -394,3 +394,14 @@ def test_a_file_that_is_not_yaml_is_named_with_its_line(root, installer):
     with pytest.raises(FileError, match="70-broken.yaml"):
         define(root, '<interface type="ethernet" name="eth5"><start mode="onboot"/></interface>')
     assert snapshot_tree(root) == before
+
+
+def test_a_planned_define_leaves_nothing_behind_for_the_real_one(root):
+    """plan_define (share's preview) then define in one Config: the preview's
+    new file must not linger in the session and be written twice."""
+    with cfg(root) as c:
+        xml = '<interface type="bridge" name="br9"><start mode="onboot"/><bridge/></interface>'
+        assert [ch.path for ch in c.plan_define(xml)] == [NEW]
+        assert not (root / NEW).exists()
+        c.define(xml)
+    assert YAML(typ="safe").load((root / NEW).read_text())["network"]["bridges"] == {"br9": {}}
