@@ -92,7 +92,14 @@ def tree_of(data: Any) -> tuple[Node, ...]:
     return ()
 
 
+#: The value of an empty sequence, which the tree would otherwise not tell
+#: from an empty mapping (``search: []`` must not become ``search: {}``).
+EMPTY_SEQ = "[]"
+
+
 def _node(label: str, value: Any) -> Node:
+    if isinstance(value, list) and not value:
+        return (label, EMPTY_SEQ, ())
     if isinstance(value, (dict, list)):
         return (label, None, tree_of(value))
     return (label, _scalar(value), ())
@@ -173,6 +180,8 @@ def _build(value: str | None, kids: tuple[Node, ...]) -> Any:
         return m
     if value is None:
         return CommentedMap()  # netplan reads an empty mapping where it expects one; a null it refuses
+    if value == EMPTY_SEQ:
+        return CommentedSeq()
     return _typed(value, None)
 
 
@@ -197,6 +206,11 @@ def _apply(old: Any, value: str | None, kids: tuple[Node, ...]) -> Any:
         return old if old is None or old == "" else CommentedMap()
     if not isinstance(old, (dict, list)) and old is not None and _scalar(old) == value:
         return old
+    if value == EMPTY_SEQ:
+        if isinstance(old, list):
+            old.clear()
+            return old
+        return CommentedSeq()
     return _typed(value, old)
 
 

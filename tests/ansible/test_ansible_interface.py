@@ -164,16 +164,20 @@ def test_up_refused_on_a_copy_of_a_system(tmp_path: Path, redhat: Path):
 
 
 def test_hosts_are_independent(tmp_path: Path, redhat: Path):
-    """Four inventory hosts, each its own root: one changes, one is already so,
-    one uses another backend, one fails; each result is its own."""
+    """Five inventory hosts, each its own root: one changes, one is already so,
+    two use other backends (networkd, and netplan on Ubuntu), one fails; each
+    result is its own."""
     done = tmp_path / "done-root"
     shutil.copytree(EXAMPLES / "redhat-root", done)
     with augnetcf.Config(str(done), "redhat") as cfg:
         cfg.define(BRIDGE_XML)
     networkd = tmp_path / "networkd-root"
     shutil.copytree(EXAMPLES / "networkd-root", networkd)
+    ubuntu = tmp_path / "ubuntu-root"
+    shutil.copytree(EXAMPLES / "ubuntu-root", ubuntu)
     hosts = {"fresh": {"root": str(redhat)}, "done": {"root": str(done)},
-             "networkd": {"root": str(networkd)}, "missing": {"root": str(tmp_path / "no-such-root")}}
+             "networkd": {"root": str(networkd)}, "ubuntu": {"root": str(ubuntu)},
+             "missing": {"root": str(tmp_path / "no-such-root")}}
     before = {h: snapshot_tree(Path(v["root"])) for h, v in hosts.items() if h != "missing"}
     out = play(tmp_path, [bridge_task(), {"augnetcf.net.facts": {"root": "{{ root }}"}}], hosts)
     assert out.rc == 2
@@ -183,11 +187,16 @@ def test_hosts_are_independent(tmp_path: Path, redhat: Path):
     nd = out.result("networkd")
     assert nd["changed"] is True and nd["backend"] == "networkd"
     assert any(f.startswith("etc/systemd/network/") for f in nd["files"])
+    ub = out.result("ubuntu")  # detected as netplan: never the dead /etc/network/interfaces
+    assert ub["changed"] is True and ub["backend"] == "netplan"
+    assert ub["files"] == ["etc/netplan/60-augnetcf.yaml"]
+    dead = "etc/network/interfaces"
+    assert (ubuntu / dead).read_bytes() == (EXAMPLES / "ubuntu-root" / dead).read_bytes()
     assert out.result("missing")["failed"] is True
     assert "no-such-root" in out.result("missing")["msg"]
     # the failed host stopped; the others went on to gather facts
     assert out.stats("missing")["failures"] == 1
-    for host in ("fresh", "done", "networkd"):
+    for host in ("fresh", "done", "networkd", "ubuntu"):
         facts = out.result(host, task=1)["ansible_facts"]["augnetcf"]
         assert "br0" in facts["names"]
         assert facts["live"] is False

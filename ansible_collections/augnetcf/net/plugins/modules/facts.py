@@ -29,7 +29,7 @@ options:
   backend:
     description: The file format. Detected from the root when omitted.
     type: str
-    choices: [redhat, debian, suse, nm-keyfile, networkd]
+    choices: [redhat, debian, suse, nm-keyfile, networkd, netplan]
   live:
     description:
       - Whether to add the kernel's state. Omitted, it is added only for O(root=/).
@@ -127,7 +127,8 @@ def main():
     module = AnsibleModule(
         argument_spec=dict(
             root=dict(type="path", default="/"),
-            backend=dict(type="str", choices=["redhat", "debian", "suse", "nm-keyfile", "networkd"]),
+            backend=dict(type="str",
+                         choices=["redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan"]),
             live=dict(type="bool"),
         ),
         supports_check_mode=True,

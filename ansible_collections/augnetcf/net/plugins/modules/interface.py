@@ -111,7 +111,7 @@ options:
     description:
       - The file format. Detected from the root when omitted.
     type: str
-    choices: [redhat, debian, suse, nm-keyfile, networkd]
+    choices: [redhat, debian, suse, nm-keyfile, networkd, netplan]
   up:
     description:
       - V(true) brings the interface up from its configuration (again, when it is up but differs
@@ -341,7 +341,8 @@ def main():
             config=dict(type="dict", options=CONFIG_OPTIONS),
             state=dict(type="str", choices=["present", "absent"], default="present"),
             root=dict(type="path", default="/"),
-            backend=dict(type="str", choices=["redhat", "debian", "suse", "nm-keyfile", "networkd"]),
+            backend=dict(type="str",
+                         choices=["redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan"]),
             up=dict(type="bool"),
             timeout=dict(type="float", default=10),
         ),

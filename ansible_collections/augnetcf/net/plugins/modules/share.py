@@ -67,7 +67,7 @@ options:
   backend:
     description: The file format. Detected from the root when omitted.
     type: str
-    choices: [redhat, debian, suse, nm-keyfile, networkd]
+    choices: [redhat, debian, suse, nm-keyfile, networkd, netplan]
 notes:
   - Supports C(check_mode) (nothing is changed and the kernel is not asked) and C(diff_mode).
 seealso:
@@ -208,7 +208,8 @@ def main():
             verify=dict(type="str"),
             timeout=dict(type="float", default=30),
             root=dict(type="path", default="/"),
-            backend=dict(type="str", choices=["redhat", "debian", "suse", "nm-keyfile", "networkd"]),
+            backend=dict(type="str",
+                         choices=["redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan"]),
         ),
         required_if=[("state", "present", ("nic",)), ("state", "absent", ("bridge",))],
         supports_check_mode=True,
