@@ -484,6 +484,8 @@ class Index:
         for i, t in enumerate(self.backend.transforms):
             for pattern in t.incl:
                 self._expand(pattern, i, found)
+            if t.hides:
+                _drop_hidden(found, i, t.incl)
         self.broken = []
         entries: dict[str, Entry] = {}
         done_includes: set[str] = set()
@@ -568,8 +570,11 @@ class Index:
     def _base(self, xfm: int) -> set[str]:
         """Files transform *xfm*'s own globs take (not those taken in by includes)."""
         out: dict[str, tuple[int, os.stat_result, bool]] = {}
-        for pattern in self.backend.transforms[xfm].incl:
+        t = self.backend.transforms[xfm]
+        for pattern in t.incl:
             self._expand(pattern, xfm, out)
+        if t.hides:
+            _drop_hidden(out, xfm, t.incl)
         return set(out)
 
     def transform_for(self, path: str) -> int | None:
@@ -579,3 +584,20 @@ class Index:
                     and not self._excl[i].match(os.path.basename(path)):
                 return i
         return None
+
+
+def _drop_hidden(found: dict[str, tuple[int, os.stat_result, bool]], xfm: int, incl: tuple[str, ...]) -> None:
+    """Forget the files of transform *xfm* that a file of the same name taken
+    by a later glob of *incl* hides (``Transform.hides``: netplan's ``run``
+    over ``etc`` over ``lib``), as the session does."""
+    def rank(path: str) -> int:
+        return max(i for i, g in enumerate(incl) if fnmatch.fnmatchcase(path, g))
+
+    best: dict[str, str] = {}
+    for path in [p for p, v in found.items() if v[0] == xfm]:
+        name = os.path.basename(path)
+        if name not in best or rank(path) > rank(best[name]):
+            best[name] = path
+    for path in [p for p, v in found.items() if v[0] == xfm]:
+        if best[os.path.basename(path)] != path:
+            del found[path]

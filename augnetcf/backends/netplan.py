@@ -218,4 +218,8 @@ BACKEND = Backend(
         ("//interface[@type='vlan'][bridge or bond]", "a VLAN is not a bridge or a bond"),
     ),
     min_forward_delay=0,
+    # Through the index: what each file says is kept per file; which file a
+    # name lives in, and which hides which, the engine decides (Transform.hides,
+    # Backend.merged) from those facts.
+    index=True,
 )

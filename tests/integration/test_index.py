@@ -251,7 +251,33 @@ def nd_broken(root: Path) -> Path:
     return root
 
 
+def np_host(root: Path, tenants: int = 6) -> Path:
+    """A netplan host: the NICs and a bond in the installer's file, per tenant a
+    VLAN on the bond under a bridge spread over files in etc, lib and run, a file
+    in run that hides one in etc, one that is not YAML, and a stray backup."""
+    etc, lib, run = root / "etc/netplan", root / "lib/netplan", root / "run/netplan"
+    for d in (etc, lib, run):
+        d.mkdir(parents=True)
+    (etc / "00-installer-config.yaml").write_text(
+        "network:\n    version: 2\n    ethernets:\n        eth0: {}\n        eth1: {}\n"
+        "    bonds:\n        bond0:\n            interfaces: [eth0, eth1]\n"
+        "            parameters: {mode: active-backup}\n")
+    for t in range(1, tenants + 1):
+        where = (etc, lib, run)[t % 3]
+        (where / f"{10 + t}-tenant.yaml").write_text(
+            f"# tenant {t}\nnetwork:\n  vlans:\n    bond0.{t}:\n      id: {t}\n      link: bond0\n"
+            f"  bridges:\n    br{t}:\n      interfaces: [bond0.{t}]\n      addresses: [10.0.{t}.1/24]\n")
+    (etc / "90-eth4.yaml").write_text("network:\n  ethernets:\n    eth4: {dhcp4: true}\n")
+    (run / "90-eth4.yaml").write_text("network:\n  ethernets:\n    eth4: {dhcp4: true, mtu: 1400}\n")
+    (etc / "95-broken.yaml").write_text("network:\n  ethernets:\n    eth5: [unclosed\n")
+    (etc / "00-installer-config.yaml.bak").write_text("network: {ethernets: {decoy: {}}}\n")
+    return root
+
+
 ROOTS = {
+    "netplan-host": ("netplan", np_host),
+    "netplan-txn": ("netplan", lambda p: _txn_root(p, "netplan")),
+    "netplan-example": ("netplan", lambda p: shutil.copytree(EXAMPLES / "ubuntu-root", p)),
     "networkd-host": ("networkd", nd_host),
     "networkd-broken": ("networkd", nd_broken),
     "networkd-txn": ("networkd", lambda p: _txn_root(p, "networkd")),
@@ -799,7 +825,7 @@ def test_a_backend_whose_files_depend_on_each_other_loads_every_file(tmp_path, m
 
 
 # -- the index and transactions ------------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["redhat", "debian", "suse", "nm-keyfile", "networkd"])
+@pytest.mark.parametrize("backend", ["redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan"])
 def test_a_rollback_is_seen_through_a_warm_cache(tmp_path, backend):
     """A rollback puts files back by rename (new inodes): the index reads them
     again, and every answer is what it was before the transaction."""
