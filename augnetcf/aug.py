@@ -287,7 +287,7 @@ class AugeasSession:
         try:
             self._check_folders(folders, deleted)
             txn._step("augeas save")
-            planned = self._stage()
+            planned = self._drop_deleted(self._stage(), deleted)
             if guard is not None:
                 guard(planned + deleted)
             if not journal.plan(planned, deleted):
@@ -300,7 +300,8 @@ class AugeasSession:
             raise
         except (OSError, RuntimeError) as e:
             failure = e
-        written = [self.fs_path(aug.get(p)) for p in aug.match("/augeas/events/saved")]
+        written = [p for p in (self.fs_path(aug.get(e)) for e in aug.match("/augeas/events/saved"))
+                   if p not in deleted]
         if failure is not None:
             errs = self.errors()
             for path in written:
@@ -351,11 +352,13 @@ class AugeasSession:
         changes: list[tuple[str, bytes | None, bytes | None]] = []
         try:
             self._check_folders(folders, deleted)
-            planned = self._stage()
+            planned = self._drop_deleted(self._stage(), deleted)
             if guard is not None:
                 guard(planned + deleted)
             for meta in aug.match("/augeas/events/saved"):
                 path = self.fs_path(aug.get(meta))
+                if path not in planned:
+                    continue
                 before = _read_or_none(path)
                 with open(path + ".augnew", "rb") as f:
                     after = f.read()
@@ -536,18 +539,38 @@ class AugeasSession:
             if old is not None and old[2] == now:
                 continue
             if old is None and os.path.lexists(path):
-                continue  # a file that did not parse: the engine refuses to write over it
+                self.check_inside(path)  # a symlink out of the root, say
+                raise FileError("cannot be written: it is there but was not read (not a regular file)",
+                                file=path)
             lens = importlib.import_module(self._transforms[i].python_lens)
             try:
                 text = lens.render(old[1] if old is not None else None, now)
             except ValueError as e:
                 raise FileError(f"cannot be written: {getattr(e, 'message', e)}", file=path) from None
             self.check_inside(os.path.dirname(path))
-            fd = os.open(path + ".augnew", os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                         stat.S_IMODE(os.stat(path).st_mode) if old is not None else 0o644)
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            aug.set("/augeas/events/saved[last()+1]", tree_path)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path + ".augnew")  # a leftover (or a planted symlink) is not written through
+            try:
+                fd = os.open(path + ".augnew", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
+                             stat.S_IMODE(os.stat(path).st_mode) if old is not None else 0o600)
+                aug.set("/augeas/events/saved[last()+1]", tree_path)  # from here on, _unstage removes it
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(text)
+            except OSError as e:
+                raise FileError(f"cannot be written: {e.strerror}", file=path) from None
+
+    @staticmethod
+    def _drop_deleted(planned: list[str], deleted: list[str]) -> list[str]:
+        """*planned* without the files that are deleted anyway (a shared file
+        whose last interface went is printed, emptied, before it is known to
+        go): their staged copies are removed, so that the journal never both
+        renames a file into place and deletes it."""
+        gone = set(deleted)
+        for path in planned:
+            if path in gone:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path + ".augnew")
+        return [p for p in planned if p not in gone]
 
     def _relayout(self) -> None:
         """Give each just-staged ``FILE.augnew`` whose transform has a

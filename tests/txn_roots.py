@@ -59,6 +59,8 @@ FILES: dict[str, dict[str, str]] = {
     "netplan": {
         "etc/netplan/00-installer-config.yaml": "# the LAN\nnetwork:\n    ethernets:\n        eth0:\n"
                                                 "            dhcp4: true\n    version: 2\n",
+        "etc/netplan/90-lab.yaml": "network:\n  version: 2\n  ethernets:\n    eth3:\n      dhcp4: true\n"
+                                   "      optional: true\n",
         "etc/netplan/README": "not configuration\n",
     },
 }
@@ -72,7 +74,7 @@ OWNED = {
     "nm-keyfile": ["etc/NetworkManager/system-connections/Wired connection 1.nmconnection",
                    "etc/NetworkManager/system-connections/home.nmconnection"],
     "networkd": ["etc/systemd/network/10-eth0.network", "etc/systemd/network/10-eth0.network.d/llmnr.conf"],
-    "netplan": ["etc/netplan/00-installer-config.yaml"],
+    "netplan": ["etc/netplan/00-installer-config.yaml", "etc/netplan/90-lab.yaml"],
 }
 
 BRIDGE = b"""<interface type="bridge" name="br0">

@@ -61,15 +61,17 @@ def fill(path: Path) -> None:
 #: Where each backend keeps its files, in the small roots of txn_roots.
 CONFDIR = {"redhat": "etc/sysconfig/network-scripts", "debian": "etc/network",
            "suse": "etc/sysconfig/network", "nm-keyfile": "etc/NetworkManager/system-connections",
-           "networkd": "etc/systemd/network"}
+           "networkd": "etc/systemd/network", "netplan": "etc/netplan"}
 #: The file describing eth0, which BRIDGE edits (eth0 becomes the port).
 ETH0 = {"redhat": "ifcfg-eth0", "debian": "interfaces.d/eth0", "suse": "ifcfg-eth0",
-        "nm-keyfile": "Wired connection 1.nmconnection", "networkd": "10-eth0.network"}
+        "nm-keyfile": "Wired connection 1.nmconnection", "networkd": "10-eth0.network",
+        "netplan": "00-installer-config.yaml"}
 #: A file of eth5 each backend would read.
 ETH5 = {"redhat": ("ifcfg-eth5", "DEVICE=eth5\n"), "debian": ("interfaces.d/eth5", "iface eth5 inet dhcp\n"),
         "suse": ("ifcfg-eth5", "BOOTPROTO=dhcp\n"),
         "nm-keyfile": ("eth5.nmconnection", "[connection]\ntype=ethernet\ninterface-name=eth5\n"),
-        "networkd": ("60-eth5.network", "[Match]\nName=eth5\n")}
+        "networkd": ("60-eth5.network", "[Match]\nName=eth5\n"),
+        "netplan": ("60-eth5.yaml", "network:\n  ethernets:\n    eth5: {dhcp4: true}\n")}
 
 
 @pytest.fixture(params=BACKENDS)

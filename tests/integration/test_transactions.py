@@ -54,7 +54,8 @@ def by_hand(backend: str) -> str:
             "debian": "etc/network/interfaces.d/eth9",
             "suse": "etc/sysconfig/network/ifcfg-eth9",
             "nm-keyfile": "etc/NetworkManager/system-connections/eth9.nmconnection",
-            "networkd": "etc/systemd/network/eth9.network"}[backend]
+            "networkd": "etc/systemd/network/eth9.network",
+            "netplan": "etc/netplan/eth9.yaml"}[backend]
 
 
 def wait_gone(pid: int) -> None:
@@ -130,7 +131,7 @@ def test_the_snapshot_holds_exactly_the_files_the_backend_owns(root: Path, backe
         "redhat": {"etc/sysconfig/network-scripts/README"}, "debian": set(),
         "suse": {"etc/sysconfig/network/ifcfg-eth0.bak"},
         "nm-keyfile": {"etc/NetworkManager/NetworkManager.conf"},
-        "networkd": {"etc/systemd/network/README"}}[backend]
+        "networkd": {"etc/systemd/network/README"}, "netplan": {"etc/netplan/README"}}[backend]
 
 
 def test_misuse_is_an_invalid_operation_with_a_clear_message(root: Path, backend: str) -> None:
