@@ -25,7 +25,7 @@ from .errors import (
     XMLParseError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 if TYPE_CHECKING:
     from .config import Config, Interface
