@@ -24,8 +24,7 @@ from .errors import (
     XMLInvalid,
     XMLParseError,
 )
-
-__version__ = "0.2.0"
+from .version import __version__
 
 if TYPE_CHECKING:
     from .config import Config, Interface

@@ -20,15 +20,15 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from . import __version__, backends, schema
+from . import backends, clidoc, schema
 from .aug import check_root
+from .clidoc import EXIT_STATUS, verbs
 from .config import Config, unified_diff
 from .errors import AugnetcfError, FileError, InvalidOperation, NotFound
+from .version import __version__
 from .xslt import normalize_mac
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_BUG = 0, 1, 2, 3, 70
-EXIT_STATUS = ("Exit status: 0 success, 1 error, 2 usage error, 3 interface not found, "
-               "70 a bug in augnetcf (run with --verbose for the traceback).")
 
 
 def _read_input(path: str) -> tuple[bytes, str]:
@@ -178,14 +178,15 @@ def _confirm(args: argparse.Namespace, warning: str) -> None:
 
 
 def cmd_share(cfg: Config, args: argparse.Namespace) -> int:
-    plan = cfg.share(args.name, args.bridge, args.stp == "on", args.delay, args.verify, args.timeout,
-                     dry_run=True)
+    from . import share
+    plan = share.share(cfg, args.name, args.bridge, args.stp == "on", args.delay, args.verify,
+                       args.timeout, dry_run=True)
     _confirm(args, plan.warning)
     if args.dry_run:
         sys.stdout.write(plan.xml)
         sys.stdout.write(unified_diff(plan.changes))
         return EXIT_OK
-    plan = cfg.share(args.name, plan.bridge, args.stp == "on", args.delay, args.verify, args.timeout)
+    plan = share.share(cfg, args.name, plan.bridge, args.stp == "on", args.delay, args.verify, args.timeout)
     for note in plan.notes:
         print(f"augnetcf: warning: {note}", file=sys.stderr)
     checked = f"; {plan.verify} answers" if plan.verify else ""
@@ -194,7 +195,8 @@ def cmd_share(cfg: Config, args: argparse.Namespace) -> int:
 
 
 def cmd_unshare(cfg: Config, args: argparse.Namespace) -> int:
-    plan = cfg.unshare(args.name, args.timeout, dry_run=True)
+    from . import share
+    plan = share.unshare(cfg, args.name, args.timeout, dry_run=True)
     _confirm(args, plan.warning)
     for note in plan.notes:
         print(f"augnetcf: note: {note}", file=sys.stderr)
@@ -202,7 +204,7 @@ def cmd_unshare(cfg: Config, args: argparse.Namespace) -> int:
         sys.stdout.write(plan.xml)
         sys.stdout.write(unified_diff(plan.changes))
         return EXIT_OK
-    plan = cfg.unshare(args.name, args.timeout)
+    plan = share.unshare(cfg, args.name, args.timeout)
     print(f"Unshared {plan.nic}: bridge {plan.bridge} is gone and {plan.nic} holds its addresses again")
     return EXIT_OK
 
@@ -387,6 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("help", help="show help for the command or one verb",
                        description="Show the list of verbs, or the help of VERB.")
     s.add_argument("topic", nargs="?", metavar="VERB")
+    s.add_argument("--man", action="store_true",
+                   help="print the whole manual as a man page (roff), generated from this parser")
     s.set_defaults(func=cmd_help, no_config=True)
 
     s = sub.add_parser("completion", help="print a shell completion script",
@@ -398,18 +402,11 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def verbs(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    """Verb -> its subparser, in the order they were added; verbs without
-    help (change-watch, the detached watcher) are internal and left out."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            documented = {a.dest for a in action._choices_actions}
-            return {name: sub for name, sub in action.choices.items() if name in documented}
-    return {}
-
-
 def cmd_help(_cfg: Config | None, args: argparse.Namespace) -> int:
     parser = build_parser()
+    if args.man:
+        sys.stdout.write(clidoc.man_page(parser))
+        return EXIT_OK
     if args.topic is None:
         parser.print_help()
         return EXIT_OK
@@ -422,8 +419,6 @@ def cmd_help(_cfg: Config | None, args: argparse.Namespace) -> int:
 
 
 def cmd_completion(_cfg: Config | None, args: argparse.Namespace) -> int:
-    from . import clidoc
-
     sys.stdout.write(clidoc.bash_completion(build_parser()))
     return EXIT_OK
 

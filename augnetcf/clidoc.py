@@ -2,16 +2,32 @@
 bash completion script. Generating them means a new verb or option shows up in
 both without anyone remembering to edit them.
 
-    python -m augnetcf.clidoc man > docs/augnetcf.1
-    python -m augnetcf.clidoc bash > docs/augnetcf.bash-completion
+    augnetcf help --man > docs/augnetcf.1
+    augnetcf completion bash > docs/augnetcf.bash-completion
+
+Pure functions of an :class:`argparse.ArgumentParser`: this module knows
+nothing of :mod:`augnetcf.cli`, which imports it (no import cycle).
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from . import __version__
+from .version import __version__
+
+EXIT_STATUS = ("Exit status: 0 success, 1 error, 2 usage error, 3 interface not found, "
+               "70 a bug in augnetcf (run with --verbose for the traceback).")
+
+
+def verbs(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    """Verb -> its subparser, in the order they were added; verbs without
+    help (change-watch, the detached watcher) are internal and left out."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            documented = {a.dest for a in action._choices_actions}
+            return {name: sub for name, sub in action.choices.items() if name in documented}
+    return {}
+
 
 # The parts of the man page that are prose rather than parser data.
 _SHELL = """\
@@ -76,8 +92,6 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
 
 def man_page(parser: argparse.ArgumentParser) -> str:
     """The man page (section 1) of the command *parser* describes."""
-    from .cli import EXIT_STATUS, verbs
-
     out = [
         f'.TH AUGNETCF 1 "" "augnetcf {__version__}" "User Commands"',
         ".SH NAME",
@@ -115,8 +129,6 @@ def man_page(parser: argparse.ArgumentParser) -> str:
 def bash_completion(parser: argparse.ArgumentParser) -> str:
     """A bash completion script: verbs, each verb's options, and interface
     names (asked of augnetcf itself, under the --root being typed)."""
-    from .cli import verbs
-
     cases = []
     for name, sub in verbs(parser).items():
         opts = " ".join(o for a in sub._actions for o in a.option_strings if o.startswith("--"))
@@ -168,21 +180,3 @@ _augnetcf() {{
 }}
 complete -F _augnetcf augnetcf
 """
-
-
-def main(argv: list[str] | None = None) -> int:
-    from .cli import build_parser
-
-    what = (argv if argv is not None else sys.argv[1:]) or ["man"]
-    if what[0] == "man":
-        sys.stdout.write(man_page(build_parser()))
-    elif what[0] == "bash":
-        sys.stdout.write(bash_completion(build_parser()))
-    else:
-        print("usage: python -m augnetcf.clidoc man|bash", file=sys.stderr)
-        return 2
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

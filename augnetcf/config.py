@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 from lxml import etree
 
 from . import backends, detect, forest, minimal, resolve, schema, txn, xslt
-from . import share as share_
 from .aug import AugeasSession, check_root, escape_glob
 from .errors import (
     AugnetcfError,
@@ -69,28 +68,6 @@ def _writes(method: _F) -> _F:
                 txn.recover_journal(self.root)
             return method(self, *args, **kwargs)
     return locked  # type: ignore[return-value]
-
-
-def _kernel_is_ours(root: str) -> bool:
-    """Whether the kernel's interfaces are the ones the configuration under
-    *root* describes: the real root, or a process in a network namespace
-    other than init's (``ip netns exec``, a container)."""
-    if os.path.realpath(root) == "/":
-        return True
-    try:
-        mine = os.stat("/proc/self/ns/net")
-    except OSError:
-        return False
-    with contextlib.suppress(OSError):
-        init = os.stat("/proc/1/ns/net")
-        return (mine.st_dev, mine.st_ino) != (init.st_dev, init.st_ino)
-    # /proc/1 may be hidden from us: a namespace made by ip netns is named in /run/netns
-    with contextlib.suppress(OSError):
-        for name in os.listdir("/run/netns"):
-            st = os.stat(os.path.join("/run/netns", name))
-            if (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino):
-                return True
-    return False
 
 
 def sysfs_macs(root: str) -> dict[str, str]:
@@ -1228,29 +1205,6 @@ class Config:
         return kernel.differences(self._plan(name), kernel.snapshot())
 
     # -- sharing a NIC with guests (augnetcf.share) --------------------------------
-    def share(self, nic: str, bridge: str | None = None, stp: bool = False, delay: float | None = None,
-              verify: str | None = None, timeout: float = 30.0, dry_run: bool = False) -> share_.SharePlan:
-        """Make *nic* (an ethernet NIC or a bond) the only port of a new bridge
-        (default: the first free ``brN``) that takes over all its addressing,
-        as one transaction: define, move addresses and routes in the kernel,
-        then ping the gateway (or *verify*) within *timeout* seconds. A
-        failure or an interruption rolls back files and kernel. Refuses
-        (:class:`NotFound`, :class:`InvalidOperation`) a NIC that is missing,
-        already a port, slave or vlan base, and a taken bridge name. *delay*
-        (the forward delay) defaults to the shortest the backend can write:
-        0, or 2 s on nm-keyfile. With
-        *dry_run*, changes nothing (and does not ask the kernel) and returns
-        the plan: the bridge's XML and the file changes."""
-        return share_.share(self, nic, bridge, stp, delay, verify, timeout, dry_run)
-
-    def unshare(self, bridge: str, timeout: float = 30.0, dry_run: bool = False) -> share_.SharePlan:
-        """Reverse :meth:`share`: the files return to their bytes from before
-        it (if they still say what share wrote; else the bridge is undefined
-        and the NIC redefined from its saved description), the bridge goes
-        down and the NIC comes up as configured."""
-        return share_.unshare(self, bridge, timeout, dry_run)
-
-
     # -- transactions -----------------------------------------------------------
     def owned_files(self) -> list[str]:
         """Every file (path under the root) the backend owns now: what its
@@ -1357,7 +1311,9 @@ class Config:
         or any root from inside a network namespace of its own (never the
         host's interfaces for a root that is a copy). Failures are logged: the
         files are back either way."""
-        if not names or not _kernel_is_ours(self.root):
+        from .kernel import kernel_is_ours
+
+        if not names or not kernel_is_ours(self.root):
             return
         try:
             from . import kernel

@@ -228,7 +228,7 @@ def _stamp(st: os.stat_result) -> tuple[int, ...]:
 def _code_stamp() -> str:
     """What the entries depend on besides the files: augnetcf's code, the
     lenses (ours and Augeas' stock ones) and libaugeas. Any change empties the cache."""
-    from . import __version__
+    from .version import __version__
 
     parts = [f"format={FORMAT}", __version__]
     pkg = os.path.dirname(os.path.abspath(__file__))

@@ -39,6 +39,31 @@ from lxml import etree
 
 from .errors import KernelError, NotFound
 
+
+def kernel_is_ours(root: str) -> bool:
+    """Whether the kernel's interfaces are the ones the configuration under
+    *root* describes: the real root, or a process in a network namespace
+    other than init's (``ip netns exec``, a container). Whatever would bring
+    interfaces up or down asks first (the engine's rollback restart, the
+    Ansible modules), so that work on a copy of a system never touches the
+    host's own links. Needs no pyroute2."""
+    if os.path.realpath(root) == "/":
+        return True
+    try:
+        mine = os.stat("/proc/self/ns/net")
+    except OSError:
+        return False
+    with contextlib.suppress(OSError):
+        init = os.stat("/proc/1/ns/net")
+        return (mine.st_dev, mine.st_ino) != (init.st_dev, init.st_ino)
+    # /proc/1 may be hidden from us: a namespace made by ip netns is named in /run/netns
+    with contextlib.suppress(OSError):
+        for name in os.listdir("/run/netns"):
+            st = os.stat(os.path.join("/run/netns", name))
+            if (st.st_dev, st.st_ino) == (mine.st_dev, mine.st_ino):
+                return True
+    return False
+
 ACTIVE, INACTIVE = "active", "inactive"
 
 IFF_UP = 0x1

@@ -322,7 +322,19 @@ def _live_gateway(bridge: str) -> str | None:
 # -- share --------------------------------------------------------------------------------------------------
 def share(cfg: Config, nic: str, bridge: str | None = None, stp: bool = False, delay: float | None = None,
           verify: str | None = None, timeout: float = 30.0, dry_run: bool = False) -> SharePlan:
-    """See :meth:`augnetcf.config.Config.share`."""
+    """Make *nic* (an ethernet NIC or a bond) the only port of a new bridge
+    (default: the first free ``brN``) that takes over all its addressing,
+    as one transaction of *cfg*: define, move addresses and routes in the
+    kernel, then ping the gateway (or *verify*) within *timeout* seconds. A
+    failure or an interruption rolls back files and kernel. Refuses
+    (:class:`NotFound`, :class:`InvalidOperation`) a NIC that is missing,
+    already a port, slave or vlan base, and a taken bridge name. *delay*
+    (the forward delay) defaults to the shortest the backend can write:
+    0, or 2 s on nm-keyfile. With *dry_run*, changes nothing (and does not
+    ask the kernel) and returns the plan: the bridge's XML and the file changes.
+
+    A function over a :class:`~augnetcf.config.Config` rather than a method
+    of it: share sits on top of the engine, which does not know it."""
     nic_xml, bridge = _check(cfg, nic, bridge, use_kernel=not dry_run)
     if delay is None:
         delay = cfg.backend.min_forward_delay
@@ -401,7 +413,10 @@ def _signals_held() -> Iterator[None]:
 
 # -- unshare ------------------------------------------------------------------------------------------------
 def unshare(cfg: Config, bridge: str, timeout: float = 30.0, dry_run: bool = False) -> SharePlan:
-    """See :meth:`augnetcf.config.Config.unshare`."""
+    """Reverse :func:`share`: the files return to their bytes from before
+    it (if they still say what share wrote; else the bridge is undefined
+    and the NIC redefined from its saved description), the bridge goes
+    down and the NIC comes up as configured."""
     from .config import FileChange
 
     snap = cfg._snapshot()

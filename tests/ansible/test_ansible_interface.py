@@ -258,19 +258,14 @@ def test_collection_builds(tmp_path: Path):
 
 def test_share_check_mode_or_why_not(tmp_path: Path, redhat: Path):
     """Check mode of augnetcf.net.share on a copy of a system: the dry run asks
-    no kernel and changes no file. A library without Config.share (before the
-    share branch) is named in the failure instead."""
+    no kernel and changes no file (through augnetcf.share, which takes the Config)."""
     files = snapshot_tree(redhat)
     out = play(tmp_path, [{"augnetcf.net.share": {"nic": "eth0", "bridge": "br0", "root": "{{ root }}"}}],
                local(redhat), "--check", "--diff")
     res = out.result("localhost")
-    if hasattr(augnetcf.Config, "share"):
-        assert out.rc == 0, res
-        assert res["changed"] is True and res["bridge"] == "br0"
-        assert "+++ etc/sysconfig/network-scripts/ifcfg-br0" in res["diff"]["prepared"]
-    else:
-        assert res["failed"] is True
-        assert "has no share" in res["msg"]
+    assert out.rc == 0, res
+    assert res["changed"] is True and res["bridge"] == "br0"
+    assert "+++ etc/sysconfig/network-scripts/ifcfg-br0" in res["diff"]["prepared"]
     assert snapshot_tree(redhat) == files
 
 

@@ -214,9 +214,9 @@ def test_man_page_and_completion_in_docs_are_generated_from_the_parser() -> None
     docs = TESTS.parent / "docs"
     parser = cli.build_parser()
     assert (docs / "augnetcf.1").read_text() == clidoc.man_page(parser), \
-        "docs/augnetcf.1 is stale: python -m augnetcf.clidoc man > docs/augnetcf.1"
+        "docs/augnetcf.1 is stale: augnetcf help --man > docs/augnetcf.1"
     assert (docs / "augnetcf.bash-completion").read_text() == clidoc.bash_completion(parser), \
-        "stale: python -m augnetcf.clidoc bash > docs/augnetcf.bash-completion"
+        "stale: augnetcf completion bash > docs/augnetcf.bash-completion"
 
 
 def test_man_page_renders_and_names_every_verb_and_option(tmp_path: Path) -> None:

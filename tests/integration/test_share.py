@@ -18,6 +18,7 @@ from txn_roots import BACKENDS, make_root
 import augnetcf
 import augnetcf.config
 import augnetcf.kernel
+from augnetcf import share
 from augnetcf.errors import InvalidOperation, NotFound
 from augnetcf.share import bridge_xml, nic_xml_from_bridge
 
@@ -91,7 +92,7 @@ def test_bond_keeps_its_slaves_under_the_bridge() -> None:
 
 def test_dry_run_changes_nothing(cfg) -> None:
     before = snapshot_tree(Path(cfg.root))
-    plan = cfg.share("eth1", "br0", dry_run=True)
+    plan = share.share(cfg, "eth1", "br0", dry_run=True)
     default = first_free(cfg, set())
     assert plan.bridge == "br0" and plan.verify == "192.0.2.1"
     assert "link drops briefly" in plan.warning
@@ -108,7 +109,7 @@ def test_dry_run_changes_nothing(cfg) -> None:
 
 def test_dry_run_of_a_bond(cfg) -> None:
     cfg.define(BOND)
-    plan = cfg.share("bond0", dry_run=True)
+    plan = share.share(cfg, "bond0", dry_run=True)
     assert plan.bridge == first_free(cfg, set()) and plan.verify is None
     assert "default gateway" in plan.warning  # DHCP: the gateway it gives is pinged
 
@@ -121,27 +122,27 @@ def first_free(cfg, taken: set[str]) -> str:
 
 def test_default_name_skips_defined_ones(cfg) -> None:
     cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br0", delay=cfg.backend.min_forward_delay))
-    assert cfg.share("eth1", dry_run=True).bridge == first_free(cfg, {"br0"}) != "br0"
+    assert share.share(cfg, "eth1", dry_run=True).bridge == first_free(cfg, {"br0"}) != "br0"
 
 
 def test_refusals(cfg) -> None:
     with pytest.raises(NotFound, match="eth9"):
-        cfg.share("eth9", dry_run=True)
+        share.share(cfg, "eth9", dry_run=True)
     cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br5", delay=cfg.backend.min_forward_delay))
     with pytest.raises(InvalidOperation, match="already a port or slave of br5"):
-        cfg.share("eth5", dry_run=True)
+        share.share(cfg, "eth5", dry_run=True)
     with pytest.raises(InvalidOperation, match="only an ethernet NIC or a bond"):
-        cfg.share("br5", dry_run=True)
+        share.share(cfg, "br5", dry_run=True)
     with pytest.raises(InvalidOperation, match="br5 is taken"):
-        cfg.share("eth1", "br5", dry_run=True)
+        share.share(cfg, "eth1", "br5", dry_run=True)
     with pytest.raises(InvalidOperation, match="not a usable interface name"):
-        cfg.share("eth1", "a-name-much-too-long", dry_run=True)
+        share.share(cfg, "eth1", "a-name-much-too-long", dry_run=True)
     cfg.define(BOND)
     with pytest.raises(InvalidOperation, match="already a port or slave of bond0"):
-        cfg.share("eth2", dry_run=True)
+        share.share(cfg, "eth2", dry_run=True)
     cfg.define(VLAN)
     with pytest.raises(InvalidOperation, match="base of vlan eth1.42"):
-        cfg.share("eth1", dry_run=True)
+        share.share(cfg, "eth1", dry_run=True)
 
 
 def test_cli_refuses_without_a_terminal(cfg) -> None:
@@ -156,16 +157,16 @@ def test_cli_refuses_without_a_terminal(cfg) -> None:
 
 def test_unshare_refusals(cfg) -> None:
     with pytest.raises(NotFound):
-        cfg.unshare("br7", dry_run=True)
+        share.unshare(cfg, "br7", dry_run=True)
     with pytest.raises(InvalidOperation, match="not a bridge"):
-        cfg.unshare("eth1", dry_run=True)
+        share.unshare(cfg, "eth1", dry_run=True)
 
 
 def test_unshare_dry_run_without_a_record(cfg) -> None:
     """A bridge share did not make (no record): unshare plans a redefinition."""
     cfg.define(bridge_xml(PLAIN.replace("eth1", "eth5"), "br5", delay=cfg.backend.min_forward_delay))
     before = snapshot_tree(Path(cfg.root))
-    plan = cfg.unshare("br5", dry_run=True)
+    plan = share.unshare(cfg, "br5", dry_run=True)
     assert plan.nic == "eth5" and any("saved description" in n for n in plan.notes)
     assert plan.changes
     assert snapshot_tree(Path(cfg.root)) == before

@@ -45,6 +45,9 @@ def _fallback(root):
 
 
 try:
-    from augnetcf.config import _kernel_is_ours as kernel_is_ours
+    from augnetcf.kernel import kernel_is_ours
 except ImportError:
-    kernel_is_ours = _fallback
+    try:  # augnetcf before 0.2.0 kept it private
+        from augnetcf.config import _kernel_is_ours as kernel_is_ours
+    except ImportError:
+        kernel_is_ours = _fallback

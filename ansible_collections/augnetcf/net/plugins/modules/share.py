@@ -21,7 +21,7 @@ description:
     is not defined for O(state=absent).
   - Meant for one host at a time. Set the play's C(serial) to 1, so that a host that loses its
     network stops the rollout.
-  - A thin wrapper around C(augnetcf.Config.share) and C(Config.unshare). It fails with a clear
+  - A thin wrapper around C(augnetcf.share.share) and C(augnetcf.share.unshare). It fails with a clear
     message when the augnetcf on the host has no C(share).
 author:
   - augnetcf contributors
@@ -158,6 +158,36 @@ def _bridge_of(cfg, nic):
     return None
 
 
+class _Methods(object):
+    """augnetcf before 0.2.0: share and unshare were methods of Config."""
+
+    @staticmethod
+    def share(cfg, *args, **kwargs):
+        return cfg.share(*args, **kwargs)
+
+    @staticmethod
+    def unshare(cfg, *args, **kwargs):
+        return cfg.unshare(*args, **kwargs)
+
+
+def _has_share_module():
+    try:
+        from augnetcf import share
+    except ImportError:
+        return False
+    return hasattr(share, "unshare")
+
+
+def share_of(cfg):
+    """What has share and unshare: the module augnetcf.share (0.2.0 on, where
+    they take the Config), or the Config's methods of older libraries."""
+    try:
+        from augnetcf import share
+    except ImportError:
+        return _Methods
+    return share if hasattr(share, "unshare") and not hasattr(cfg, "share") else _Methods
+
+
 def run(module, cfg):
     p = module.params
     result = dict(changed=False, bridge=p["bridge"], files=[])
@@ -173,8 +203,8 @@ def run(module, cfg):
             module.exit_json(**result)
 
         def act(dry_run):
-            return cfg.share(p["nic"], p["bridge"], p["stp"], p["delay"], p["verify"], p["timeout"],
-                             dry_run=dry_run)
+            return share_of(cfg).share(cfg, p["nic"], p["bridge"], p["stp"], p["delay"], p["verify"],
+                                       p["timeout"], dry_run=dry_run)
     else:
         if not p["bridge"]:
             module.fail_json(msg="state=absent needs bridge")
@@ -182,7 +212,7 @@ def run(module, cfg):
             module.exit_json(**result)
 
         def act(dry_run):
-            return cfg.unshare(p["bridge"], p["timeout"], dry_run=dry_run)
+            return share_of(cfg).unshare(cfg, p["bridge"], p["timeout"], dry_run=dry_run)
 
     plan = act(True)
     if not module.check_mode:
@@ -216,7 +246,7 @@ def main():
     )
     if not HAS_AUGNETCF:
         module.fail_json(msg=missing_required_lib("augnetcf"), exception=IMPORT_ERROR)
-    if not hasattr(augnetcf.Config, "share"):
+    if not hasattr(augnetcf.Config, "share") and not _has_share_module():
         module.fail_json(msg="the augnetcf library on this host (%s) has no share: upgrade it"
                              % augnetcf.__version__)
     p = module.params
