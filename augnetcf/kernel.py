@@ -91,7 +91,9 @@ def _iproute() -> Iterator[Any]:
     try:
         from pyroute2 import IPRoute
     except ImportError:
-        raise KernelError("the kernel layer needs pyroute2: pip install 'augnetcf[kernel]'") from None
+        # a dependency of augnetcf, so only a broken installation gets here
+        raise KernelError("the kernel layer needs pyroute2, which augnetcf depends on but cannot import: "
+                          "reinstall augnetcf (pip) or python3-pyroute2 (apt)") from None
     try:
         ipr = IPRoute()
     except OSError as e:
