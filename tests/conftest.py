@@ -6,6 +6,7 @@ Roots are always copies under pytest's tmp_path: no test touches the host's
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -151,10 +152,25 @@ HOST_RUN_DIR = Path("/run/augnetcf")
 SESSION_NETNS: set[int] = set()
 
 
+def _run_dirs() -> dict[str, int]:
+    """Each ``netns-*`` directory under HOST_RUN_DIR and its mtime."""
+    out = {}
+    for p in HOST_RUN_DIR.glob("netns-*"):
+        with contextlib.suppress(OSError):
+            out[p.name] = p.stat().st_mtime_ns
+    return out
+
+
 @pytest.fixture(scope="session", autouse=True)
 def no_run_state_left_behind() -> Iterator[None]:
-    """The suite leaves no ``/run/augnetcf/netns-*`` directory of its namespaces."""
+    """The suite leaves no ``/run/augnetcf/netns-*`` directory of its namespaces.
+
+    The kernel reuses a deleted namespace's inode, so a directory some earlier
+    run left may carry one of this session's numbers: only a directory that
+    is new, or that changed during the session, is this session's."""
+    before = _run_dirs()
     yield
-    left = sorted(str(HOST_RUN_DIR / f"netns-{ino}") for ino in SESSION_NETNS
-                  if (HOST_RUN_DIR / f"netns-{ino}").exists())
+    after = _run_dirs()
+    left = sorted(str(HOST_RUN_DIR / name) for name, mtime in after.items()
+                  if int(name.split("-", 1)[1]) in SESSION_NETNS and before.get(name) != mtime)
     assert not left, f"augnetcf state left behind for namespaces this session deleted: {left}"
