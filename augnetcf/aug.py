@@ -18,11 +18,12 @@ own bytes.
 
 Older python-augeas releases lack calls that libaugeas itself has had since
 1.11: the binding Debian 12 ships (0.5.0, ctypes) has no ``ns_count``,
-``ns_value``, ``ns_path`` or ``ns_attr``. :class:`_Libaugeas` is a minimal
-ctypes shim that makes exactly those calls on the binding's own handle, through
-the library the binding loaded (python-augeas before 1.0 keeps it as
-``Augeas._libaugeas``) or ``libaugeas.so.0``. It fills only the gaps: a binding
-that has a call keeps its own.
+``ns_value``, ``ns_path`` or ``ns_attr``, and its ``get`` and ``set`` turn an
+empty value (``ZONE=''``) into no value at all. :class:`_Libaugeas` is a
+minimal ctypes shim that makes exactly those calls on the binding's own
+handle, through the library the binding loaded (python-augeas before 1.0 keeps
+it as ``Augeas._libaugeas``) or ``libaugeas.so.0``. It fills only the gaps: a
+binding that has a call, and gets it right, keeps its own.
 """
 
 from __future__ import annotations
@@ -74,7 +75,9 @@ class _Libaugeas:
         # one): declaring argtypes here leaves the binding's function objects alone.
         lib = ctypes.CDLL(name)
         void = ctypes.c_void_p
-        for fn, args in (("aug_ns_count", [void, _CHARP]),
+        for fn, args in (("aug_get", [void, _CHARP, _CHARPP]),
+                         ("aug_set", [void, _CHARP, _CHARP]),
+                         ("aug_ns_count", [void, _CHARP]),
                          ("aug_ns_value", [void, _CHARP, ctypes.c_int, _CHARPP]),
                          ("aug_ns_path", [void, _CHARP, ctypes.c_int, ctypes.POINTER(void)]),
                          ("aug_ns_attr", [void, _CHARP, ctypes.c_int, _CHARPP, _CHARPP, void]),
@@ -102,6 +105,21 @@ class _Libaugeas:
                  self.lib.aug_error_details(h)]
         text = ": ".join(p.decode("utf-8", "replace") for p in parts if p)
         return RuntimeError(f"Augeas.{call}() failed" + (f": {text}" if text else ""))
+
+    def get(self, aug: augeas.Augeas, path: str) -> str | None:
+        """The value at *path* (``""`` for an empty one, None for none);
+        ValueError when *path* matches several nodes or is no path."""
+        h, value = self.handle(aug), _CHARP()
+        if self.lib.aug_get(h, path.encode(), ctypes.byref(value)) < 0:
+            raise ValueError(str(self._fail(h, "get")))
+        return None if value.value is None else value.value.decode()
+
+    def set(self, aug: augeas.Augeas, path: str, value: str | None) -> None:
+        """Set *path* to *value*; ``""`` stays an empty value, and None is
+        written as one too, as python-augeas 1.x does (what augnetcf is tested on)."""
+        h = self.handle(aug)
+        if self.lib.aug_set(h, path.encode(), (value or "").encode()) < 0:
+            raise ValueError(str(self._fail(h, "set")))
 
     def ns_count(self, aug: augeas.Augeas, var: str) -> int:
         h = self.handle(aug)
@@ -136,14 +154,16 @@ class _Libaugeas:
 
 
 _LIBAUGEAS = _Libaugeas()
+#: python-augeas before 1.0 (ctypes): its get and set lose empty values.
+_PRE_1_0 = hasattr(augeas.Augeas, "_libaugeas")
 
 
 class _Augeas(augeas.Augeas):
     """python-augeas that, when *cuts* is a dict, notes where each removed
     top-level node was in its file (byte ranges by disk path), for
     :meth:`AugeasSession._recut`. Every removal in augnetcf goes through here.
-    Where the binding lacks ``ns_count``, ``ns_value`` or ``ns_path``, they
-    come from :class:`_Libaugeas`."""
+    Where the binding lacks ``ns_count``, ``ns_value`` or ``ns_path``, or
+    loses empty values in ``get`` and ``set``, those come from :class:`_Libaugeas`."""
 
     cuts: dict[str, list[tuple[int, int]]] | None = None
     #: Whether anything under /files changed since the session last put the
@@ -165,6 +185,13 @@ class _Augeas(augeas.Augeas):
     def _touch(self, path: str) -> None:
         if not path.startswith(("/augeas", "/augnetcf")):
             self.touched = True
+
+    if _PRE_1_0:
+        def get(self, path: str) -> str | None:
+            return _LIBAUGEAS.get(self, path)
+
+        def set(self, path: str, value: str | None) -> None:
+            _LIBAUGEAS.set(self, path, value)
 
     if not hasattr(augeas.Augeas, "ns_count"):
         def ns_count(self, var: str) -> int:
