@@ -172,7 +172,10 @@ class _Augeas(augeas.Augeas):
 
     def set(self, path: str, value: str | None) -> None:
         self._touch(path)
-        super().set(path, value)
+        if _PRE_1_0:
+            _LIBAUGEAS.set(self, path, value)
+        else:
+            super().set(path, value)
 
     def insert(self, path: str, label: str, before: bool = True) -> None:
         self._touch(path)
@@ -189,9 +192,6 @@ class _Augeas(augeas.Augeas):
     if _PRE_1_0:
         def get(self, path: str) -> str | None:
             return _LIBAUGEAS.get(self, path)
-
-        def set(self, path: str, value: str | None) -> None:
-            _LIBAUGEAS.set(self, path, value)
 
     if not hasattr(augeas.Augeas, "ns_count"):
         def ns_count(self, var: str) -> int:
