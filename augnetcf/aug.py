@@ -19,7 +19,8 @@ own bytes.
 Older python-augeas releases lack calls that libaugeas itself has had since
 1.11: the binding Debian 12 ships (0.5.0, ctypes) has no ``ns_count``,
 ``ns_value``, ``ns_path`` or ``ns_attr``, and its ``get`` and ``set`` turn an
-empty value (``ZONE=''``) into no value at all. :class:`_Libaugeas` is a
+empty value (``ZONE=''``) into no value at all, where 1.x reads and writes an
+empty one. :class:`_Libaugeas` is a
 minimal ctypes shim that makes exactly those calls on the binding's own
 handle, through the library the binding loaded (python-augeas before 1.0 keeps
 it as ``Augeas._libaugeas``) or ``libaugeas.so.0``. It fills only the gaps: a
@@ -106,13 +107,16 @@ class _Libaugeas:
         text = ": ".join(p.decode("utf-8", "replace") for p in parts if p)
         return RuntimeError(f"Augeas.{call}() failed" + (f": {text}" if text else ""))
 
-    def get(self, aug: augeas.Augeas, path: str) -> str | None:
-        """The value at *path* (``""`` for an empty one, None for none);
-        ValueError when *path* matches several nodes or is no path."""
+    def get(self, aug: augeas.Augeas, path: str) -> str | bytes | None:
+        """The value at *path*, None for none; ValueError when *path* matches
+        several nodes or is no path. An empty value is ``b""``, exactly what
+        python-augeas 1.x returns for one: the engine is tested against that
+        answer, and a ``""`` changes which nodes its edits match (with it, a
+        netplan edit reorders route items). 0.5's own get says None."""
         h, value = self.handle(aug), _CHARP()
         if self.lib.aug_get(h, path.encode(), ctypes.byref(value)) < 0:
             raise ValueError(str(self._fail(h, "get")))
-        return None if value.value is None else value.value.decode()
+        return None if value.value is None else (value.value.decode() or b"")
 
     def set(self, aug: augeas.Augeas, path: str, value: str | None) -> None:
         """Set *path* to *value*; ``""`` stays an empty value, and None is
@@ -190,7 +194,7 @@ class _Augeas(augeas.Augeas):
             self.touched = True
 
     if _PRE_1_0:
-        def get(self, path: str) -> str | None:
+        def get(self, path: str) -> str | bytes | None:
             return _LIBAUGEAS.get(self, path)
 
     if not hasattr(augeas.Augeas, "ns_count"):

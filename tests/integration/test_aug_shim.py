@@ -83,18 +83,19 @@ def test_a_closed_handle_is_refused(tmp_path: Path) -> None:
 
 def test_empty_values_stay_empty(tmp_path: Path) -> None:
     """python-augeas 0.5 reads ``ZONE=''`` as no value and writes "" as none;
-    through augnetcf's session both stay an empty value, on either binding."""
+    through augnetcf's session both stay an empty value, on either binding,
+    which reads it as python-augeas 1.x does: ``b""``."""
     d = tmp_path / "etc/sysconfig/network-scripts"
     d.mkdir(parents=True)
     (d / "ifcfg-eth0").write_text("DEVICE=eth0\nZONE=''\n")
     with augmod.AugeasSession(str(tmp_path), backend("redhat").transforms) as s:
         a, f = s.aug, "/files/etc/sysconfig/network-scripts/ifcfg-eth0"
-        assert a.get(f"{f}/ZONE") in ("", b"")  # python-augeas 1.x: b"" (its own quirk)
-        assert augmod._LIBAUGEAS.get(a, f"{f}/ZONE") == ""
+        assert a.get(f"{f}/ZONE") == augmod._LIBAUGEAS.get(a, f"{f}/ZONE") == b""
         assert a.get(f"{f}/DEVICE") == "eth0" and a.get(f"{f}/NOPE") is None
         a.set(f"{f}/NAME", "")
-        assert augmod._LIBAUGEAS.get(a, f"{f}/NAME") == ""
+        a.set(f"{f}/NONE", None)  # python-augeas 1.x writes None as an empty value too
+        assert a.get(f"{f}/NAME") == a.get(f"{f}/NONE") == b""
         with pytest.raises(ValueError):
             augmod._LIBAUGEAS.get(a, f"{f}/*")  # several nodes
         s.save()
-    assert (d / "ifcfg-eth0").read_text() == "DEVICE=eth0\nZONE=''\nNAME=\n"
+    assert (d / "ifcfg-eth0").read_text() == "DEVICE=eth0\nZONE=''\nNAME=\nNONE=\n"
