@@ -107,3 +107,13 @@ def test_the_tests_use_an_installed_augnetcf():
     cmd = augnetcf_command()
     assert os.access(cmd[0], os.X_OK)
     assert subprocess.run([*cmd, "help"], capture_output=True, text=True).returncode == 0
+
+
+def test_the_distribution_packages_have_the_package_version():
+    """debian/changelog and augnetcf.spec name the version augnetcf says it is
+    (docs/develop/releasing.md lists them among what a release changes)."""
+    changelog = (REPO / "debian" / "changelog").read_text().splitlines()[0]
+    assert changelog.startswith(f"augnetcf ({augnetcf.__version__}) "), changelog
+    spec = (REPO / "augnetcf.spec").read_text()
+    assert f"\nVersion:        {augnetcf.__version__}\n" in spec
+    assert f"> - {augnetcf.__version__}-" in spec  # the %changelog entry
