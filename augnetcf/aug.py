@@ -15,11 +15,23 @@ before it. The session remembers where each removed top-level node was in its
 file and, at save, lets Augeas print the tree against the original text with
 those lines cut out (``aug_text_retrieve``): every surviving line keeps its
 own bytes.
+
+Older python-augeas releases lack calls that libaugeas itself has had since
+1.11: the binding Debian 12 ships (0.5.0, ctypes) has no ``ns_count``,
+``ns_value``, ``ns_path`` or ``ns_attr``, and its ``get`` and ``set`` turn an
+empty value (``ZONE=''``) into no value at all, where 1.x reads and writes an
+empty one. :class:`_Libaugeas` is a
+minimal ctypes shim that makes exactly those calls on the binding's own
+handle, through the library the binding loaded (python-augeas before 1.0 keeps
+it as ``Augeas._libaugeas``) or ``libaugeas.so.0``. It fills only the gaps: a
+binding that has a call, and gets it right, keeps its own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import errno
 import fnmatch
 import functools
@@ -43,10 +55,119 @@ log = logging.getLogger("augnetcf")
 _PLAIN_PATH = re.compile(r"(?:/[A-Za-z0-9_.@%:+-]+)+")
 
 
+_CHARP = ctypes.c_char_p
+_CHARPP = ctypes.POINTER(ctypes.c_char_p)
+
+
+class _Libaugeas:
+    """The libaugeas calls augnetcf needs beyond what every python-augeas has
+    (see the module docstring), made with ctypes on a binding's handle.
+
+    Strings Augeas returns through ``const char **`` point into its tree and
+    are not freed; ``aug_ns_path`` allocates its result, which is freed here
+    with libc's ``free``. Errors raise :class:`RuntimeError` with Augeas' own
+    message, as python-augeas 1.x's ``AugeasRuntimeError`` (a RuntimeError)
+    does."""
+
+    def __init__(self) -> None:
+        own = getattr(augeas.Augeas, "_libaugeas", None)  # python-augeas < 1.0 loads it with ctypes
+        name = getattr(own, "_name", None) or ctypes.util.find_library("augeas") or "libaugeas.so.0"
+        # A CDLL of our own on the same library (dlopen hands back the loaded
+        # one): declaring argtypes here leaves the binding's function objects alone.
+        lib = ctypes.CDLL(name)
+        void = ctypes.c_void_p
+        for fn, args in (("aug_get", [void, _CHARP, _CHARPP]),
+                         ("aug_set", [void, _CHARP, _CHARP]),
+                         ("aug_ns_count", [void, _CHARP]),
+                         ("aug_ns_value", [void, _CHARP, ctypes.c_int, _CHARPP]),
+                         ("aug_ns_path", [void, _CHARP, ctypes.c_int, ctypes.POINTER(void)]),
+                         ("aug_ns_attr", [void, _CHARP, ctypes.c_int, _CHARPP, _CHARPP, void]),
+                         ("aug_error_message", [void]),
+                         ("aug_error_minor_message", [void]),
+                         ("aug_error_details", [void])):
+            getattr(lib, fn).argtypes = args
+            getattr(lib, fn).restype = _CHARP if fn.startswith("aug_error") else ctypes.c_int
+        libc = ctypes.CDLL(None)
+        libc.free.argtypes, libc.free.restype = [void], None
+        self.lib, self._free = lib, libc.free
+
+    @staticmethod
+    def handle(aug: augeas.Augeas) -> int:
+        """The ``augeas *`` behind *aug*, as an address, from either kind of binding."""
+        h = aug._Augeas__handle
+        if not h:
+            raise RuntimeError("The Augeas object has already been closed!")
+        if isinstance(h, ctypes.c_void_p):  # python-augeas < 1.0
+            return h.value or 0
+        return int(augeas.ffi.cast("uintptr_t", h))  # cffi (python-augeas >= 1.0)
+
+    def _fail(self, h: int, call: str) -> RuntimeError:
+        parts = [self.lib.aug_error_message(h), self.lib.aug_error_minor_message(h),
+                 self.lib.aug_error_details(h)]
+        text = ": ".join(p.decode("utf-8", "replace") for p in parts if p)
+        return RuntimeError(f"Augeas.{call}() failed" + (f": {text}" if text else ""))
+
+    def get(self, aug: augeas.Augeas, path: str) -> str | bytes | None:
+        """The value at *path*, None for none; ValueError when *path* matches
+        several nodes or is no path. An empty value is ``b""``, exactly what
+        python-augeas 1.x returns for one: the engine is tested against that
+        answer, and a ``""`` changes which nodes its edits match (with it, a
+        netplan edit reorders route items). 0.5's own get says None."""
+        h, value = self.handle(aug), _CHARP()
+        if self.lib.aug_get(h, path.encode(), ctypes.byref(value)) < 0:
+            raise ValueError(str(self._fail(h, "get")))
+        return None if value.value is None else (value.value.decode() or b"")
+
+    def set(self, aug: augeas.Augeas, path: str, value: str | None) -> None:
+        """Set *path* to *value*; ``""`` stays an empty value, and None is
+        written as one too, as python-augeas 1.x does (what augnetcf is tested on)."""
+        h = self.handle(aug)
+        if self.lib.aug_set(h, path.encode(), (value or "").encode()) < 0:
+            raise ValueError(str(self._fail(h, "set")))
+
+    def ns_count(self, aug: augeas.Augeas, var: str) -> int:
+        h = self.handle(aug)
+        n = self.lib.aug_ns_count(h, var.encode())
+        if n < 0:
+            raise self._fail(h, "ns_count")
+        return n
+
+    def ns_value(self, aug: augeas.Augeas, var: str, index: int) -> str | None:
+        h, value = self.handle(aug), _CHARP()
+        if self.lib.aug_ns_value(h, var.encode(), index, ctypes.byref(value)) < 0:
+            raise self._fail(h, "ns_value")
+        return None if value.value is None else value.value.decode()
+
+    def ns_path(self, aug: augeas.Augeas, var: str, index: int) -> str | None:
+        h, path = self.handle(aug), ctypes.c_void_p()
+        if self.lib.aug_ns_path(h, var.encode(), index, ctypes.byref(path)) < 0:
+            raise self._fail(h, "ns_path")
+        if not path.value:
+            return None
+        try:
+            return ctypes.string_at(path.value).decode()
+        finally:
+            self._free(path)
+
+    def ns_node(self, aug: augeas.Augeas, var: str, index: int) -> tuple[str | None, str]:
+        h, value, label = self.handle(aug), _CHARP(), _CHARP()
+        if self.lib.aug_ns_attr(h, var.encode(), index, ctypes.byref(value), ctypes.byref(label), None) < 0:
+            raise self._fail(h, "ns_attr")
+        return (None if value.value is None else value.value.decode(),
+                (label.value or b"").decode())
+
+
+_LIBAUGEAS = _Libaugeas()
+#: python-augeas before 1.0 (ctypes): its get and set lose empty values.
+_PRE_1_0 = hasattr(augeas.Augeas, "_libaugeas")
+
+
 class _Augeas(augeas.Augeas):
     """python-augeas that, when *cuts* is a dict, notes where each removed
     top-level node was in its file (byte ranges by disk path), for
-    :meth:`AugeasSession._recut`. Every removal in augnetcf goes through here."""
+    :meth:`AugeasSession._recut`. Every removal in augnetcf goes through here.
+    Where the binding lacks ``ns_count``, ``ns_value`` or ``ns_path``, or
+    loses empty values in ``get`` and ``set``, those come from :class:`_Libaugeas`."""
 
     cuts: dict[str, list[tuple[int, int]]] | None = None
     #: Whether anything under /files changed since the session last put the
@@ -55,7 +176,10 @@ class _Augeas(augeas.Augeas):
 
     def set(self, path: str, value: str | None) -> None:
         self._touch(path)
-        super().set(path, value)
+        if _PRE_1_0:
+            _LIBAUGEAS.set(self, path, value)
+        else:
+            super().set(path, value)
 
     def insert(self, path: str, label: str, before: bool = True) -> None:
         self._touch(path)
@@ -69,16 +193,30 @@ class _Augeas(augeas.Augeas):
         if not path.startswith(("/augeas", "/augnetcf")):
             self.touched = True
 
+    if _PRE_1_0:
+        def get(self, path: str) -> str | bytes | None:
+            return _LIBAUGEAS.get(self, path)
+
+    if not hasattr(augeas.Augeas, "ns_count"):
+        def ns_count(self, var: str) -> int:
+            return _LIBAUGEAS.ns_count(self, var)
+
+    if not hasattr(augeas.Augeas, "ns_value"):
+        def ns_value(self, var: str, index: int) -> str | None:
+            return _LIBAUGEAS.ns_value(self, var, index)
+
+    if not hasattr(augeas.Augeas, "ns_path"):
+        def ns_path(self, var: str, index: int) -> str | None:
+            return _LIBAUGEAS.ns_path(self, var, index)
+
     def ns_node(self, var: str, index: int) -> tuple[str | None, str]:
         """(value, label) of node *index* of variable *var*: ``ns_attr``
         without the file. Asking Augeas for a node's file makes it compute
         that file's path the first time, which walks every sibling of the file
-        in its folder: quadratic over a folder of thousands of files."""
-        value, label = augeas.ffi.new("char*[]", 1), augeas.ffi.new("char*[]", 1)
-        if augeas.lib.aug_ns_attr(self._Augeas__handle, var.encode(), index, value, label,
-                                  augeas.ffi.NULL) < 0:
-            self._raise_error(augeas.AugeasRuntimeError, "Augeas.ns_attr() failed")
-        return self._optffistring(value[0]), self._optffistring(label[0])
+        in its folder: quadratic over a folder of thousands of files. No
+        python-augeas can leave the file out, so this always goes through
+        :class:`_Libaugeas`."""
+        return _LIBAUGEAS.ns_node(self, var, index)
 
     def remove(self, path: str) -> int:
         self._touch(path)
@@ -91,7 +229,7 @@ class _Augeas(augeas.Augeas):
         parent = path.rsplit("/", 1)[0]
         try:
             disk, *_labels, start, end = self.span(path)
-        except (augeas.AugeasValueError, ValueError, RuntimeError):
+        except (ValueError, RuntimeError):  # python-augeas 1.x: AugeasValueError, a ValueError
             return  # a node made in this session has no span: nothing to cut
         assert self.cuts is not None
         if not self.match(f"/augeas{parent}/path"):

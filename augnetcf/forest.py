@@ -378,7 +378,7 @@ def _has_span(aug: augeas.Augeas, path: str) -> bool:
     """Whether Augeas knows where *path* is in its file (not a node added since the load)."""
     try:
         aug.span(path)
-    except augeas.AugeasValueError:
+    except ValueError:  # python-augeas 1.x raises AugeasValueError, a ValueError; 0.5 a plain one
         return False
     return True
 

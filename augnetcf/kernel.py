@@ -91,7 +91,9 @@ def _iproute() -> Iterator[Any]:
     try:
         from pyroute2 import IPRoute
     except ImportError:
-        raise KernelError("the kernel layer needs pyroute2: pip install 'augnetcf[kernel]'") from None
+        # a dependency of augnetcf, so only a broken installation gets here
+        raise KernelError("the kernel layer needs pyroute2, which augnetcf depends on but cannot import: "
+                          "reinstall augnetcf (pip) or python3-pyroute2 (apt)") from None
     try:
         ipr = IPRoute()
     except OSError as e:
@@ -562,7 +564,15 @@ def _load_record(name: str) -> dict[str, Any]:
 
 
 def _save_record(name: str, record: dict[str, Any]) -> None:
+    """Keep *record* for ifdown; one that holds nothing (no device created, no
+    DHCP client) is removed instead, with the run directory once it is empty,
+    so that an ifup of a plain NIC leaves nothing in /run behind it."""
     path = _record_path(name)
+    if not any(record.values()):
+        with contextlib.suppress(OSError):
+            path.unlink()
+        _tidy_run_dir()
+        return
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record))

@@ -28,7 +28,7 @@ def address_owner(address: str, nets: Iterable[tuple[str, Iterable[str]]]) -> st
     skipped, as wicked skips them.
     """
     try:
-        ip = netaddr.IPAddress(address)
+        ip = netaddr.IPAddress(address, flags=netaddr.INET_PTON)  # "10.1" is no address on any netaddr
     except (netaddr.AddrFormatError, ValueError, TypeError):
         return ""
     owners: set[str] = set()

@@ -115,9 +115,17 @@ def _uint(lo: int, hi: int) -> Callable[[str], bool]:
     return lambda v: v.isascii() and v.isdigit() and len(v) <= 9 and lo <= int(v) <= hi
 
 
+def is_ipv4(text: str) -> bool:
+    """Whether *text* is an IPv4 address in dotted-quad form, by the same rule
+    on every netaddr: before 1.0 netaddr reads ``24`` or ``10.1`` as IPv4
+    addresses (inet_aton) unless told ``INET_PTON``, and raises on ``""``."""
+    return bool(text) and text.isascii() and netaddr.valid_ipv4(text, netaddr.INET_PTON)
+
+
 def _ip(version: int) -> Callable[[str], bool]:
-    valid = netaddr.valid_ipv4 if version == 4 else netaddr.valid_ipv6
-    return lambda v: v.isascii() and "%" not in v and valid(v)
+    if version == 4:
+        return lambda v: "%" not in v and is_ipv4(v)
+    return lambda v: bool(v) and v.isascii() and "%" not in v and netaddr.valid_ipv6(v, netaddr.INET_PTON)
 
 
 def _one_of(*words: str) -> Callable[[str], bool]:

@@ -47,7 +47,7 @@ def _prefix(_ctx: Any, netmask: Any) -> str:
     if _digits(text):
         return text
     try:
-        mask = netaddr.IPAddress(text, version=4)
+        mask = netaddr.IPAddress(text, version=4, flags=netaddr.INET_PTON)
     except (netaddr.AddrFormatError, ValueError):
         return ""
     return str(mask.netmask_bits()) if mask.is_netmask() else ""

@@ -13,8 +13,11 @@ backend=${1:-redhat}
 augnetcf=${AUGNETCF:-augnetcf}
 tag=ancfdemo$$
 root=$(mktemp -d)
+run_dir=""
 cleanup() {
     for ns in "$tag-host" "$tag-lan" "$tag-guest"; do ip netns del "$ns" 2>/dev/null || true; done
+    # what augnetcf kept about the host namespace dies with it
+    if [ -n "$run_dir" ]; then rm -rf "$run_dir"; fi
     rm -rf "$root"
 }
 trap cleanup EXIT INT TERM
@@ -22,6 +25,9 @@ show() { echo "\$ $*"; "$@"; }
 inhost() { ip netns exec "$tag-host" "$@"; }
 
 for ns in host lan guest; do ip netns add "$tag-$ns"; done
+# ifup keeps the devices it created in a directory per network namespace
+run_dir=${AUGNETCF_RUN_DIR:-/run/augnetcf}/netns-$(stat -L -c %i "/run/netns/$tag-host")
+echo "# augnetcf's state for the host namespace: $run_dir (removed on exit)"
 ip -n "$tag-host" link set lo up
 ip -n "$tag-host" link add eth0 type veth peer name p0 netns "$tag-lan"
 ip -n "$tag-lan" link set p0 up

@@ -6,17 +6,24 @@ Roots are always copies under pytest's tmp_path: no test touches the host's
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
 import stat
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 TESTS = Path(__file__).resolve().parent
+#: The source tree these tests come from. Its ``augnetcf/`` is never what they
+#: test: they test the augnetcf that is installed (a venv's wheel, the Debian
+#: package, pybuild's build directory) and the ``augnetcf`` command beside it.
+CHECKOUT = TESTS.parent
 DATA = TESTS / "data"
 NETCF = DATA / "netcf"
 LIBVIRT_RNG = DATA / "libvirt" / "interface.rng"
@@ -85,3 +92,85 @@ def empty_redhat_root(tmp_path: Path) -> Path:
 def netcf_cases(backend: str) -> list[str]:
     """netcf's transform cases for *backend* (names of BACKEND/schema/X.xml)."""
     return sorted(p.stem for p in (NETCF / backend / "schema").glob("*.xml") if p.stem != "schemas")
+
+
+# -- what is under test: the installed augnetcf, never the checkout --------------------------------------
+def augnetcf_command() -> list[str]:
+    """The ``augnetcf`` command installed with the augnetcf these tests import.
+
+    In a venv that is the console script beside the interpreter; for a system
+    interpreter it is the one on ``PATH`` (``/usr/bin/augnetcf`` from the Debian
+    package, pybuild's build scripts during ``dh_auto_test``), because
+    ``/usr/bin`` may hold another installation's. Without either,
+    ``python -m augnetcf`` with this interpreter (run it from :data:`RUN_CWD`).
+    """
+    if sys.prefix != sys.base_prefix:
+        beside = Path(sys.executable).parent / "augnetcf"
+        if beside.is_file() and os.access(beside, os.X_OK):
+            return [str(beside)]
+    found = shutil.which("augnetcf")
+    return [found] if found else [sys.executable, "-m", "augnetcf"]
+
+
+#: The working directory of the whole session and of every command it starts:
+#: an empty one. ``python -m augnetcf`` and ``python -c`` put their working
+#: directory first on sys.path, so run from the checkout they would import its
+#: ``augnetcf/`` instead of the installed package (as ``python -m pytest``
+#: there does; the session check below refuses that).
+RUN_CWD = Path(tempfile.mkdtemp(prefix="augnetcf-tests-cwd-"))
+
+
+def _imported_from_checkout() -> str | None:
+    """Why the augnetcf this interpreter imports is the checkout's, or None."""
+    import augnetcf
+
+    where = Path(augnetcf.__file__).resolve().parent
+    if where == CHECKOUT / "augnetcf":
+        return (f"the tests imported augnetcf from the checkout ({where}), not an installed copy: "
+                "install it (scripts/setup.sh, or the Debian package) and run pytest itself, "
+                "not 'python -m pytest' from the repository root")
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Refuse to test the checkout by accident, and move to :data:`RUN_CWD`."""
+    why = _imported_from_checkout()
+    if why:
+        raise pytest.UsageError(why)
+    os.chdir(RUN_CWD)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(RUN_CWD, ignore_errors=True)
+
+
+#: ``ip netns exec NS augnetcf ifup`` keeps what it created under this, per
+#: namespace (``netns-INODE``), unless AUGNETCF_RUN_DIR says otherwise.
+HOST_RUN_DIR = Path("/run/augnetcf")
+#: Inodes of the network namespaces this session made (the kernel fixtures and
+#: the example script's test add theirs): none may leave state in HOST_RUN_DIR.
+SESSION_NETNS: set[int] = set()
+
+
+def _run_dirs() -> dict[str, int]:
+    """Each ``netns-*`` directory under HOST_RUN_DIR and its mtime."""
+    out = {}
+    for p in HOST_RUN_DIR.glob("netns-*"):
+        with contextlib.suppress(OSError):
+            out[p.name] = p.stat().st_mtime_ns
+    return out
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_run_state_left_behind() -> Iterator[None]:
+    """The suite leaves no ``/run/augnetcf/netns-*`` directory of its namespaces.
+
+    The kernel reuses a deleted namespace's inode, so a directory some earlier
+    run left may carry one of this session's numbers: only a directory that
+    is new, or that changed during the session, is this session's."""
+    before = _run_dirs()
+    yield
+    after = _run_dirs()
+    left = sorted(str(HOST_RUN_DIR / name) for name, mtime in after.items()
+                  if int(name.split("-", 1)[1]) in SESSION_NETNS and before.get(name) != mtime)
+    assert not left, f"augnetcf state left behind for namespaces this session deleted: {left}"

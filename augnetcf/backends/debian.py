@@ -75,8 +75,10 @@ def _respell_address(new: etree._Element, old: etree._Element) -> None:
     if "/" in (have.get("value") or ""):
         if netmask is None or "/" in value:
             return
-        try:
-            bits = netaddr.IPAddress(netmask.get("value")).netmask_bits()
+        mask = netmask.get("value") or ""
+        try:  # an inet6 netmask is a prefix length (which netaddr < 1.0 would read as IPv4)
+            bits = int(mask) if mask.isdigit() else \
+                netaddr.IPAddress(mask, flags=netaddr.INET_PTON).netmask_bits()
         except (netaddr.AddrFormatError, TypeError, ValueError):
             return
         address.set("value", f"{value}/{bits}")
@@ -132,7 +134,7 @@ def _prefix_conflict(stanza: etree._Element, fam: str) -> str:
     mask = netmask.get("value") or ""
     if fam == "inet" and not mask.isdigit():
         with contextlib.suppress(netaddr.AddrFormatError, ValueError):
-            mask = str(netaddr.IPAddress(mask, version=4).netmask_bits())
+            mask = str(netaddr.IPAddress(mask, version=4, flags=netaddr.INET_PTON).netmask_bits())
     if mask == prefix:
         return ""
     return (f"address {address.get('value')} with netmask {netmask.get('value')} "

@@ -13,6 +13,7 @@ from lxml import etree
 
 from .. import resolve, xslt
 from ..errors import Unsupported
+from ..schema import is_ipv4
 from . import Backend, Transform
 
 #: What wicked takes for yes (ni_sysconfig_test_boolean(), any case).
@@ -202,7 +203,7 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
         address, prefix = value.split("/", 1)
         if f"PREFIXLEN{suffix}" in have:
             extra = ("PREFIXLEN", prefix)
-        elif f"NETMASK{suffix}" in have and netaddr.valid_ipv4(address):
+        elif f"NETMASK{suffix}" in have and is_ipv4(address):
             extra = ("NETMASK", str(netaddr.IPNetwork(f"0.0.0.0/{prefix}").netmask))
         else:
             continue

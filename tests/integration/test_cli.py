@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import NETCF, REDHAT_DIR, is_state, snapshot_tree
+from conftest import NETCF, REDHAT_DIR, augnetcf_command, is_state, snapshot_tree
 from lxml import etree
 
 import augnetcf
@@ -38,10 +38,9 @@ MACS = {"br0": "aa:bb:cc:dd:ee:ff", "eth4": "00:00:00:00:00:01"}
 
 # -- running the command ---------------------------------------------------------------------------------
 def console_script() -> str | None:
-    beside = Path(sys.executable).parent / "augnetcf"
-    if beside.is_file() and os.access(beside, os.X_OK):
-        return str(beside)
-    return shutil.which("augnetcf")
+    """The installed ``augnetcf`` command (see conftest.augnetcf_command), None if there is none."""
+    cmd = augnetcf_command()
+    return cmd[0] if len(cmd) == 1 else None
 
 
 def run(*args: str, stdin: bytes | None = None, script: bool = False,
@@ -52,7 +51,8 @@ def run(*args: str, stdin: bytes | None = None, script: bool = False,
         cmd = [exe, *args]
     else:
         cmd = [sys.executable, "-m", "augnetcf", *args]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    # no PYTHONWARNINGS and the like in the output; PYTHONPATH may be how augnetcf is found (pybuild)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") or k == "PYTHONPATH"}
     proc = subprocess.run(cmd, input=stdin if stdin is not None else b"", capture_output=True,
                           timeout=120, env=env, cwd=cwd)
     return subprocess.CompletedProcess(proc.args, proc.returncode,

@@ -18,11 +18,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import TESTS
+from conftest import TESTS, augnetcf_command
 
 REPO = TESTS.parent
 README = (REPO / "README.md").read_text()
@@ -50,8 +49,10 @@ def workdir(tmp_path: Path) -> Path:
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    """The environment of the snippets: the augnetcf command under test first on
+    PATH, and PYTHONPATH kept, which may be how it finds its package (pybuild)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") or k == "PYTHONPATH"}
+    env["PATH"] = f"{Path(augnetcf_command()[0]).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LIBVIRT_RNG, REDHAT_DIR
+from conftest import LIBVIRT_RNG, REDHAT_DIR, SESSION_NETNS, augnetcf_command
 from lxml import etree
 
 import augnetcf.schema
@@ -58,12 +58,6 @@ _WHY_NOT = _netns_ok()
 
 #: Every test module here: marked, and skipped with the reason when namespaces are impossible.
 KERNEL = [pytest.mark.kernel, pytest.mark.skipif(_WHY_NOT is not None, reason=_WHY_NOT or "")]
-
-
-def augnetcf_command() -> list[str]:
-    """The installed command beside the interpreter running the tests."""
-    beside = Path(sys.executable).parent / "augnetcf"
-    return [str(beside)] if beside.is_file() else [sys.executable, "-m", "augnetcf"]
 
 
 class Netns:
@@ -151,6 +145,7 @@ def make_netns(tmp_path: Path) -> Iterator:
         ns = Netns(f"{PREFIX}{next(_COUNT)}", tmp_path / "run")
         _ip("netns", "add", ns.name)
         made.append(ns)
+        SESSION_NETNS.add(os.stat(f"/run/netns/{ns.name}").st_ino)
         ns.ip("link", "set", "lo", "up")
         return ns
 

@@ -9,6 +9,7 @@ share whose verification fails, put files (byte for byte) and kernel back.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -16,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import SESSION_NETNS
 from txn_roots import BACKENDS, make_root
 
 from .conftest import KERNEL, Netns, augnetcf_command, kernel_has
@@ -262,6 +264,9 @@ def test_the_example_script_runs(backend: str) -> None:
     env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "AUGNETCF": " ".join(augnetcf_command())}
     proc = subprocess.run(["sh", str(script), backend], capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    [run_dir] = re.findall(r"^# augnetcf's state for the host namespace: (\S+)", proc.stdout, re.M)
+    SESSION_NETNS.add(int(run_dir.rsplit("-", 1)[1]))
+    assert not Path(run_dir).exists(), f"{run_dir} left behind"
     assert "Shared eth0" in proc.stdout and "Unshared eth0" in proc.stdout
     assert "1 received" in proc.stdout  # the guest reached the lan
     assert proc.stdout.count("files: byte-identical to before share") == 2

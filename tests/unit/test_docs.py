@@ -25,7 +25,8 @@ def test_the_site_builds_without_warnings(tmp_path: Path) -> None:
     import myst_parser  # noqa: F401
     import sphinx  # noqa: F401
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    # PYTHONPATH may be how the installed augnetcf is found (pybuild's build directory)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") or k == "PYTHONPATH"}
     env["no_proxy"] = env["NO_PROXY"] = "*"
     env["http_proxy"] = env["https_proxy"] = "http://127.0.0.1:9"  # anything fetched fails loudly
     proc = subprocess.run(

@@ -8,12 +8,14 @@ import pytest
 
 from augnetcf import resources
 
+#: the checkout's lenses, and the installed ones that augnetcf loads and augparse tests
 LENSES = Path(__file__).resolve().parents[2] / "lenses"
-TESTS = sorted((LENSES / "tests").glob("test_*.aug"))
+INSTALLED = resources.lenses_dir()
+TESTS = sorted((INSTALLED / "tests").glob("test_*.aug"))
 
 
 def test_every_shipped_lens_has_an_augparse_test():
-    lenses = {p.stem for p in LENSES.glob("*.aug")}
+    lenses = {p.stem for p in INSTALLED.glob("*.aug")}
     tested = {p.stem.removeprefix("test_") for p in TESTS}
     assert lenses and lenses <= tested
 
@@ -24,13 +26,12 @@ def test_augparse(test):
     assert augparse, "augparse is missing: install augeas-tools (Debian) or augeas (Fedora)"
     # --notypecheck: the lens typecheck costs a minute of CPU (Shellvars' regexes);
     # lenses/README.md says how to run it, and it passed when the lens last changed.
-    r = subprocess.run([augparse, "--notypecheck", "-I", str(LENSES), str(test)],
+    r = subprocess.run([augparse, "--notypecheck", "-I", str(INSTALLED), str(test)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
 def test_installed_lenses_match_the_checkout():
     """The lens directory augnetcf puts on Augeas' load path holds these files."""
-    installed = resources.lenses_dir()
     for lens in LENSES.glob("*.aug"):
-        assert (installed / lens.name).read_bytes() == lens.read_bytes()
+        assert (INSTALLED / lens.name).read_bytes() == lens.read_bytes()

@@ -21,9 +21,11 @@ from hypothesis import strategies as st
 from lxml import etree
 from strategies import interface_docs
 
+from augnetcf import resources
+
 HERE = Path(__file__).resolve()
 DATA = HERE.parents[1] / "data"
-SCHEMA = HERE.parents[2] / "xslt" / "interface.rng"
+SCHEMA = resources.xslt_path("interface.rng")  # the installed schema, which augnetcf validates with
 LIBVIRT_SCHEMA = DATA / "libvirt" / "interface.rng"
 CORPUS = sorted(p for p in (DATA / "netcf" / "interface").glob("*.xml") if p.name != "schemas.xml")
 
@@ -545,7 +547,9 @@ TRICKY: dict[str, tuple[str, bool, bool | None]] = {
     "ipv4-broadcast": (_ip("ipv4", "255.255.255.255", "32"), True, True),
     "ipv4-leading-zero": (_ip("ipv4", "10.01.0.1"), False, False),
     "ipv4-prefix-leading-zero": (_ip("ipv4", "10.0.0.1", "024"), False, True),
-    "ipv4-prefix-plus": (_ip("ipv4", "10.0.0.1", "+24"), False, True),
+    # XSD's unsignedInt allows a leading "+": libxml2 2.14 accepts it in
+    # libvirt's schema, Debian 12's 2.9.14 does not. Ours refuses it either way.
+    "ipv4-prefix-plus": (_ip("ipv4", "10.0.0.1", "+24"), False, None),
     "ipv4-prefix-spaces": (_ip("ipv4", "10.0.0.1", " 24 "), False, True),
     "ipv6-unspecified": (_ip("ipv6", "::"), True, True),
     "ipv6-loopback": (_ip("ipv6", "::1", "128"), True, True),
@@ -576,7 +580,8 @@ TRICKY: dict[str, tuple[str, bool, bool | None]] = {
     "vlan-tag-4095": (VLAN.format(inner='<vlan tag="4095"><interface name="eth0"/></vlan>'), True, True),
     "vlan-tag-leading-zero": (VLAN.format(inner='<vlan tag="042"><interface name="eth0"/></vlan>'),
                               False, True),
-    "vlan-tag-plus": (VLAN.format(inner='<vlan tag="+42"><interface name="eth0"/></vlan>'), False, True),
+    "vlan-tag-plus": (VLAN.format(inner='<vlan tag="+42"><interface name="eth0"/></vlan>'), False,
+                      None),  # as ipv4-prefix-plus: libvirt's answer depends on libxml2's version
     "vlan-tag-4096": (VLAN.format(inner='<vlan tag="4096"><interface name="eth0"/></vlan>'), False, False),
     "freq-0": (BOND.format(attrs="", inner='<miimon freq="0"/>' + SLAVES), True, True),
     "freq-9-digits": (BOND.format(attrs="", inner='<miimon freq="999999999"/>' + SLAVES), True, True),

@@ -9,7 +9,9 @@ import augeas
 import pytest
 from conftest import DATA
 
-LENSES = Path(__file__).resolve().parents[2] / "lenses"
+from augnetcf import resources
+
+LENSES = resources.lenses_dir()  # the installed lenses, which augnetcf loads
 ROUTES = "etc/sysconfig/network/routes"
 
 #: Every form the lens reads, spaced the ways people space it.
