@@ -6,7 +6,6 @@ Roots are always copies under pytest's tmp_path: no test touches the host's
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -147,30 +146,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 #: ``ip netns exec NS augnetcf ifup`` keeps what it created under this, per
 #: namespace (``netns-INODE``), unless AUGNETCF_RUN_DIR says otherwise.
 HOST_RUN_DIR = Path("/run/augnetcf")
-#: Inodes of the network namespaces this session made (the kernel fixtures and
-#: the example script's test add theirs): none may leave state in HOST_RUN_DIR.
-SESSION_NETNS: set[int] = set()
+#: The ``netns-*`` directories under HOST_RUN_DIR that namespaces of this
+#: session left (the kernel fixtures and the example script's test add them).
+RUN_STATE_LEFT: list[str] = []
 
 
-def _run_dirs() -> dict[str, int]:
-    """Each ``netns-*`` directory under HOST_RUN_DIR and its mtime."""
-    out = {}
-    for p in HOST_RUN_DIR.glob("netns-*"):
-        with contextlib.suppress(OSError):
-            out[p.name] = p.stat().st_mtime_ns
-    return out
+def run_state(ino: int) -> int | None:
+    """The mtime of namespace *ino*'s directory under HOST_RUN_DIR, None if there is none.
+
+    While a namespace exists no other has its inode, so a directory that
+    appears or changes between its creation and its deletion is its own; after
+    that the kernel may give the number to another namespace (another test
+    run's, on a shared machine), so later changes say nothing about this one.
+    """
+    try:
+        return (HOST_RUN_DIR / f"netns-{ino}").stat().st_mtime_ns
+    except OSError:
+        return None
 
 
 @pytest.fixture(scope="session", autouse=True)
 def no_run_state_left_behind() -> Iterator[None]:
-    """The suite leaves no ``/run/augnetcf/netns-*`` directory of its namespaces.
-
-    The kernel reuses a deleted namespace's inode, so a directory some earlier
-    run left may carry one of this session's numbers: only a directory that
-    is new, or that changed during the session, is this session's."""
-    before = _run_dirs()
+    """The suite leaves no ``/run/augnetcf/netns-*`` directory of its namespaces."""
     yield
-    after = _run_dirs()
-    left = sorted(str(HOST_RUN_DIR / name) for name, mtime in after.items()
-                  if int(name.split("-", 1)[1]) in SESSION_NETNS and before.get(name) != mtime)
-    assert not left, f"augnetcf state left behind for namespaces this session deleted: {left}"
+    assert not RUN_STATE_LEFT, f"augnetcf state left behind by this session's namespaces: {RUN_STATE_LEFT}"

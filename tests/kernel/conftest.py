@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LIBVIRT_RNG, REDHAT_DIR, SESSION_NETNS, augnetcf_command
+from conftest import HOST_RUN_DIR, LIBVIRT_RNG, REDHAT_DIR, RUN_STATE_LEFT, augnetcf_command, run_state
 from lxml import etree
 
 import augnetcf.schema
@@ -66,6 +66,9 @@ class Netns:
     def __init__(self, name: str, run_dir: Path):
         self.name = name
         self.run_dir = run_dir
+        #: the namespace's inode, and the mtime of HOST_RUN_DIR/netns-INODE when it was made
+        self.inode = 0
+        self.host_state: int | None = None
         self.env = {**os.environ, "AUGNETCF_RUN_DIR": str(run_dir)}
 
     def run(self, *cmd: str, stdin: str | None = None, check: bool = False) -> subprocess.CompletedProcess:
@@ -145,15 +148,20 @@ def make_netns(tmp_path: Path) -> Iterator:
         ns = Netns(f"{PREFIX}{next(_COUNT)}", tmp_path / "run")
         _ip("netns", "add", ns.name)
         made.append(ns)
-        SESSION_NETNS.add(os.stat(f"/run/netns/{ns.name}").st_ino)
+        ns.inode = os.stat(f"/run/netns/{ns.name}").st_ino
+        ns.host_state = run_state(ns.inode)  # a leftover of a namespace that had the number before
         ns.ip("link", "set", "lo", "up")
         return ns
 
     try:
         yield make
     finally:
+        left = [str(HOST_RUN_DIR / f"netns-{ns.inode}") for ns in made
+                if run_state(ns.inode) != ns.host_state]
+        RUN_STATE_LEFT.extend(left)
         for ns in reversed(made):
             ns.delete()
+        assert not left, f"augnetcf state left in /run by this test's namespaces: {left}"
         left = set(_ip("netns", "list").stdout.split()) & {ns.name for ns in made}
         assert not left, f"network namespaces left behind: {sorted(left)}"
 
