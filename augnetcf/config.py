@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import difflib
 import fnmatch
 import functools
-import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
-from lxml import etree
-
-from . import backends, detect, forest, minimal, resolve, schema, txn, xslt
-from .aug import AugeasSession, check_root, escape_glob
+from . import backends, txn
+from ._lazy import lazy, logger
 from .errors import (
     AugnetcfError,
     FileError,
@@ -42,17 +37,32 @@ from .errors import (
 from .index import Index, alias_keys, gc_paused
 from .index import facts as index_facts
 from .index import xpath as index_xpath
-from .minimal import canonical
-from .xslt import normalize_mac
+from .macs import normalize_mac
 
-log = logging.getLogger("augnetcf")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+    _T = TypeVar("_T")
+
+# Imported on first use (see augnetcf._lazy): listing from the index's facts
+# needs neither libaugeas, lxml, the stylesheets nor netaddr.
+aug = lazy("augnetcf.aug", globals())
+detect = lazy("augnetcf.detect", globals())
+etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
+forest = lazy("augnetcf.forest", globals())
+minimal = lazy("augnetcf.minimal", globals())
+resolve = lazy("augnetcf.resolve", globals())
+schema = lazy("augnetcf.schema", globals())
+xslt = lazy("augnetcf.xslt", globals())
+
+log = logger("augnetcf", globals())  # imported when something is logged
 
 #: Backend XPath expressions may call the stylesheets' extension functions.
-XPATH_NS = {"ancf": xslt.NS}
+XPATH_NS = {"ancf": "urn:augnetcf:xslt"}  # xslt.NS
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 _GLOB_MAGIC = re.compile(r"[*?\[]")
-_T = TypeVar("_T")
 
 
 def _writes(method: _F) -> _F:
@@ -105,6 +115,8 @@ def unified_diff(changes: Iterable[FileChange]) -> str:
     """The changes as one unified diff (``---``/``+++`` headers with paths
     relative to the root, ``/dev/null`` for a created or deleted file), the
     form ``patch -p0`` applies from the root and reviewers expect."""
+    import difflib
+
     out: list[str] = []
     for ch in changes:
         old = _lines(ch.before)
@@ -146,6 +158,8 @@ class _Snapshot:
     #: (Augeas path, name patterns) of every file that applies only to the
     #: names its patterns take (``Backend.matches``), in file order
     matches: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: the kernel's MACs (``sys/class/net``) the snapshot was resolved with
+    kernel: dict[str, str] = field(default_factory=dict)
 
     def names(self, name: str) -> list[str]:
         """*name*, then every port and slave below it, breadth-first."""
@@ -233,13 +247,13 @@ class Config:
     """
 
     def __init__(self, root: str = "/", backend: str | None = None):
-        root = check_root(root)
+        root = txn.check_root(root)
         self._lock = txn.Lock(root)
         self._recover(root)  # an interrupted save is finished or undone before anything else
         self.backend = backends.get(detect.detect(root) if backend is None else backend)
         self.root = root
         self._closed = False
-        self._session: AugeasSession | None = None
+        self._session: aug.AugeasSession | None = None
         # node positions in files: stanza comments, layout kept across removals
         self._spans = bool(self.backend.stanza_comments or self.backend.keep_layout)
         #: which file says what (``Backend.index``); None: every command loads every file
@@ -251,14 +265,14 @@ class Config:
 
     # -- plumbing ---------------------------------------------------------------
     @property
-    def session(self) -> AugeasSession:
+    def session(self) -> aug.AugeasSession:
         """The Augeas session, opened on first use. With the index, with no
         files: the index and the changes narrow it to the files they need;
         without, with every file of the backend."""
         if self._closed:
             raise InvalidOperation("the configuration has been closed")
         if self._session is None:
-            self._session = AugeasSession(self.root, self.backend.transforms,
+            self._session = aug.AugeasSession(self.root, self.backend.transforms,
                                           spans=self._spans, lazy=self.index is not None)
         return self._session
 
@@ -385,7 +399,7 @@ class Config:
         since a broken file might hold the very interface being changed.
         """
         if self.index is not None:
-            if self._closed or not self.index.refreshed:
+            if self._closed or not (self.index.refreshed or self.index.listed):
                 self._locked_read(self.index.refresh)  # nothing asked yet: look now
             return list(self.index.broken)
         return list(self.session.broken)
@@ -423,7 +437,7 @@ class Config:
             want = xslt.from_forest(new, self.backend, name)
         except AugnetcfError:
             return False
-        return canonical(have) == canonical(want)
+        return minimal.canonical(have) == minimal.canonical(want)
 
     def _identify(self, el: etree._Element, kind: str) -> tuple[str, str]:
         """(interface name, key) of a unit or mark, as the backend's data says."""
@@ -611,7 +625,7 @@ class Config:
     def _resolve_facts(self) -> _Snapshot:
         assert self.index is not None
         snap = _Snapshot()
-        kernel = sysfs_macs(self.root)
+        kernel = snap.kernel = sysfs_macs(self.root)
         kernel_names = {mac: name for name, mac in kernel.items()}
         candidates: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
         configured: dict[str, str] = {}
@@ -674,7 +688,7 @@ class Config:
                 if xfm is None:  # an included file: read as its includer's transform reads it
                     xfm = next((e.xfm for e in entries if e.path == path), None)
                 if xfm is not None:
-                    incl.setdefault(xfm, []).append(escape_glob(path))
+                    incl.setdefault(xfm, []).append(aug.escape_glob(path))
             self.session.narrow(incl)
             read = forest.read(self.session.aug, sorted(entries[f].aug_path for f in files))
             by_path = {t.get("path"): t for t in read}
@@ -792,12 +806,27 @@ class Config:
     # -- queries ----------------------------------------------------------------
     def list_interfaces(self) -> list[str]:
         """Names of the top-level interfaces: not a bridge port or bond slave."""
-        return self._snapshot().top_level()
+        return [name for name, _mac in self._top_level()]
 
     def interfaces(self) -> list[Interface]:
         """The top-level interfaces as :class:`Interface` objects."""
+        return [Interface(self, name, mac or None) for name, mac in self._top_level()]
+
+    def _top_level(self) -> list[tuple[str, str]]:
+        """(name, MAC or "") of the top-level interfaces. With the index, the
+        answer kept from the last time when no file, include, kernel MAC or
+        code changed since (:meth:`Index.listing`, the same check every index
+        entry gets); else resolved from the facts, and kept."""
+        if self.index is not None:
+            kernel = sysfs_macs(self.root)
+            listed = self._locked_read(lambda: self.index.listing(kernel))
+            if listed is not None:
+                return [(name, mac) for name, mac in listed]
         snap = self._snapshot()
-        return [self._interface(snap, n) for n in snap.top_level()]
+        top = [(n, snap.macs.get(n) or "") for n in snap.top_level()]
+        if self.index is not None:
+            self.index.record_listing(snap.kernel, top)
+        return top
 
     def lookup_by_name(self, name: str) -> Interface:
         """The interface called *name* (top-level or not); :class:`NotFound` if none."""
@@ -867,7 +896,7 @@ class Config:
         i = self.index.transform_for(file) if self.index is not None else None
         t = self.backend.transforms[i or 0]
         try:
-            with AugeasSession(self.root, (backends.Transform(t.lens, (escape_glob(file),), t.excl),),
+            with aug.AugeasSession(self.root, (backends.Transform(t.lens, (aug.escape_glob(file),), t.excl),),
                                spans=True) as s:
                 disk, label_start, *_rest = s.aug.span(path)
                 with open(disk, "rb") as f:
@@ -1352,7 +1381,8 @@ class Config:
         out = {}
         for name in snap.units:
             try:
-                out[name] = canonical(xslt.from_forest(_subforest(snap.owned(name)), self.backend, name))
+                doc = xslt.from_forest(_subforest(snap.owned(name)), self.backend, name)
+                out[name] = minimal.canonical(doc)
             except AugnetcfError as e:
                 out[name] = str(e).encode()
         return out

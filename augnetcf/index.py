@@ -36,23 +36,25 @@ import functools
 import gc
 import glob
 import json
-import logging
 import os
 import re
 import stat
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from lxml import etree
-
-from . import forest, resources
-from .aug import escape_glob
+from . import resources
+from ._lazy import lazy, logger
 from .backends import Backend
 from .errors import FileError
 
-log = logging.getLogger("augnetcf")
+# Only parsing a file, or a command that reads trees, needs these (see augnetcf._lazy).
+aug = lazy("augnetcf.aug", globals())
+etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
+forest = lazy("augnetcf.forest", globals())
+
+log = logger("augnetcf", globals())  # imported when something is logged
 
 CACHE_DIR = "var/cache/augnetcf"
 #: Bump when what an entry holds changes.
@@ -146,18 +148,10 @@ def xpath(el: etree._Element, expr: str) -> object:
     return _compiled(expr)(el) if expr else ""
 
 
-class Facts(NamedTuple):
-    """What one file says, as the engine needs it (see :class:`Entry`)."""
-
-    units: list[list]
-    marks: list[list]
-    includes: list[str]
-    aliases: list[list]
-    dropin_of: str
-    homes: list[str]
-    matches: list[str]
-    nets: list[list[str]]
-    mark_addrs: list[str]
+#: What one file says, as the engine needs it (see :class:`Entry`): units,
+#: marks, includes, aliases, dropin_of, homes, matches, nets, mark_addrs.
+#: A plain namedtuple (typing's NamedTuple would cost every command typing's import).
+Facts = namedtuple("Facts", "units marks includes aliases dropin_of homes matches nets mark_addrs")
 
 
 def facts(tree: etree._Element, backend: Backend) -> Facts:
@@ -232,8 +226,8 @@ def _code_stamp() -> str:
 
     parts = [f"format={FORMAT}", __version__]
     pkg = os.path.dirname(os.path.abspath(__file__))
-    folders = [pkg, os.path.join(pkg, "backends"), str(resources.lenses_dir()),
-               str(resources.data_dir("xslt")), "/usr/share/augeas/lenses/dist", "/usr/share/augeas/lenses"]
+    folders = [pkg, os.path.join(pkg, "backends"), resources.data_path("lenses"),
+               resources.data_path("xslt"), "/usr/share/augeas/lenses/dist", "/usr/share/augeas/lenses"]
     for folder in folders:
         try:
             with os.scandir(folder) as it:
@@ -266,6 +260,12 @@ class Index:
         self.broken: list[FileError] = []
         #: Whether :meth:`refresh` has run at all.
         self.refreshed = False
+        #: Whether :meth:`listing` answered: every file is as recorded, none broken.
+        self.listed = False
+        #: From the last refresh: every file found (path -> (transform, stat,
+        #: symlink)) and the include globs expanded, in order (see :meth:`listing`).
+        self._found: dict[str, tuple[int, os.stat_result, bool]] = {}
+        self._expanded: list[str] = []
         self._known: dict[str, Entry] = {}
         #: ids of the entries the cache file holds (or will, once written)
         self._on_disk: set[int] = set()
@@ -489,6 +489,7 @@ class Index:
         self.broken = []
         entries: dict[str, Entry] = {}
         done_includes: set[str] = set()
+        expanded: list[str] = []
         for _round in range(9):
             todo = [p for p in found if p not in entries]
             if not todo:
@@ -511,14 +512,75 @@ class Index:
                 for pattern in entry.includes:
                     if pattern.startswith("/") and pattern not in done_includes:
                         done_includes.add(pattern)
+                        expanded.append(pattern)
                         self._expand(pattern, 0, found)
         self.entries = sorted(entries.values(), key=lambda e: e.aug_path)
         self._known = entries
         self.refreshed = True
+        self._found, self._expanded = found, expanded
         keep = {id(e) for e in self.entries if e.keep}
         if keep != self._on_disk:
             self._on_disk = keep
             self._save_cache()
+
+    # -- the listing ------------------------------------------------------------------
+    # ``list`` on a root where nothing changed would read every file's facts and
+    # resolve them all again (json of thousands of entries, then the engine's
+    # rules) only to print the same names. The listing file keeps that answer
+    # beside what it was computed from: every file found (path, transform and
+    # the same stat stamp entries are checked by, in the order found), the
+    # include globs followed, the kernel's MACs and the code stamp. It is used
+    # only while all of those are still the same, which is the same check the
+    # entries get (a file changed since it was recorded has another stamp; one
+    # changed within the racy window was never recorded), so it never answers
+    # for files that changed. Only a root whose every file is recorded and none
+    # broken gets one: broken files are reported on every run.
+    @staticmethod
+    def _signature(found: dict[str, tuple[int, os.stat_result, bool]]) -> bytes:
+        return "\n".join(f"{path}\0{xfm}\0{st.st_dev},{st.st_ino},{st.st_size},{st.st_mtime_ns},"
+                         f"{st.st_ctime_ns}" for path, (xfm, st, _link) in found.items()).encode()
+
+    def listing(self, kernel: dict[str, str]) -> list[list[str]] | None:
+        """[name, MAC] of the top-level interfaces as :meth:`record_listing`
+        kept them, if no file, include, kernel MAC or code changed since; else
+        None (then the caller refreshes and resolves, as always)."""
+        if self._cache_file is None:
+            return None
+        fd = self._open_private(self._cache_file + ".list")
+        if fd is None:
+            return None
+        with os.fdopen(fd, "rb") as f:
+            head, _nl, signature = f.read().partition(b"\n")
+        try:
+            meta = json.loads(head)
+            if meta["kernel"] != kernel or meta["code"] != (self._code or _code_stamp()):
+                return None
+            found: dict[str, tuple[int, os.stat_result, bool]] = {}
+            for i, t in enumerate(self.backend.transforms):
+                for pattern in t.incl:
+                    self._expand(pattern, i, found)
+            for pattern in meta["includes"]:
+                self._expand(pattern, 0, found)
+            self._check_inside(list(found), found)
+            if self._signature(found) != signature:
+                return None
+            self.listed, self.broken = True, []
+            return [[str(name), str(mac)] for name, mac in meta["listing"]]
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def record_listing(self, kernel: dict[str, str], listing: list[tuple[str, str]]) -> None:
+        """Keep *listing* (the top-level interfaces and their MACs, as the
+        engine resolved them from this refresh with *kernel*) for :meth:`listing`."""
+        if self._cache_file is None or not self.refreshed or self.broken \
+                or not all(e.keep for e in self.entries) or len(self.entries) != len(self._found):
+            return
+        meta = {"code": self._code or _code_stamp(), "kernel": kernel, "includes": self._expanded,
+                "listing": [list(item) for item in listing]}
+        with contextlib.suppress(OSError):
+            self._write_private(self._cache_file + ".list",
+                                json.dumps(meta, separators=(",", ":")).encode() + b"\n"
+                                + self._signature(self._found))
 
     def _parse(self, paths: list[str], found: dict[str, tuple[int, os.stat_result, bool]],
                racy: int) -> list[Entry]:
@@ -534,10 +596,10 @@ class Index:
             # reading a few files more than needed is harmless.
             if len(some) > 64 and len(some) * 2 > len(every):
                 base = self._base(i)
-                incl[i] = list(self.backend.transforms[i].incl) + [escape_glob(p) for p in some
+                incl[i] = list(self.backend.transforms[i].incl) + [aug.escape_glob(p) for p in some
                                                                    if p not in base]
             else:
-                incl[i] = [escape_glob(p) for p in sorted(some)]
+                incl[i] = [aug.escape_glob(p) for p in sorted(some)]
         session.narrow(incl)
         broken = {err.file: err for err in session.broken}
         loaded = {_fs_relative(p): p for p in session.files()}
