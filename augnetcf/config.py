@@ -65,6 +65,11 @@ XPATH_NS = {"ancf": "urn:augnetcf:xslt"}  # xslt.NS
 _GLOB_MAGIC = re.compile(r"[*?\[]")
 
 
+def canonical(doc: etree._Element) -> bytes:
+    """:func:`augnetcf.minimal.canonical`, where callers have always found it."""
+    return minimal.canonical(doc)
+
+
 def _writes(method: _F) -> _F:
     """Run *method* under the write lock, from its first read to its last
     write, so that concurrent writers never lose each other's updates."""
