@@ -55,6 +55,7 @@ forest = lazy("augnetcf.forest", globals())
 minimal = lazy("augnetcf.minimal", globals())
 resolve = lazy("augnetcf.resolve", globals())
 schema = lazy("augnetcf.schema", globals())
+window = lazy("augnetcf.window", globals())
 xslt = lazy("augnetcf.xslt", globals())
 
 log = logger("augnetcf", globals())  # imported when something is logged
@@ -81,7 +82,22 @@ def _writes(method: _F) -> _F:
         with lock:
             with txn.os_errors(self.root):
                 txn.recover_journal(self.root)
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except AugnetcfError:
+                # A window (augnetcf.window) shows Augeas part of a file, so an
+                # error from it may name a line of the part: unless the save had
+                # begun to put files in place, do it again on whole files.
+                if not self._windowed or self._session is None or self._session.committing:
+                    raise
+                self._drop_window()
+                self._no_window = True
+                try:
+                    return method(self, *args, **kwargs)
+                finally:
+                    self._no_window = False
+            finally:
+                self._drop_window()
     return locked  # type: ignore[return-value]
 
 
@@ -267,6 +283,9 @@ class Config:
             self.index = Index(root, self.backend, lambda: self.session)
         # Nothing is read until a question is asked: each reads the files afresh.
         self._dry_run: list[FileChange] | None = None
+        #: Whether the session is a window on big files (augnetcf.window), and whether not to use one.
+        self._windowed = False
+        self._no_window = False
 
     # -- plumbing ---------------------------------------------------------------
     @property
@@ -280,6 +299,14 @@ class Config:
             self._session = aug.AugeasSession(self.root, self.backend.transforms,
                                           spans=self._spans, lazy=self.index is not None)
         return self._session
+
+    def _drop_window(self) -> None:
+        """Close a session windowed for one change: the next reads whole files."""
+        if self._windowed:
+            self._windowed = False
+            if self._session is not None:
+                self._session.close()
+                self._session = None
 
     def _save(self, delete: list[str], new_mode: int | None = None) -> None:
         """Save, or, inside :meth:`plan_define`/:meth:`plan_undefine`, record
@@ -694,6 +721,13 @@ class Config:
                     xfm = next((e.xfm for e in entries if e.path == path), None)
                 if xfm is not None:
                     incl.setdefault(xfm, []).append(aug.escape_glob(path))
+            windows = self._windows(refs, files, [p[len("/files"):] for p in extra])
+            if windows:  # Augeas sees only the part of each big file the change needs
+                if self._session is not None:
+                    self._session.close()
+                self._session = window.WindowSession(self.root, b.transforms, windows, dict.fromkeys(paths),
+                                                     spans=self._spans)
+                self._windowed = True
             self.session.narrow(incl)
             read = forest.read(self.session.aug, sorted(entries[f].aug_path for f in files))
             by_path = {t.get("path"): t for t in read}
@@ -701,20 +735,30 @@ class Config:
                 tree = by_path.get(entries[f].aug_path)
                 if tree is not None:
                     etree.Element("forest").append(tree)  # a forest of its own, as the index has
-                    if index_facts(tree, b)._replace(includes=[]) != entries[f].facts()._replace(includes=[]):
+                    want = entries[f].facts()._replace(includes=[])
+                    w = windows.get(entries[f].path)
+                    got = index_facts(tree, b)._replace(includes=[])
+                    if w is not None:  # what the index says of the window's items
+                        want = want._replace(units=[want.units[n] for n in w.units],
+                                             nets=[want.nets[n] for n in w.units],
+                                             marks=[want.marks[n] for n in w.marks],
+                                             mark_addrs=[want.mark_addrs[n] for n in w.marks])
+                    if got != want:
                         return False
                 trees[f] = tree
         else:
+            windows = {}
             trees = {f: self.index.tree_of(entries[f]) for f in files}
         resolved: dict[tuple, etree._Element] = {}
         for f, tree in trees.items():
             if tree is None:
                 return False
             top = tree.getparent()
+            w = windows.get(entries[f].path)
             for ui, el in enumerate(top.xpath(b.unit, namespaces=XPATH_NS)):
-                resolved[("unit", f, ui)] = el
+                resolved[("unit", f, w.units[ui] if w is not None else ui)] = el
             for mi, el in enumerate(top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []):
-                resolved[("mark", f, mi)] = el
+                resolved[("mark", f, w.marks[mi] if w is not None else mi)] = el
             for hi, el in enumerate(top.xpath(b.mark_homes, namespaces=XPATH_NS) if b.mark_homes else []):
                 resolved[("home", f, hi)] = el
             resolved[("extra", f)] = tree
@@ -723,6 +767,40 @@ class Config:
                 if n in table:
                     table[n] = [resolved[r] for r in table[n]]
         return True
+
+    def _windows(self, refs: list[tuple], files: list[int], extra: list[str]) -> dict[str, window.Window]:
+        """Files (paths under the root) too big to load whole for this change,
+        and the window of each that it needs (see :mod:`augnetcf.window`):
+        for a backend whose interfaces share files and whose meaning stays
+        within a file, each file that holds the *refs* of the change (index
+        references to units and marks) or gets new nodes (*extra*)."""
+        b = self.backend
+        if self._no_window or not b.keep_layout or b.aliased or b.mark_homes or b.matches or b.dropin:
+            return {}
+        entries = self.index.entries
+        by_path = {e.path: i for i, e in enumerate(entries)}
+        out = {}
+        for f in dict.fromkeys([*files, *(by_path[p] for p in extra if p in by_path)]):
+            e = entries[f]
+            mine = [r for r in refs if r[1] == f]
+            # only a file recorded (not changed within the racy window): then
+            # its stamp, checked again when the window is cut, proves that no
+            # byte outside the window changed since the index read it
+            if any(r[0] not in ("unit", "mark") for r in mine) or not e.keep or not e.stamp or \
+                    self.index.transform_for(e.path) is None:
+                continue
+            tree = self.index.tree_of(e)
+            if tree is None:
+                continue
+            top = tree.getparent()
+            units = top.xpath(b.unit, namespaces=XPATH_NS)
+            marks = top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []
+            needed = [units[r[2]] if r[0] == "unit" else marks[r[2]] for r in mine]
+            w = window.plan(e.path, self.root.rstrip("/") + e.path, tree, e.stamp, needed, e.path in extra,
+                            b.unit, b.mark)
+            if w is not None:
+                out[e.path] = w
+        return out
 
     def _subforest(self, elements: list[etree._Element]) -> etree._Element:
         return _subforest(elements, lambda el: self._context(el))
