@@ -775,7 +775,8 @@ class Config:
         within a file, each file that holds the *refs* of the change (index
         references to units and marks) or gets new nodes (*extra*)."""
         b = self.backend
-        if self._no_window or not b.keep_layout or b.aliased or b.mark_homes or b.matches or b.dropin:
+        if self._no_window or not b.keep_layout or b.aliased or b.mark_homes or b.matches or b.dropin \
+                or any(t.python_lens for t in b.transforms):
             return {}
         entries = self.index.entries
         by_path = {e.path: i for i, e in enumerate(entries)}
