@@ -300,6 +300,25 @@ class Config:
                                           spans=self._spans, lazy=self.index is not None)
         return self._session
 
+    def _learn_windows(self, deleted: list[str]) -> None:
+        """Tell the index what each windowed file now holds (its tree: the
+        index's old one with the windows' items as the change left them), so
+        that the next command does not parse the whole big file again."""
+        session = self.session
+        entries = {e.path: e for e in self.index.entries}
+        for path, w in session.windows.items():
+            entry, data = entries.get(path), session.staged.get(path)
+            if entry is None or data is None or entry.aug_path in deleted:
+                continue
+            old = self.index.tree_of(entry)
+            shown = session.parse_printed(path, self.backend.transforms[entry.xfm].lens)
+            if old is None or shown is None:
+                continue
+            found = w.facts_after(old, entry.facts(), shown, self.backend)
+            tree = w.rebuilt(old, shown) if found is not None else None
+            if tree is not None:
+                self.index.learn(path, tree, data, found)
+
     def _drop_window(self) -> None:
         """Close a session windowed for one change: the next reads whole files."""
         if self._windowed:
@@ -313,6 +332,8 @@ class Config:
         what a save would do and forget the edits."""
         if self._dry_run is None:
             self.session.save(delete=delete, new_mode=new_mode, guard=self._guard)
+            if self._windowed:
+                self._learn_windows(delete)
             return
         for path, before, after in self.session.preview(delete=delete, guard=self._guard):
             self._dry_run.append(FileChange(os.path.relpath(path, self.root), before, after))
@@ -775,8 +796,9 @@ class Config:
         within a file, each file that holds the *refs* of the change (index
         references to units and marks) or gets new nodes (*extra*)."""
         b = self.backend
+        # the window's scanner knows the Ifupdown lens' items (Debian's files)
         if self._no_window or not b.keep_layout or b.aliased or b.mark_homes or b.matches or b.dropin \
-                or any(t.python_lens for t in b.transforms):
+                or any(t.lens != "Ifupdown.lns" for t in b.transforms):
             return {}
         entries = self.index.entries
         by_path = {e.path: i for i, e in enumerate(entries)}
@@ -787,7 +809,7 @@ class Config:
             # only a file recorded (not changed within the racy window): then
             # its stamp, checked again when the window is cut, proves that no
             # byte outside the window changed since the index read it
-            if any(r[0] not in ("unit", "mark") for r in mine) or not e.keep or not e.stamp or \
+            if any(r[0] not in ("unit", "mark") for r in mine) or not (e.keep or e.digest) or not e.stamp or \
                     self.index.transform_for(e.path) is None:
                 continue
             tree = self.index.tree_of(e)
@@ -798,7 +820,7 @@ class Config:
             marks = top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []
             needed = [units[r[2]] if r[0] == "unit" else marks[r[2]] for r in mine]
             w = window.plan(e.path, self.root.rstrip("/") + e.path, tree, e.stamp, needed, e.path in extra,
-                            b.unit, b.mark)
+                            b.unit, b.mark, e.digest)
             if w is not None:
                 out[e.path] = w
         return out

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 
     from lxml import etree
 
-    from .backends import Transform
+    from .backends import Backend, Transform
+    from .index import Facts
 
 #: Below this size a whole file costs little: no window. ``AUGNETCF_WINDOW_MIN``
 #: (bytes) sets another, for tests that put every change through a window.
@@ -58,6 +59,9 @@ BEFORE, AFTER = 4, 2
 #: The first word of a line that starts a top-level item (lenses/ifupdown.aug's ``keyword``).
 _START = re.compile(rb"[ \t]*(iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+|no-auto-down"
                     rb"|no-scripts|rename|source|source-directory)(?=[ \t\\]|$)")
+_NS = {"ancf": "urn:augnetcf:xslt"}
+#: A label that is its own path step (augnetcf.forest's rule).
+_PLAIN_LABEL = re.compile(r"[^/\[\]\\*|=()!<>,+'\" \t]+")
 #: Top-level nodes that hold an interface's stanza (the home of the comments a removed stanza leaves).
 _STANZAS = ("iface", "interface", "template", "vlan", "mapping", "defaults")
 
@@ -95,12 +99,14 @@ class Window:
     what Augeas printed for each run back in its place."""
 
     def __init__(self, path: str, text: bytes, stamp: tuple[int, ...], ranges: list[tuple[int, int]],
-                 units: list[int], marks: list[int]):
+                 units: list[int], marks: list[int], runs: list[tuple[int, int]]):
         #: Path under the root (``/etc/network/interfaces``).
         self.path = path
         self.text = text
         self.stamp = stamp
         self.ranges = ranges
+        #: The runs as item numbers: ``[first, last)`` of the file's top-level items.
+        self.runs = runs
         #: The file's units and marks (their index among all of the file's)
         #: in the order the window shows them: index reference (file, n) is
         #: the window's ``units.index(n)``.
@@ -108,7 +114,114 @@ class Window:
         self.token = os.urandom(8).hex()
 
     def gap(self, k: int) -> bytes:
-        return f"source /augnetcf-window-gap-{self.token}-{k}\n".encode()
+        return f"source {self.gap_value(k)}\n".encode()
+
+    def gap_value(self, k: int) -> str:
+        return f"/augnetcf-window-gap-{self.token}-{k}"
+
+    def _parts(self, shown: etree._Element) -> list[list[etree._Element]]:
+        parts: list[list[etree._Element]] = [[]]
+        for el in shown:
+            if el.get("label") == "source" and el.get("value") == self.gap_value(len(parts)):
+                parts.append([])
+            else:
+                parts[-1].append(el)
+        return parts
+
+    def facts_after(self, old: etree._Element, before: Facts, shown: etree._Element,
+                    backend: Backend) -> Facts | None:
+        """What :func:`augnetcf.index.facts` gives for the file after the
+        change, from *before* (its facts for the tree *old*) and the facts of
+        the runs' new items alone (*shown*): the facts of the items outside
+        the runs do not change, and reading the facts of every item of a big
+        file again costs more than the change. Before :meth:`rebuilt`, which
+        takes the nodes."""
+        import bisect
+        import copy
+
+        from lxml import etree
+
+        from .index import facts
+
+        tops = list(old)
+        parts = self._parts(shown)
+        if len(parts) != len(self.runs):
+            return None
+        place = {id(el): i for i, el in enumerate(tops)}
+        forest_ = old.getparent()
+        unit_at = [place[id(_top(u, old))] for u in forest_.xpath(backend.unit, namespaces=_NS)]
+        mark_at = [place[id(_top(m, old))] for m in forest_.xpath(backend.mark, namespaces=_NS)] \
+            if backend.mark else []
+        if len(unit_at) != len(before.units) or len(mark_at) != len(before.marks):
+            return None
+
+        def part_facts(items: list[etree._Element]) -> Facts:
+            wrapper = etree.Element("forest")
+            tree = etree.SubElement(wrapper, "tree", path=old.get("path"))
+            for el in items:
+                tree.append(copy.deepcopy(el))
+            return facts(tree, backend)
+
+        new = [part_facts(part) for part in parts]
+        units, nets, marks, addrs = [], [], [], []
+        at = 0
+        for (lo, hi), got in [*zip(self.runs, new), ((len(tops), len(tops)), None)]:
+            u0, u1 = bisect.bisect_left(unit_at, at), bisect.bisect_left(unit_at, lo)
+            m0, m1 = bisect.bisect_left(mark_at, at), bisect.bisect_left(mark_at, lo)
+            units += before.units[u0:u1]
+            nets += before.nets[u0:u1]
+            marks += before.marks[m0:m1]
+            addrs += before.mark_addrs[m0:m1]
+            if got is not None:
+                units += got.units
+                nets += got.nets
+                marks += got.marks
+                addrs += got.mark_addrs
+            at = hi
+        # the includes, in the order of their lines in the new file
+        lines = [el for el in self._merge(tops, parts) if el.get("label") in ("source", "source-directory")]
+        return before._replace(units=units, nets=nets, marks=marks, mark_addrs=addrs,
+                               includes=part_facts(lines).includes)
+
+    def _merge(self, tops: list[etree._Element], parts: list[list[etree._Element]]) -> list[etree._Element]:
+        """The file's top-level nodes after the change: *tops* with each run's replaced by its part."""
+        new: list[etree._Element] = []
+        at = 0
+        for (lo, hi), part in zip(self.runs, parts):
+            new += tops[at:lo] + part
+            at = hi
+        return new + tops[at:]
+
+    def rebuilt(self, old: etree._Element, shown: etree._Element) -> etree._Element | None:
+        """The file's whole ``<tree>`` after the change, as a fresh parse would
+        read it: *old* (the index's tree of the file before) with each run's
+        items replaced by those of *shown* (the window's tree after the
+        change, gap lines between runs), and every path numbered again.
+        None when that cannot be done with certainty."""
+        from lxml import etree
+
+        parts = self._parts(shown)
+        tops = list(old)
+        if len(parts) != len(self.runs) or any(el.get("label") == "#comment" for el in tops):
+            return None
+        new = self._merge(tops, parts)
+        base = old.get("path")
+        tree = etree.Element("tree", path=base)
+        counts: dict[str, int] = {}
+        for el in new:
+            counts[el.get("label")] = counts.get(el.get("label"), 0) + 1
+        seen: dict[str, int] = {}
+        for el in new:
+            label = el.get("label")
+            if not _PLAIN_LABEL.fullmatch(label):
+                return None
+            seen[label] = seen.get(label, 0) + 1
+            path = f"{base}/{label}[{seen[label]}]" if counts[label] > 1 else f"{base}/{label}"
+            was = el.get("path")
+            for node in el.iter():
+                node.set("path", path + node.get("path")[len(was):])
+            tree.append(el)
+        return tree
 
     def shown(self) -> bytes:
         """What Augeas reads: the runs, a gap line between each two."""
@@ -139,7 +252,7 @@ class Window:
 
 
 def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], needed: Iterable[etree._Element],
-         to_end: bool, unit_xpath: str, mark_xpath: str) -> Window | None:
+         to_end: bool, unit_xpath: str, mark_xpath: str, digest: str = "") -> Window | None:
     """The window of file *path* (*full*: the same under the root) whose
     index tree is *tree*, recorded with *stamp*, that holds every top-level
     item of the elements *needed* with a few items around each, and the end
@@ -157,6 +270,11 @@ def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], nee
     again = (after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns, after.st_ctime_ns)
     if len(text) < MIN_BYTES or now != tuple(stamp) or again != now:
         return None
+    if digest:  # a file augnetcf wrote moments ago: its bytes, not its stamp, tell (see Index.learn)
+        import hashlib
+
+        if hashlib.sha256(text).hexdigest() != digest:
+            return None
     tops = [el for el in tree if el.get("label") != "#comment"]
     found = items(text)
     if not found or found[0][0] != _first_item(text) or \
@@ -201,7 +319,7 @@ def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], nee
     units = [n for n, u in enumerate(tree.getparent().xpath(unit_xpath)) if id(_top(u, tree)) in inside]
     marks = [n for n, m in enumerate(tree.getparent().xpath(mark_xpath)) if id(_top(m, tree)) in inside] \
         if mark_xpath else []
-    return Window(path, text, now, ranges, units, marks)
+    return Window(path, text, now, ranges, units, marks, [(lo, hi) for lo, hi in merged])
 
 
 def _first_item(text: bytes) -> int:
@@ -250,6 +368,28 @@ class WindowSession(aug.AugeasSession):
         self.root = real
         #: Whether a save has begun to put files in place (after that, no retry on whole files).
         self.committing = False
+        #: Path under the root -> the bytes the last stage wrote for it, and
+        #: what Augeas printed for its window (the runs, gap lines between).
+        self.staged: dict[str, bytes] = {}
+        self.printed: dict[str, bytes] = {}
+
+    def parse_printed(self, path: str, lens: str) -> etree._Element | None:
+        """A fresh parse of what Augeas printed for the window of *path*
+        (the tree a parse of the runs gives, gap lines included), or None."""
+        from . import forest
+
+        a = self.aug
+        scratch = "/files/augnetcf-window-printed"
+        try:
+            a.set("/augnetcf/printed", self.printed[path].decode())
+            a.text_store(lens, "/augnetcf/printed", scratch)
+            read = forest.read(a, [scratch])
+            return read[0] if len(read) else None
+        except (KeyError, UnicodeDecodeError, ValueError, RuntimeError):
+            return None
+        finally:
+            a.remove(scratch)
+            a.remove("/augnetcf")
 
     def _commit(self, journal: object, new_mode: int | None = None) -> None:
         self.committing = True
@@ -274,6 +414,7 @@ class WindowSession(aug.AugeasSession):
             self._recut_shadow(tree, shadow)
             with open(shadow + ".augnew", "rb") as f:
                 printed = f.read()
+            self.printed[rel] = printed
             os.unlink(shadow + ".augnew")
             w = self.windows.get(rel)
             if w is not None:
@@ -287,6 +428,7 @@ class WindowSession(aug.AugeasSession):
                 relayout.get(a.get(f"/augeas{tree}/lens") or "")
             if fix is not None:
                 new = fix(old, new)
+            self.staged[rel] = new
             fd = os.open(real + ".augnew", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as f:
                 f.write(new)

@@ -121,6 +121,39 @@ def test_a_window_writes_what_the_whole_file_writes(tmp_path, case, monkeypatch)
     assert files(part) == files(whole)
 
 
+@pytest.mark.parametrize("case", ["define-new", "redefine-middle", "undefine-first", "undefine-commented",
+                                  "undefine-last"])
+def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
+    """After a change through a window the index holds, for the big file,
+    what a fresh parse of the new file gives (tree and facts), and the next
+    command uses it without parsing the file: only while the file holds the
+    bytes written (a later edit is parsed again)."""
+    root = big_root(tmp_path / "root")
+    _got, used = run(root, case, True, monkeypatch)
+    assert used
+    with augnetcf.Config(str(root), "debian") as cfg:
+        parsed = []
+        real = cfg.index._parse
+        monkeypatch.setattr(cfg.index, "_parse", lambda paths, *a: parsed.extend(paths) or real(paths, *a))
+        cfg.index.refresh()
+        learned = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        assert parsed == []  # the file was not parsed again
+        cfg.index.tree_of(learned)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh)
+    shutil.rmtree(fresh / "var/cache/augnetcf")
+    (fresh / "var/cache/augnetcf").mkdir()
+    with augnetcf.Config(str(fresh), "debian") as cfg:
+        cfg.index.refresh()
+        want = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        cfg.index.tree_of(want)
+    assert learned.tree == want.tree
+    assert learned.facts() == want.facts()
+    (root / ETH).write_text((root / ETH).read_text().replace("iface br2 inet static", "iface br2 inet dhcp"))
+    with augnetcf.Config(str(root), "debian") as cfg:
+        assert "method=\"dhcp\"" in cfg.xml_desc("br2") or "<dhcp" in cfg.xml_desc("br2")
+
+
 def test_an_edit_since_the_index_recorded_the_file_is_kept(tmp_path, monkeypatch):
     """A window is cut only from the bytes the index recorded (same stamp),
     so an edit made since is read again first, and kept by the change."""
