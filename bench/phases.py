@@ -27,6 +27,7 @@ PHASES = (
     ("augnetcf.xslt", "to_forest", "xslt+schema"), ("augnetcf.xslt", "from_forest", "xslt+schema"),
     ("augnetcf.schema", "load", "xslt+schema"), ("augnetcf.schema", "validate", "xslt+schema"),
     ("augnetcf.aug", "AugeasSession._stage", "save (print)"),
+    ("augnetcf.window", "WindowSession._stage", "save (print)"), ("augnetcf.index", "Index.learn", "index"),
     ("augnetcf.aug", "AugeasSession.preview", "save (print)"),
     ("augnetcf.txn", "fsync_file", "fsync"), ("augnetcf.txn", "fsync_dir", "fsync"),
 )
