@@ -43,7 +43,8 @@ def loaded_after(*argv: str) -> tuple[int, list[str], str]:
 def test_version_loads_nothing_of_the_engine():
     rc, modules, _out = loaded_after("--version")
     assert rc == 0
-    assert set(modules) <= {"augnetcf.cli", "augnetcf._lazy", "augnetcf.errors"}, modules
+    assert set(modules) <= {"augnetcf.cli", "augnetcf._lazy", "augnetcf.clidoc", "augnetcf.errors",
+                            "augnetcf.version"}, modules
 
 
 @pytest.fixture(scope="module")
