@@ -10,7 +10,7 @@ place so comments and keys it does not own survive.
     ...         print(cfg.xml_desc(name))
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from .errors import (
     AugnetcfError,
@@ -26,7 +26,10 @@ from .errors import (
 )
 from .version import __version__
 
+TYPE_CHECKING = False  # typing itself is not imported: every command starts here
 if TYPE_CHECKING:
+    from typing import Any
+
     from .config import Config, Interface
 
 

@@ -35,7 +35,6 @@ import ctypes.util
 import errno
 import fnmatch
 import functools
-import logging
 import os
 import re
 import stat
@@ -45,10 +44,12 @@ from glob import iglob
 import augeas
 
 from . import resources, txn
+from ._lazy import logger
 from .backends import Transform
 from .errors import FileError
+from .txn import check_root  # defined there: the lock needs no libaugeas
 
-log = logging.getLogger("augnetcf")
+log = logger("augnetcf", globals())  # imported when something is logged
 
 
 #: A path whose every step is its own label: nothing Augeas would escape.
@@ -235,15 +236,6 @@ class _Augeas(augeas.Augeas):
         if not self.match(f"/augeas{parent}/path"):
             return  # not a line of its own at the top of a file
         self.cuts.setdefault(os.path.normpath(disk), []).append((start, end))
-
-
-def check_root(root: str) -> str:
-    """Refuse a root that is not a directory before Augeas sees it."""
-    if not os.path.exists(root):
-        raise FileError("root directory does not exist", file=root)
-    if not os.path.isdir(root):
-        raise FileError("root is not a directory", file=root)
-    return os.path.abspath(root)
 
 
 class AugeasSession:

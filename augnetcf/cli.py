@@ -10,23 +10,46 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
-import logging
 import os
-import shlex
 import sys
-import traceback
-from collections.abc import Sequence
 
-from lxml import etree
-
-from . import backends, clidoc, schema
-from .aug import check_root
+from . import _lazy, clidoc
+from ._lazy import lazy
 from .clidoc import EXIT_STATUS, verbs
-from .config import Config, unified_diff
 from .errors import AugnetcfError, FileError, InvalidOperation, NotFound
 from .version import __version__
-from .xslt import normalize_mac
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .config import Config
+
+# A command imports only what it runs (see augnetcf._lazy): ``--version``
+# needs none of these, ``list`` neither lxml nor the schema.
+backends = lazy("augnetcf.backends", globals())
+config = lazy("augnetcf.config", globals())
+etree = lazy("lxml.etree", globals())
+json = lazy("json", globals())
+schema = lazy("augnetcf.schema", globals())
+shlex = lazy("shlex", globals())
+traceback = lazy("traceback", globals())
+
+
+class _BackendNames:
+    """``--backend``'s choices, read from :data:`augnetcf.backends.NAMES`
+    only when argparse checks a value or prints them: building the parser
+    (``--version``, ``help``) must not import the backends."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in backends.NAMES
+
+    def __iter__(self):  # an iterator of str
+        return iter(backends.NAMES)
+
+    def __len__(self) -> int:
+        return len(backends.NAMES)
+
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_NOT_FOUND, EXIT_BUG = 0, 1, 2, 3, 70
 
@@ -62,6 +85,8 @@ def cmd_list(cfg: Config, args: argparse.Namespace) -> int:
 
 def cmd_dumpxml(cfg: Config, args: argparse.Namespace) -> int:
     if args.mac:
+        from .macs import normalize_mac
+
         if normalize_mac(args.name) is None:
             raise NotFound(f"{args.name!r} is not a MAC address")
         found = cfg.lookup_by_mac(args.name)
@@ -81,7 +106,7 @@ def cmd_dumpxml(cfg: Config, args: argparse.Namespace) -> int:
 def cmd_define(cfg: Config, args: argparse.Namespace) -> int:
     data, source = _read_input(args.file)
     if args.dry_run:
-        sys.stdout.write(unified_diff(cfg.plan_define(data, source)))
+        sys.stdout.write(config.unified_diff(cfg.plan_define(data, source)))
         return EXIT_OK
     iface = cfg.define(data, source)
     print(f"Defined interface {iface.name}")
@@ -90,7 +115,7 @@ def cmd_define(cfg: Config, args: argparse.Namespace) -> int:
 
 def cmd_undefine(cfg: Config, args: argparse.Namespace) -> int:
     if args.dry_run:
-        sys.stdout.write(unified_diff(cfg.plan_undefine(args.name)))
+        sys.stdout.write(config.unified_diff(cfg.plan_undefine(args.name)))
         return EXIT_OK
     cfg.undefine(args.name)
     print(f"{args.name} undefined")
@@ -184,7 +209,7 @@ def cmd_share(cfg: Config, args: argparse.Namespace) -> int:
     _confirm(args, plan.warning)
     if args.dry_run:
         sys.stdout.write(plan.xml)
-        sys.stdout.write(unified_diff(plan.changes))
+        sys.stdout.write(config.unified_diff(plan.changes))
         return EXIT_OK
     plan = share.share(cfg, args.name, plan.bridge, args.stp == "on", args.delay, args.verify, args.timeout)
     for note in plan.notes:
@@ -202,7 +227,7 @@ def cmd_unshare(cfg: Config, args: argparse.Namespace) -> int:
         print(f"augnetcf: note: {note}", file=sys.stderr)
     if args.dry_run:
         sys.stdout.write(plan.xml)
-        sys.stdout.write(unified_diff(plan.changes))
+        sys.stdout.write(config.unified_diff(plan.changes))
         return EXIT_OK
     plan = share.unshare(cfg, args.name, args.timeout)
     print(f"Unshared {plan.nic}: bridge {plan.bridge} is gone and {plan.nic} holds its addresses again")
@@ -282,8 +307,8 @@ def cmd_change_watch(_cfg: None, args: argparse.Namespace) -> int:
     """The detached watcher of ``change-begin --timeout`` (not for users)."""
     from . import txn
 
-    if txn.wait_for_deadline(check_root(args.root), args.txn_id):
-        with Config(args.root, args.backend) as cfg:
+    if txn.wait_for_deadline(txn.check_root(args.root), args.txn_id):
+        with config.Config(args.root, args.backend) as cfg:
             if cfg.change_rollback_expired(args.txn_id):
                 print(f"augnetcf: transaction {args.txn_id} timed out and was rolled back", file=sys.stderr)
     return EXIT_OK
@@ -309,7 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--root", default="/", metavar="DIR",
                    help="operate on the configuration under DIR instead of / (default: /)")
-    p.add_argument("--backend", default=None, choices=backends.NAMES, metavar="NAME",
+    p.add_argument("--backend", default=None, choices=_BackendNames(), metavar="NAME",
                    help="configuration format (default: detected from the root's os-release, "
                         "then from which configuration files exist)")
     p.add_argument("-v", "--verbose", action="store_true", help="log what is loaded and saved")
@@ -428,7 +453,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         if getattr(args, "no_config", False):
             return args.func(None, args)
-        with Config(args.root, args.backend) as cfg:
+        with config.Config(args.root, args.backend) as cfg:
             status = args.func(cfg, args)
             for err in cfg.broken_files:  # read past them; say so once the answer is out
                 print(f"augnetcf: warning: {err} (left out)", file=sys.stderr)
@@ -563,7 +588,7 @@ class Shell:
             self._names = []
             if not isinstance(args, int):
                 try:
-                    with Config(args.root, args.backend) as cfg:
+                    with config.Config(args.root, args.backend) as cfg:
                         self._names = cfg.list_interfaces()
                 except AugnetcfError:
                     pass
@@ -607,8 +632,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(parser, argv)
     if isinstance(args, int):
         return args
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="augnetcf: %(message)s")
+    level = "DEBUG" if args.verbose else "WARNING"
+    _lazy.when_logging(lambda logging: logging.basicConfig(level=level, format="augnetcf: %(message)s"))
     if args.verb is None:
         # argv holds only global options: the shell puts them before every line
         return Shell(parser, argv).run()

@@ -15,20 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import difflib
 import fnmatch
 import functools
-import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
-from lxml import etree
-
-from . import backends, detect, forest, minimal, resolve, schema, txn, xslt
-from .aug import AugeasSession, check_root, escape_glob
+from . import backends, txn
+from ._lazy import lazy, logger
 from .errors import (
     AugnetcfError,
     FileError,
@@ -42,17 +37,38 @@ from .errors import (
 from .index import Index, alias_keys, gc_paused
 from .index import facts as index_facts
 from .index import xpath as index_xpath
-from .minimal import canonical
-from .xslt import normalize_mac
+from .macs import normalize_mac
 
-log = logging.getLogger("augnetcf")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+    _T = TypeVar("_T")
+
+# Imported on first use (see augnetcf._lazy): listing from the index's facts
+# needs neither libaugeas, lxml, the stylesheets nor netaddr.
+aug = lazy("augnetcf.aug", globals())
+detect = lazy("augnetcf.detect", globals())
+etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
+forest = lazy("augnetcf.forest", globals())
+minimal = lazy("augnetcf.minimal", globals())
+resolve = lazy("augnetcf.resolve", globals())
+schema = lazy("augnetcf.schema", globals())
+window = lazy("augnetcf.window", globals())
+xslt = lazy("augnetcf.xslt", globals())
+
+log = logger("augnetcf", globals())  # imported when something is logged
 
 #: Backend XPath expressions may call the stylesheets' extension functions.
-XPATH_NS = {"ancf": xslt.NS}
+XPATH_NS = {"ancf": "urn:augnetcf:xslt"}  # xslt.NS
 
-_F = TypeVar("_F", bound=Callable[..., Any])
 _GLOB_MAGIC = re.compile(r"[*?\[]")
-_T = TypeVar("_T")
+
+
+def canonical(doc: etree._Element) -> bytes:
+    """:func:`augnetcf.minimal.canonical`, where callers have always found it."""
+    return minimal.canonical(doc)
 
 
 def _writes(method: _F) -> _F:
@@ -66,7 +82,22 @@ def _writes(method: _F) -> _F:
         with lock:
             with txn.os_errors(self.root):
                 txn.recover_journal(self.root)
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except AugnetcfError:
+                # A window (augnetcf.window) shows Augeas part of a file, so an
+                # error from it may name a line of the part: unless the save had
+                # begun to put files in place, do it again on whole files.
+                if not self._windowed or self._session is None or self._session.committing:
+                    raise
+                self._drop_window()
+                self._no_window = True
+                try:
+                    return method(self, *args, **kwargs)
+                finally:
+                    self._no_window = False
+            finally:
+                self._drop_window()
     return locked  # type: ignore[return-value]
 
 
@@ -105,6 +136,8 @@ def unified_diff(changes: Iterable[FileChange]) -> str:
     """The changes as one unified diff (``---``/``+++`` headers with paths
     relative to the root, ``/dev/null`` for a created or deleted file), the
     form ``patch -p0`` applies from the root and reviewers expect."""
+    import difflib
+
     out: list[str] = []
     for ch in changes:
         old = _lines(ch.before)
@@ -146,6 +179,8 @@ class _Snapshot:
     #: (Augeas path, name patterns) of every file that applies only to the
     #: names its patterns take (``Backend.matches``), in file order
     matches: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: the kernel's MACs (``sys/class/net``) the snapshot was resolved with
+    kernel: dict[str, str] = field(default_factory=dict)
 
     def names(self, name: str) -> list[str]:
         """*name*, then every port and slave below it, breadth-first."""
@@ -233,13 +268,13 @@ class Config:
     """
 
     def __init__(self, root: str = "/", backend: str | None = None):
-        root = check_root(root)
+        root = txn.check_root(root)
         self._lock = txn.Lock(root)
         self._recover(root)  # an interrupted save is finished or undone before anything else
         self.backend = backends.get(detect.detect(root) if backend is None else backend)
         self.root = root
         self._closed = False
-        self._session: AugeasSession | None = None
+        self._session: aug.AugeasSession | None = None
         # node positions in files: stanza comments, layout kept across removals
         self._spans = bool(self.backend.stanza_comments or self.backend.keep_layout)
         #: which file says what (``Backend.index``); None: every command loads every file
@@ -248,25 +283,57 @@ class Config:
             self.index = Index(root, self.backend, lambda: self.session)
         # Nothing is read until a question is asked: each reads the files afresh.
         self._dry_run: list[FileChange] | None = None
+        #: Whether the session is a window on big files (augnetcf.window), and whether not to use one.
+        self._windowed = False
+        self._no_window = False
 
     # -- plumbing ---------------------------------------------------------------
     @property
-    def session(self) -> AugeasSession:
+    def session(self) -> aug.AugeasSession:
         """The Augeas session, opened on first use. With the index, with no
         files: the index and the changes narrow it to the files they need;
         without, with every file of the backend."""
         if self._closed:
             raise InvalidOperation("the configuration has been closed")
         if self._session is None:
-            self._session = AugeasSession(self.root, self.backend.transforms,
+            self._session = aug.AugeasSession(self.root, self.backend.transforms,
                                           spans=self._spans, lazy=self.index is not None)
         return self._session
+
+    def _learn_windows(self, deleted: list[str]) -> None:
+        """Tell the index what each windowed file now holds (its tree: the
+        index's old one with the windows' items as the change left them), so
+        that the next command does not parse the whole big file again."""
+        session = self.session
+        entries = {e.path: e for e in self.index.entries}
+        for path, w in session.windows.items():
+            entry, data = entries.get(path), session.staged.get(path)
+            if entry is None or data is None or entry.aug_path in deleted:
+                continue
+            old = self.index.tree_of(entry)
+            shown = session.parse_printed(path, self.backend.transforms[entry.xfm].lens)
+            if old is None or shown is None:
+                continue
+            found = w.facts_after(old, entry.facts(), shown, self.backend)
+            tree = w.rebuilt(old, shown) if found is not None else None
+            if tree is not None:
+                self.index.learn(path, tree, data, found)
+
+    def _drop_window(self) -> None:
+        """Close a session windowed for one change: the next reads whole files."""
+        if self._windowed:
+            self._windowed = False
+            if self._session is not None:
+                self._session.close()
+                self._session = None
 
     def _save(self, delete: list[str], new_mode: int | None = None) -> None:
         """Save, or, inside :meth:`plan_define`/:meth:`plan_undefine`, record
         what a save would do and forget the edits."""
         if self._dry_run is None:
             self.session.save(delete=delete, new_mode=new_mode, guard=self._guard)
+            if self._windowed:
+                self._learn_windows(delete)
             return
         for path, before, after in self.session.preview(delete=delete, guard=self._guard):
             self._dry_run.append(FileChange(os.path.relpath(path, self.root), before, after))
@@ -385,7 +452,7 @@ class Config:
         since a broken file might hold the very interface being changed.
         """
         if self.index is not None:
-            if self._closed or not self.index.refreshed:
+            if self._closed or not (self.index.refreshed or self.index.listed):
                 self._locked_read(self.index.refresh)  # nothing asked yet: look now
             return list(self.index.broken)
         return list(self.session.broken)
@@ -423,7 +490,7 @@ class Config:
             want = xslt.from_forest(new, self.backend, name)
         except AugnetcfError:
             return False
-        return canonical(have) == canonical(want)
+        return minimal.canonical(have) == minimal.canonical(want)
 
     def _identify(self, el: etree._Element, kind: str) -> tuple[str, str]:
         """(interface name, key) of a unit or mark, as the backend's data says."""
@@ -611,7 +678,7 @@ class Config:
     def _resolve_facts(self) -> _Snapshot:
         assert self.index is not None
         snap = _Snapshot()
-        kernel = sysfs_macs(self.root)
+        kernel = snap.kernel = sysfs_macs(self.root)
         kernel_names = {mac: name for name, mac in kernel.items()}
         candidates: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
         configured: dict[str, str] = {}
@@ -674,7 +741,14 @@ class Config:
                 if xfm is None:  # an included file: read as its includer's transform reads it
                     xfm = next((e.xfm for e in entries if e.path == path), None)
                 if xfm is not None:
-                    incl.setdefault(xfm, []).append(escape_glob(path))
+                    incl.setdefault(xfm, []).append(aug.escape_glob(path))
+            windows = self._windows(refs, files, [p[len("/files"):] for p in extra])
+            if windows:  # Augeas sees only the part of each big file the change needs
+                if self._session is not None:
+                    self._session.close()
+                self._session = window.WindowSession(self.root, b.transforms, windows, dict.fromkeys(paths),
+                                                     spans=self._spans)
+                self._windowed = True
             self.session.narrow(incl)
             read = forest.read(self.session.aug, sorted(entries[f].aug_path for f in files))
             by_path = {t.get("path"): t for t in read}
@@ -682,20 +756,30 @@ class Config:
                 tree = by_path.get(entries[f].aug_path)
                 if tree is not None:
                     etree.Element("forest").append(tree)  # a forest of its own, as the index has
-                    if index_facts(tree, b)._replace(includes=[]) != entries[f].facts()._replace(includes=[]):
+                    want = entries[f].facts()._replace(includes=[])
+                    w = windows.get(entries[f].path)
+                    got = index_facts(tree, b)._replace(includes=[])
+                    if w is not None:  # what the index says of the window's items
+                        want = want._replace(units=[want.units[n] for n in w.units],
+                                             nets=[want.nets[n] for n in w.units],
+                                             marks=[want.marks[n] for n in w.marks],
+                                             mark_addrs=[want.mark_addrs[n] for n in w.marks])
+                    if got != want:
                         return False
                 trees[f] = tree
         else:
+            windows = {}
             trees = {f: self.index.tree_of(entries[f]) for f in files}
         resolved: dict[tuple, etree._Element] = {}
         for f, tree in trees.items():
             if tree is None:
                 return False
             top = tree.getparent()
+            w = windows.get(entries[f].path)
             for ui, el in enumerate(top.xpath(b.unit, namespaces=XPATH_NS)):
-                resolved[("unit", f, ui)] = el
+                resolved[("unit", f, w.units[ui] if w is not None else ui)] = el
             for mi, el in enumerate(top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []):
-                resolved[("mark", f, mi)] = el
+                resolved[("mark", f, w.marks[mi] if w is not None else mi)] = el
             for hi, el in enumerate(top.xpath(b.mark_homes, namespaces=XPATH_NS) if b.mark_homes else []):
                 resolved[("home", f, hi)] = el
             resolved[("extra", f)] = tree
@@ -704,6 +788,42 @@ class Config:
                 if n in table:
                     table[n] = [resolved[r] for r in table[n]]
         return True
+
+    def _windows(self, refs: list[tuple], files: list[int], extra: list[str]) -> dict[str, window.Window]:
+        """Files (paths under the root) too big to load whole for this change,
+        and the window of each that it needs (see :mod:`augnetcf.window`):
+        for a backend whose interfaces share files and whose meaning stays
+        within a file, each file that holds the *refs* of the change (index
+        references to units and marks) or gets new nodes (*extra*)."""
+        b = self.backend
+        # the window's scanner knows the Ifupdown lens' items (Debian's files)
+        if self._no_window or not b.keep_layout or b.aliased or b.mark_homes or b.matches or b.dropin \
+                or any(t.lens != "Ifupdown.lns" for t in b.transforms):
+            return {}
+        entries = self.index.entries
+        by_path = {e.path: i for i, e in enumerate(entries)}
+        out = {}
+        for f in dict.fromkeys([*files, *(by_path[p] for p in extra if p in by_path)]):
+            e = entries[f]
+            mine = [r for r in refs if r[1] == f]
+            # only a file recorded (not changed within the racy window): then
+            # its stamp, checked again when the window is cut, proves that no
+            # byte outside the window changed since the index read it
+            if any(r[0] not in ("unit", "mark") for r in mine) or not (e.keep or e.digest) or not e.stamp or \
+                    self.index.transform_for(e.path) is None:
+                continue
+            tree = self.index.tree_of(e)
+            if tree is None:
+                continue
+            top = tree.getparent()
+            units = top.xpath(b.unit, namespaces=XPATH_NS)
+            marks = top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []
+            needed = [units[r[2]] if r[0] == "unit" else marks[r[2]] for r in mine]
+            w = window.plan(e.path, self.root.rstrip("/") + e.path, tree, e.stamp, needed, e.path in extra,
+                            b.unit, b.mark, e.digest)
+            if w is not None:
+                out[e.path] = w
+        return out
 
     def _subforest(self, elements: list[etree._Element]) -> etree._Element:
         return _subforest(elements, lambda el: self._context(el))
@@ -792,12 +912,27 @@ class Config:
     # -- queries ----------------------------------------------------------------
     def list_interfaces(self) -> list[str]:
         """Names of the top-level interfaces: not a bridge port or bond slave."""
-        return self._snapshot().top_level()
+        return [name for name, _mac in self._top_level()]
 
     def interfaces(self) -> list[Interface]:
         """The top-level interfaces as :class:`Interface` objects."""
+        return [Interface(self, name, mac or None) for name, mac in self._top_level()]
+
+    def _top_level(self) -> list[tuple[str, str]]:
+        """(name, MAC or "") of the top-level interfaces. With the index, the
+        answer kept from the last time when no file, include, kernel MAC or
+        code changed since (:meth:`Index.listing`, the same check every index
+        entry gets); else resolved from the facts, and kept."""
+        if self.index is not None:
+            kernel = sysfs_macs(self.root)
+            listed = self._locked_read(lambda: self.index.listing(kernel))
+            if listed is not None:
+                return [(name, mac) for name, mac in listed]
         snap = self._snapshot()
-        return [self._interface(snap, n) for n in snap.top_level()]
+        top = [(n, snap.macs.get(n) or "") for n in snap.top_level()]
+        if self.index is not None:
+            self.index.record_listing(snap.kernel, top)
+        return top
 
     def lookup_by_name(self, name: str) -> Interface:
         """The interface called *name* (top-level or not); :class:`NotFound` if none."""
@@ -867,7 +1002,7 @@ class Config:
         i = self.index.transform_for(file) if self.index is not None else None
         t = self.backend.transforms[i or 0]
         try:
-            with AugeasSession(self.root, (backends.Transform(t.lens, (escape_glob(file),), t.excl),),
+            with aug.AugeasSession(self.root, (backends.Transform(t.lens, (aug.escape_glob(file),), t.excl),),
                                spans=True) as s:
                 disk, label_start, *_rest = s.aug.span(path)
                 with open(disk, "rb") as f:
@@ -1352,7 +1487,8 @@ class Config:
         out = {}
         for name in snap.units:
             try:
-                out[name] = canonical(xslt.from_forest(_subforest(snap.owned(name)), self.backend, name))
+                doc = xslt.from_forest(_subforest(snap.owned(name)), self.backend, name)
+                out[name] = minimal.canonical(doc)
             except AugnetcfError as e:
                 out[name] = str(e).encode()
         return out

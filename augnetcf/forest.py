@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 import augeas
 from lxml import etree
 
+from . import xslt  # noqa: F401  (registers the XPath functions backend XPaths call on forests)
 from .backends import Backend
 
 #: Labels that Augeas lenses use for layout rather than content.

@@ -36,27 +36,29 @@ import functools
 import gc
 import glob
 import json
-import logging
 import os
 import re
 import stat
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from lxml import etree
-
-from . import forest, resources
-from .aug import escape_glob
+from . import resources
+from ._lazy import lazy, logger
 from .backends import Backend
 from .errors import FileError
 
-log = logging.getLogger("augnetcf")
+# Only parsing a file, or a command that reads trees, needs these (see augnetcf._lazy).
+aug = lazy("augnetcf.aug", globals())
+etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
+forest = lazy("augnetcf.forest", globals())
+
+log = logger("augnetcf", globals())  # imported when something is logged
 
 CACHE_DIR = "var/cache/augnetcf"
 #: Bump when what an entry holds changes.
-FORMAT = 4
+FORMAT = 5
 #: A file changed this recently is parsed every time, never recorded.
 RACY_SECONDS = 2.0
 #: Namespace of the stylesheets' extension functions, which backend XPaths may call.
@@ -105,6 +107,11 @@ class Entry:
     keep: bool = True
     #: (offset, length) of the tree in the cache's trees file.
     blob: tuple[int, int] | None = None
+    #: For an entry augnetcf wrote itself (see :meth:`Index.learn`) while
+    #: the racy window still covers the file: the sha256 of the bytes it
+    #: wrote. Until then the entry is used only while the file holds exactly
+    #: those bytes (read and hashed), not on its stamp alone.
+    digest: str = ""
     _element: etree._Element | None = field(default=None, repr=False)
 
     def element(self) -> etree._Element | None:
@@ -118,14 +125,14 @@ class Entry:
     def to_json(self, blob: tuple[int, int] | None) -> list:
         return [list(self.stamp), self.aug_path, self.xfm, self.units, self.marks, self.includes,
                 list(blob) if blob else None, self.aliases, self.dropin_of, self.homes, self.matches,
-                self.nets, self.mark_addrs]
+                self.nets, self.mark_addrs, self.digest]
 
     @classmethod
     def from_json(cls, path: str, data: list) -> Entry:
         (stamp, aug_path, xfm, units, marks, includes, blob, aliases, dropin_of, homes, matches, nets,
-         mark_addrs) = data
+         mark_addrs, digest) = data
         return cls(path, aug_path, xfm, tuple(stamp), units, marks, includes, aliases, dropin_of, homes,
-                   matches, nets, mark_addrs, None, True, tuple(blob) if blob else None)
+                   matches, nets, mark_addrs, None, not digest, tuple(blob) if blob else None, digest)
 
     def facts(self) -> Facts:
         """What :func:`facts` gave for the file when it was parsed."""
@@ -146,18 +153,10 @@ def xpath(el: etree._Element, expr: str) -> object:
     return _compiled(expr)(el) if expr else ""
 
 
-class Facts(NamedTuple):
-    """What one file says, as the engine needs it (see :class:`Entry`)."""
-
-    units: list[list]
-    marks: list[list]
-    includes: list[str]
-    aliases: list[list]
-    dropin_of: str
-    homes: list[str]
-    matches: list[str]
-    nets: list[list[str]]
-    mark_addrs: list[str]
+#: What one file says, as the engine needs it (see :class:`Entry`): units,
+#: marks, includes, aliases, dropin_of, homes, matches, nets, mark_addrs.
+#: A plain namedtuple (typing's NamedTuple would cost every command typing's import).
+Facts = namedtuple("Facts", "units marks includes aliases dropin_of homes matches nets mark_addrs")
 
 
 def facts(tree: etree._Element, backend: Backend) -> Facts:
@@ -232,8 +231,8 @@ def _code_stamp() -> str:
 
     parts = [f"format={FORMAT}", __version__]
     pkg = os.path.dirname(os.path.abspath(__file__))
-    folders = [pkg, os.path.join(pkg, "backends"), str(resources.lenses_dir()),
-               str(resources.data_dir("xslt")), "/usr/share/augeas/lenses/dist", "/usr/share/augeas/lenses"]
+    folders = [pkg, os.path.join(pkg, "backends"), resources.data_path("lenses"),
+               resources.data_path("xslt"), "/usr/share/augeas/lenses/dist", "/usr/share/augeas/lenses"]
     for folder in folders:
         try:
             with os.scandir(folder) as it:
@@ -266,6 +265,12 @@ class Index:
         self.broken: list[FileError] = []
         #: Whether :meth:`refresh` has run at all.
         self.refreshed = False
+        #: Whether :meth:`listing` answered: every file is as recorded, none broken.
+        self.listed = False
+        #: From the last refresh: every file found (path -> (transform, stat,
+        #: symlink)) and the include globs expanded, in order (see :meth:`listing`).
+        self._found: dict[str, tuple[int, os.stat_result, bool]] = {}
+        self._expanded: list[str] = []
         self._known: dict[str, Entry] = {}
         #: ids of the entries the cache file holds (or will, once written)
         self._on_disk: set[int] = set()
@@ -373,7 +378,7 @@ class Index:
         blobs: dict[str, tuple[int, int] | None] = {}
         kept = []
         for e in self.entries:
-            if not e.keep:
+            if not (e.keep or e.digest):
                 continue
             data = e.tree.encode() if e.tree is not None else self._blob(e)
             if data is None and e.blob is not None:
@@ -489,6 +494,7 @@ class Index:
         self.broken = []
         entries: dict[str, Entry] = {}
         done_includes: set[str] = set()
+        expanded: list[str] = []
         for _round in range(9):
             todo = [p for p in found if p not in entries]
             if not todo:
@@ -500,7 +506,8 @@ class Index:
             for path in todo:
                 xfm, st, _link = found[path]
                 old = self._known.get(path)
-                if old is not None and old.stamp == _stamp(st) and old.xfm == xfm and old.keep:
+                if old is not None and old.stamp == _stamp(st) and old.xfm == xfm and \
+                        (old.keep or self._still_written(old, racy)):
                     entries[path] = old
                 else:
                     stale.append(path)
@@ -511,14 +518,128 @@ class Index:
                 for pattern in entry.includes:
                     if pattern.startswith("/") and pattern not in done_includes:
                         done_includes.add(pattern)
+                        expanded.append(pattern)
                         self._expand(pattern, 0, found)
         self.entries = sorted(entries.values(), key=lambda e: e.aug_path)
         self._known = entries
         self.refreshed = True
-        keep = {id(e) for e in self.entries if e.keep}
+        self._found, self._expanded = found, expanded
+        keep = {id(e) for e in self.entries if e.keep or e.digest}
         if keep != self._on_disk:
             self._on_disk = keep
             self._save_cache()
+
+    # -- the listing ------------------------------------------------------------------
+    # ``list`` on a root where nothing changed would read every file's facts and
+    # resolve them all again (json of thousands of entries, then the engine's
+    # rules) only to print the same names. The listing file keeps that answer
+    # beside what it was computed from: every file found (path, transform and
+    # the same stat stamp entries are checked by, in the order found), the
+    # include globs followed, the kernel's MACs and the code stamp. It is used
+    # only while all of those are still the same, which is the same check the
+    # entries get (a file changed since it was recorded has another stamp; one
+    # changed within the racy window was never recorded), so it never answers
+    # for files that changed. Only a root whose every file is recorded and none
+    # broken gets one: broken files are reported on every run.
+    @staticmethod
+    def _signature(found: dict[str, tuple[int, os.stat_result, bool]]) -> bytes:
+        return "\n".join(f"{path}\0{xfm}\0{st.st_dev},{st.st_ino},{st.st_size},{st.st_mtime_ns},"
+                         f"{st.st_ctime_ns}" for path, (xfm, st, _link) in found.items()).encode()
+
+    def listing(self, kernel: dict[str, str]) -> list[list[str]] | None:
+        """[name, MAC] of the top-level interfaces as :meth:`record_listing`
+        kept them, if no file, include, kernel MAC or code changed since; else
+        None (then the caller refreshes and resolves, as always)."""
+        if self._cache_file is None:
+            return None
+        fd = self._open_private(self._cache_file + ".list")
+        if fd is None:
+            return None
+        with os.fdopen(fd, "rb") as f:
+            head, _nl, signature = f.read().partition(b"\n")
+        try:
+            meta = json.loads(head)
+            if meta["kernel"] != kernel or meta["code"] != (self._code or _code_stamp()):
+                return None
+            found: dict[str, tuple[int, os.stat_result, bool]] = {}
+            for i, t in enumerate(self.backend.transforms):
+                for pattern in t.incl:
+                    self._expand(pattern, i, found)
+            for pattern in meta["includes"]:
+                self._expand(pattern, 0, found)
+            self._check_inside(list(found), found)
+            if self._signature(found) != signature:
+                return None
+            self.listed, self.broken = True, []
+            return [[str(name), str(mac)] for name, mac in meta["listing"]]
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    def record_listing(self, kernel: dict[str, str], listing: list[tuple[str, str]]) -> None:
+        """Keep *listing* (the top-level interfaces and their MACs, as the
+        engine resolved them from this refresh with *kernel*) for :meth:`listing`."""
+        if self._cache_file is None or not self.refreshed or self.broken \
+                or not all(e.keep for e in self.entries) or len(self.entries) != len(self._found):
+            return
+        meta = {"code": self._code or _code_stamp(), "kernel": kernel, "includes": self._expanded,
+                "listing": [list(item) for item in listing]}
+        with contextlib.suppress(OSError):
+            self._write_private(self._cache_file + ".list",
+                                json.dumps(meta, separators=(",", ":")).encode() + b"\n"
+                                + self._signature(self._found))
+
+    # -- what augnetcf wrote itself ----------------------------------------------------
+    def learn(self, path: str, tree: etree._Element, data: bytes, found: Facts | None = None) -> None:
+        """Record that file *path* (under the root) now holds *data*, which
+        augnetcf has just written, and that *tree* (a ``<tree>``) is what a
+        parse of it gives; so the next command need not parse it again (two
+        seconds for a Debian file of 4,000 stanzas). Called under the write
+        lock. The file was written moments ago, inside the racy window, so
+        the entry carries the hash of *data* and is used only while the file
+        still holds exactly those bytes (:meth:`_still_written`). *found*:
+        the tree's facts, when the caller knows them cheaper than reading them."""
+        import hashlib
+
+        old = self._known.get(path)
+        if old is None:
+            return
+        try:
+            st = os.stat(self.root.rstrip("/") + path)
+        except OSError:
+            return
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return
+        wrapper = etree.Element("forest")
+        wrapper.append(tree)
+        entry = Entry(path, old.aug_path, old.xfm, _stamp(st))
+        entry.set_facts(found if found is not None else facts(tree, self.backend))
+        entry.tree = etree.tostring(tree, encoding="unicode")
+        entry._element = tree
+        entry.keep = False
+        entry.digest = hashlib.sha256(data).hexdigest()
+        self._known[path] = entry
+        self.entries = [entry if e is old else e for e in self.entries]
+        self._on_disk = {id(e) for e in self.entries if e.keep or e.digest}
+        self._save_cache()
+
+    def _still_written(self, entry: Entry, racy: int) -> bool:
+        """Whether the file of an entry :meth:`learn` recorded still holds the
+        bytes augnetcf wrote (its stamp alone cannot tell inside the racy
+        window); once the file is older than that window, the stamp can, and
+        the entry becomes an ordinary one."""
+        if not entry.digest:
+            return False
+        import hashlib
+
+        try:
+            with open(self.root.rstrip("/") + entry.path, "rb") as f:
+                same = hashlib.sha256(f.read()).hexdigest() == entry.digest
+        except OSError:
+            return False
+        if same and max(entry.stamp[3], entry.stamp[4]) < racy:
+            entry.keep, entry.digest = True, ""
+            self._on_disk = set()  # written again with the entry as an ordinary one
+        return same
 
     def _parse(self, paths: list[str], found: dict[str, tuple[int, os.stat_result, bool]],
                racy: int) -> list[Entry]:
@@ -534,10 +655,10 @@ class Index:
             # reading a few files more than needed is harmless.
             if len(some) > 64 and len(some) * 2 > len(every):
                 base = self._base(i)
-                incl[i] = list(self.backend.transforms[i].incl) + [escape_glob(p) for p in some
+                incl[i] = list(self.backend.transforms[i].incl) + [aug.escape_glob(p) for p in some
                                                                    if p not in base]
             else:
-                incl[i] = [escape_glob(p) for p in sorted(some)]
+                incl[i] = [aug.escape_glob(p) for p in sorted(some)]
         session.narrow(incl)
         broken = {err.file: err for err in session.broken}
         loaded = {_fs_relative(p): p for p in session.files()}

@@ -9,18 +9,30 @@ from the same code.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
 
-_PKG = Path(__file__).resolve().parent
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_PKG = os.path.dirname(os.path.realpath(__file__))
 
 
 @functools.cache
-def data_dir(name: str) -> Path:
-    """The directory holding data *name* (``"xslt"`` or ``"lenses"``)."""
-    for candidate in (_PKG / name, _PKG.parent / name):
-        if candidate.is_dir():
+def data_path(name: str) -> str:
+    """The directory holding data *name* (``"xslt"`` or ``"lenses"``), as a
+    string: what every command's index check needs, without pathlib's import."""
+    for candidate in (os.path.join(_PKG, name), os.path.join(os.path.dirname(_PKG), name)):
+        if os.path.isdir(candidate):
             return candidate
     raise FileNotFoundError(f"augnetcf data directory {name!r} is missing from the installation")
+
+
+def data_dir(name: str) -> Path:
+    """The directory holding data *name* (``"xslt"`` or ``"lenses"``)."""
+    from pathlib import Path
+
+    return Path(data_path(name))
 
 
 def xslt_path(filename: str) -> Path:

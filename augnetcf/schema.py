@@ -14,10 +14,9 @@ import functools
 import re
 from collections.abc import Callable
 
-import netaddr
 from lxml import etree
 
-from . import resources
+from . import inet, resources, xslt  # noqa: F401  (xslt: backend XPaths run on what this parses)
 from .errors import XMLInvalid, XMLParseError
 
 #: Largest interface description accepted, in bytes. Real ones are a few KiB.
@@ -119,13 +118,13 @@ def is_ipv4(text: str) -> bool:
     """Whether *text* is an IPv4 address in dotted-quad form, by the same rule
     on every netaddr: before 1.0 netaddr reads ``24`` or ``10.1`` as IPv4
     addresses (inet_aton) unless told ``INET_PTON``, and raises on ``""``."""
-    return bool(text) and text.isascii() and netaddr.valid_ipv4(text, netaddr.INET_PTON)
+    return bool(text) and text.isascii() and inet.valid_ipv4(text)
 
 
 def _ip(version: int) -> Callable[[str], bool]:
     if version == 4:
         return lambda v: "%" not in v and is_ipv4(v)
-    return lambda v: bool(v) and v.isascii() and "%" not in v and netaddr.valid_ipv6(v, netaddr.INET_PTON)
+    return lambda v: bool(v) and v.isascii() and "%" not in v and inet.valid_ipv6(v)
 
 
 def _one_of(*words: str) -> Callable[[str], bool]:

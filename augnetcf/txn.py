@@ -34,26 +34,28 @@ harness (tests/integration/test_crash.py) can stop a save at any one of them.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import errno
 import fcntl
-import hashlib
 import json
-import logging
 import os
 import re
-import secrets
-import shutil
-import signal
 import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from ._lazy import lazy, logger
 from .errors import FileError, InternalError, InvalidOperation
 
-log = logging.getLogger("augnetcf")
+# What only a save, a transaction or a crash test needs (see augnetcf._lazy).
+datetime = lazy("datetime", globals())
+hashlib = lazy("hashlib", globals())
+secrets = lazy("secrets", globals())
+shutil = lazy("shutil", globals())
+signal = lazy("signal", globals())
+
+log = logger("augnetcf", globals())  # imported when something is logged
 
 #: Where augnetcf keeps its state, under the root.
 STATE_DIR = "var/lib/augnetcf"
@@ -132,6 +134,16 @@ def os_errors(where: str) -> Iterator[None]:
         raise
     except OSError as e:
         raise FileError(e.strerror or str(e), file=e.filename or where) from None
+
+
+def check_root(root: str) -> str:
+    """Refuse a root that is not a directory before anything (Augeas, the
+    lock) looks under it; the root as an absolute path."""
+    if not os.path.exists(root):
+        raise FileError("root directory does not exist", file=root)
+    if not os.path.isdir(root):
+        raise FileError("root is not a directory", file=root)
+    return os.path.abspath(root)
 
 
 def state_dir(root: str, create: bool = False) -> str:

@@ -2,7 +2,7 @@
 
 Each stylesheet is compiled once per process. The extension functions the
 stylesheets call live here, in the ``urn:augnetcf:xslt`` namespace; they do
-address math with netaddr rather than by hand in XSLT.
+address math in Python (:mod:`augnetcf.inet`, netaddr's answers) rather than by hand in XSLT.
 
     to_forest(doc, backend)          interface XML  -> forest
     from_forest(forest, backend, n)  forest         -> interface XML for n
@@ -14,12 +14,12 @@ import functools
 import re
 from typing import Any
 
-import netaddr
 from lxml import etree
 
-from . import resources
+from . import backends, inet, resources
 from .backends import Backend
 from .errors import AugnetcfError, FileError, InternalError, Unsupported
+from .macs import normalize_mac  # noqa: F401  (callers import it from here too)
 
 NS = "urn:augnetcf:xslt"
 
@@ -38,7 +38,7 @@ def _s(arg: Any) -> str:
 
 def _netmask(_ctx: Any, prefix: Any) -> str:
     """Dotted IPv4 netmask for a prefix length ("24" -> "255.255.255.0")."""
-    return str(netaddr.IPNetwork(f"0.0.0.0/{int(_s(prefix))}").netmask)
+    return inet.netmask_for(str(int(_s(prefix))))
 
 
 def _prefix(_ctx: Any, netmask: Any) -> str:
@@ -46,11 +46,9 @@ def _prefix(_ctx: Any, netmask: Any) -> str:
     text = _s(netmask).strip()
     if _digits(text):
         return text
-    try:
-        mask = netaddr.IPAddress(text, version=4, flags=netaddr.INET_PTON)
-    except (netaddr.AddrFormatError, ValueError):
+    if not inet.valid_ipv4(text):  # what netaddr.IPAddress(text, version=4) refuses
         return ""
-    return str(mask.netmask_bits()) if mask.is_netmask() else ""
+    return str(inet.netmask_bits(text)) if inet.is_netmask(text) else ""
 
 
 def _bond_options(text: str) -> dict[str, str]:
@@ -73,22 +71,6 @@ def _bond_option(_ctx: Any, opts: Any, key: Any) -> str:
     if name == "arp_ip_target":
         return value.split(",")[0]
     return value
-
-
-#: The spellings of a 48-bit MAC we accept: colon or dash separated octets,
-#: Cisco's dotted triplets, or twelve bare hex digits. netaddr alone would
-#: also take integers ("1") and EUI-64 addresses, which are not MACs.
-_MAC48 = re.compile(
-    r"[0-9A-Fa-f]{1,2}([:-][0-9A-Fa-f]{1,2}){5}|[0-9A-Fa-f]{4}(\.[0-9A-Fa-f]{4}){2}|[0-9A-Fa-f]{12}"
-)
-
-
-def normalize_mac(mac: str) -> str | None:
-    """*mac* in lower-case colon form (``52:54:00:12:34:56``), or ``None``."""
-    text = mac.strip()
-    if not _MAC48.fullmatch(text):
-        return None
-    return str(netaddr.EUI(text, version=48, dialect=netaddr.mac_unix_expanded))
 
 
 def _mac(_ctx: Any, mac: Any) -> str:
@@ -153,21 +135,18 @@ def _refuse(_ctx: Any, message: Any, path: Any) -> str:
     raise Unsupported(_s(message), file=file)
 
 
-def _register() -> None:
+def register(functions: dict[str, Any]) -> None:
+    """Hand XPath extension functions (name -> function) to lxml, in :data:`NS`."""
     ns = etree.FunctionNamespace(NS)
-    ns["netmask"] = _netmask
-    ns["prefix"] = _prefix
-    ns["bond-option"] = _bond_option
-    ns["mac"] = _mac
-    ns["vlan-device"] = _vlan_device
-    ns["vlan-tag"] = _vlan_tag
-    ns["last-word"] = _last_word
-    ns["join"] = _join
-    ns["added-address"] = _added_address
-    ns["refuse"] = _refuse
+    for name, fn in functions.items():
+        ns[name] = fn
 
 
-_register()
+register({"netmask": _netmask, "prefix": _prefix, "bond-option": _bond_option, "mac": _mac,
+          "vlan-device": _vlan_device, "vlan-tag": _vlan_tag, "last-word": _last_word, "join": _join,
+          "added-address": _added_address, "refuse": _refuse})
+# the backends' own, declared before lxml was loaded (see backends.register_xpath_functions)
+register(backends.XPATH_FUNCTIONS)
 
 
 @functools.cache

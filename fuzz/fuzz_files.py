@@ -30,7 +30,6 @@ import sys
 import fuzzlib
 
 import augnetcf
-import augnetcf.config  # noqa: F401  (imported before atheris.instrument_all())
 
 #: Where the payload goes, per backend, under the root.
 TARGET = {
@@ -83,6 +82,7 @@ def main() -> None:
 
     fuzzlib.quiet()
     atheris.instrument_func(one_input)
+    fuzzlib.import_engine()  # before instrument_all: augnetcf imports its modules on first use
     atheris.instrument_all()
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()

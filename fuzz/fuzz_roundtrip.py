@@ -26,7 +26,6 @@ import sys
 import fuzzlib
 
 import augnetcf
-import augnetcf.config  # noqa: F401  (imported before atheris.instrument_all())
 from augnetcf import schema
 
 #: What the first define may refuse an input with.
@@ -80,6 +79,7 @@ def main() -> None:
 
     fuzzlib.quiet()
     atheris.instrument_func(one_input)
+    fuzzlib.import_engine()  # before instrument_all: augnetcf imports its modules on first use
     atheris.instrument_all()
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()

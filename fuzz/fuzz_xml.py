@@ -69,6 +69,7 @@ def main() -> None:
 
     fuzzlib.quiet()
     atheris.instrument_func(one_input)
+    fuzzlib.import_engine()  # before instrument_all: augnetcf imports its modules on first use
     atheris.instrument_all()
     atheris.Setup(sys.argv, one_input)
     atheris.Fuzz()

@@ -86,3 +86,18 @@ def files(root: Path) -> dict[str, bytes]:
             if path.is_file() and not path.is_symlink():
                 out[str(path.relative_to(root))] = path.read_bytes()
     return dict(sorted(out.items()))
+
+
+def import_engine() -> None:
+    """Import every module of the engine and every backend now. augnetcf
+    imports them on first use (augnetcf._lazy), and atheris.instrument_all()
+    instruments only the modules already loaded: call this before it."""
+    import importlib
+
+    from augnetcf import backends
+
+    for name in ("aug", "config", "forest", "index", "inet", "macs", "minimal", "resolve", "schema", "txn",
+                 "xslt"):
+        importlib.import_module(f"augnetcf.{name}")
+    for name in backends.NAMES:
+        backends.get(name)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from lxml import etree
-
 from ..errors import InvalidOperation
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lxml import etree
 
 #: Files that are never configuration: editor and package-manager leftovers,
 #: and Augeas' own newfile/backup output.
@@ -77,6 +80,23 @@ def section_spacing(old: bytes, new: bytes) -> bytes:
                 out.append(b"")  # a section the file did not have: set apart as the others are
         out.append(line)
     return b"\n".join(out)
+
+
+#: XPath extension functions of the backends (name -> function, in the
+#: stylesheets' namespace ``urn:augnetcf:xslt``). A backend module declares
+#: its own with :func:`register_xpath_functions`; :mod:`augnetcf.xslt` hands
+#: them to lxml when it loads, so that importing a backend costs no lxml
+#: (``list`` answers from the index's facts and never loads it).
+XPATH_FUNCTIONS: dict[str, Callable[..., object]] = {}
+
+
+def register_xpath_functions(functions: dict[str, Callable[..., object]]) -> None:
+    """Make *functions* callable from backend XPaths and the stylesheets
+    (``ancf:NAME``): now if lxml and the stylesheets are loaded, else when they are."""
+    XPATH_FUNCTIONS.update(functions)
+    xslt = sys.modules.get("augnetcf.xslt")
+    if xslt is not None and hasattr(xslt, "register"):
+        xslt.register(functions)
 
 
 #: Backend names.

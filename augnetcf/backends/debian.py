@@ -8,13 +8,16 @@ file. Read by our Ifupdown lens (lenses/ifupdown.aug), which also takes
 ifupdown2's and ifupdown-ng's syntax and keeps every option a plain value.
 """
 
+from __future__ import annotations
+
 import contextlib
 import re
 
-from lxml import etree
-
+from .._lazy import lazy
 from ..errors import Unsupported
 from . import Backend, Transform
+
+etree = lazy("lxml.etree", globals())  # only defines and dumpxml need it (see augnetcf._lazy)
 
 _OPT = r"[_-]"
 

@@ -26,12 +26,15 @@ that another hides: an edit there would not be what netplan reads.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from lxml import etree
+from .._lazy import lazy
+from . import Backend, Transform, register_xpath_functions
 
-from .. import xslt
-from . import Backend, Transform
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+etree = lazy("lxml.etree", globals())  # only defines and dumpxml need it (see augnetcf._lazy)
 
 NEW_FILE = "/etc/netplan/60-augnetcf.yaml"
 
@@ -56,7 +59,7 @@ def _np_name(_ctx: Any, units: Any) -> str:
     return np_name(units[0]) if isinstance(units, list) and units else ""
 
 
-etree.FunctionNamespace(xslt.NS)["np-name"] = _np_name
+register_xpath_functions({"np-name": _np_name})
 
 _BOOLS = {"true": ("true", "yes", "on", "y", "True", "TRUE", "Yes", "YES", "On", "ON", "Y"),
           "false": ("false", "no", "off", "n", "False", "FALSE", "No", "NO", "Off", "OFF", "N")}

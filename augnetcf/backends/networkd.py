@@ -27,14 +27,19 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, DecimalException
-from typing import Any
 
-import netaddr
-from lxml import etree
-
-from .. import xslt
+from .._lazy import lazy
 from ..errors import Unsupported
-from . import Backend, Transform, section_spacing
+from . import Backend, Transform, register_xpath_functions, section_spacing
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# Loaded when a define, a dumpxml or a parse needs them (see augnetcf._lazy).
+netaddr = lazy("netaddr", globals())
+xslt = lazy("augnetcf.xslt", globals())
+etree = lazy("lxml.etree", globals())
 
 DIR = "/etc/systemd/network"
 
@@ -95,13 +100,7 @@ def _address_prefix(_ctx: Any, text: Any) -> str:
     return _legacy_prefix(xslt._s(text))
 
 
-def _register() -> None:
-    ns = etree.FunctionNamespace(xslt.NS)
-    ns["span"] = _span
-    ns["nd-prefix"] = _address_prefix
-
-
-_register()
+register_xpath_functions({"span": _span, "nd-prefix": _address_prefix})
 
 #: systemd's boolean spellings (parse_boolean(), any case).
 _TRUE = ("yes", "true", "on", "1", "y", "t")

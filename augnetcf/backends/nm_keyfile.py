@@ -16,14 +16,22 @@ and id, and its interface-name), so the index serves this backend; the
 stylesheets resolve it with ``ancf:nm-master``, by the same rule.
 """
 
+from __future__ import annotations
+
 import re
-import uuid
-from typing import Any
 
-from lxml import etree
+from .._lazy import lazy
+from . import Backend, Transform, register_xpath_functions, section_spacing
 
-from .. import xslt
-from . import Backend, Transform, section_spacing
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from lxml import etree
+
+# Loaded when a define, a dumpxml or a parse needs them (see augnetcf._lazy).
+uuid = lazy("uuid", globals())
+xslt = lazy("augnetcf.xslt", globals())
 
 DIR = "/etc/NetworkManager/system-connections"
 TYPES = ("ethernet", "802-3-ethernet", "bridge", "bond", "vlan")
@@ -85,13 +93,7 @@ def _uuid(_ctx: Any) -> str:
     return str(uuid.uuid4())
 
 
-def _register() -> None:
-    ns = etree.FunctionNamespace(xslt.NS)
-    ns["nm-master"] = _master
-    ns["uuid"] = _uuid
-
-
-_register()
+register_xpath_functions({"nm-master": _master, "uuid": _uuid})
 
 #: GLib's spellings of the booleans we write (g_key_file_get_boolean()).
 _BOOLEANS = {"true": "1", "false": "0"}

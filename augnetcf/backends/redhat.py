@@ -6,18 +6,15 @@ that writes new simple values without quotes; see lenses/ifcfg.aug).
 
 import re
 
-import netaddr
-
-from ..schema import is_ipv4
+from .. import inet
 from . import Backend, Transform
 
 
 def _alias(label: str, value: str) -> list[tuple[str, str]]:
     """NETMASKn=255.255.255.0 is also spelled PREFIXn=24."""
     m = re.fullmatch(r"NETMASK([0-9]*)", label)
-    if m and is_ipv4(value):
-        bits = netaddr.IPAddress(value, flags=netaddr.INET_PTON).netmask_bits()
-        return [(f"PREFIX{m.group(1)}", str(bits))]
+    if m and inet.valid_ipv4(value):
+        return [(f"PREFIX{m.group(1)}", str(inet.netmask_bits(value)))]
     return []
 
 
@@ -44,9 +41,9 @@ def _respell(new, old) -> None:
     for node in new.iterchildren("node"):
         label, value = node.get("label"), node.get("value") or ""
         m = re.fullmatch(r"NETMASK([0-9]*)", label)
-        if m and f"PREFIX{m.group(1)}" in have and label not in have and is_ipv4(value):
+        if m and f"PREFIX{m.group(1)}" in have and label not in have and inet.valid_ipv4(value):
             node.set("label", f"PREFIX{m.group(1)}")
-            node.set("value", str(netaddr.IPAddress(value, flags=netaddr.INET_PTON).netmask_bits()))
+            node.set("value", str(inet.netmask_bits(value)))
         elif label == "BOOTPROTO" and value == "none" and have.get(label) == "static":
             node.set("value", "static")
 

@@ -6,15 +6,23 @@ interface; whether IPv6 autoconfigures is the interface's ``ifsysctl`` file.
 Both are marks: they belong to an interface without describing it.
 """
 
+from __future__ import annotations
+
 import re
-from typing import Any
 
-from lxml import etree
-
-from .. import resolve, xslt
+from .. import inet
+from .._lazy import lazy
 from ..errors import Unsupported
-from ..schema import is_ipv4
-from . import Backend, Transform
+from . import Backend, Transform, register_xpath_functions
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+# Loaded when a define, a dumpxml or a parse needs them (see augnetcf._lazy).
+resolve = lazy("augnetcf.resolve", globals())
+xslt = lazy("augnetcf.xslt", globals())
+etree = lazy("lxml.etree", globals())
 
 #: What wicked takes for yes (ni_sysconfig_test_boolean(), any case).
 _YES = ("yes", "on", "true")
@@ -119,15 +127,8 @@ def _route_owner(_ctx: Any, routes: Any) -> str:
                                            for t in units))
 
 
-def _register() -> None:
-    ns = etree.FunctionNamespace(xslt.NS)
-    ns["suse-route-owner"] = _route_owner
-    ns["suse-nets"] = _nets_fn
-    ns["suse-kind"] = _kind_fn
-    ns["suse-ports"] = _ports_fn
-
-
-_register()
+register_xpath_functions({"suse-route-owner": _route_owner, "suse-nets": _nets_fn,
+                          "suse-kind": _kind_fn, "suse-ports": _ports_fn})
 
 
 def _alias(label: str, value: str) -> list[tuple[str, str]]:
@@ -182,8 +183,6 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
     splits an address so, rather than writing IPADDR_x=A/P, and the file's
     BONDING_MODULE_OPTS where it says the same. Refuse to write over a file
     whose kind cannot be told (see :func:`_kind`)."""
-    import netaddr
-
     if "/ifcfg-" in str(old.get("path", "")):
         _kind(old)
     have = {n.get("label"): n.get("value") for n in old.iterchildren("node")}
@@ -203,8 +202,8 @@ def _respell(new: etree._Element, old: etree._Element) -> None:
         address, prefix = value.split("/", 1)
         if f"PREFIXLEN{suffix}" in have:
             extra = ("PREFIXLEN", prefix)
-        elif f"NETMASK{suffix}" in have and is_ipv4(address):
-            extra = ("NETMASK", str(netaddr.IPNetwork(f"0.0.0.0/{prefix}").netmask))
+        elif f"NETMASK{suffix}" in have and inet.valid_ipv4(address):
+            extra = ("NETMASK", inet.netmask_for(prefix))
         else:
             continue
         node.set("value", address)

@@ -691,6 +691,61 @@ def test_a_file_changed_moments_ago_is_not_recorded(tmp_path, monkeypatch):
     assert "/etc/sysconfig/network/ifcfg-br2" in cache["files"]
 
 
+@pytest.mark.parametrize("backend", ["redhat", "debian"])
+def test_the_kept_listing_answers_only_while_nothing_changed(tmp_path, backend):
+    """``list`` keeps its answer beside what it came from (index.listing): a
+    second list on an unchanged root reads no entry, and any change (a file
+    edited, added to an included directory or removed, a kernel MAC, a file
+    that will not parse) makes it resolve from the files again, with the
+    answer a full load gives."""
+    root = with_cache(host(tmp_path / "root", backend))
+
+    def listed() -> tuple[list, bool]:
+        with augnetcf.Config(str(root), backend) as cfg:
+            got = [(i.name, i.mac) for i in cfg.interfaces()]
+            used = cfg.index.listed
+            assert cfg.list_interfaces() == [n for n, _m in got]
+            assert not cfg.broken_files or not cfg.index.listed
+            return got, used
+
+    def full() -> list:
+        with augnetcf.Config(str(root), backend) as cfg:
+            snap = cfg._full_snapshot() if cfg.index is None else cfg._snapshot()
+            return [(n, snap.macs.get(n) or None) for n in snap.top_level()]
+
+    first, used = listed()
+    assert not used and first == full()
+    again, used = listed()
+    assert used and again == first
+    if backend == "redhat":
+        edited = root / "etc/sysconfig/network-scripts/ifcfg-br2"
+        edited.write_text(edited.read_text().replace("br2", "brX"))
+        added = root / "etc/sysconfig/network-scripts/ifcfg-br9"
+        added.write_text("DEVICE=br9\nTYPE=Bridge\n")
+    else:
+        edited = root / "etc/network/interfaces"
+        edited.write_text(edited.read_text().replace("br2", "brX"))
+        added = root / "etc/network/deeper/y"  # reached through more's source-directory
+        added.write_text("iface br9 inet dhcp\n")
+    got, used = listed()
+    assert not used and got == full() and "brX" in dict(got) and "br9" in dict(got)
+    assert listed() == (got, True)
+    added.unlink()
+    got, used = listed()
+    assert not used and "br9" not in dict(got)
+    listed()
+    (root / "sys/class/net/eth5").mkdir(parents=True)  # the kernel's MACs name interfaces too
+    (root / "sys/class/net/eth5/address").write_text("52:54:00:00:00:09\n")
+    got, used = listed()
+    assert not used and got == full()
+    broken = added.with_name("ifcfg-zz" if backend == "redhat" else "z")
+    broken.write_text('DEVICE=zz\nIPADDR="1\n' if backend == "redhat" else "iface\n")
+    for _ in range(2):  # a broken file is reported every time: never a kept answer
+        with augnetcf.Config(str(root), backend) as cfg:
+            cfg.list_interfaces()
+            assert not cfg.index.listed and cfg.broken_files
+
+
 def test_a_broken_file_is_reported_every_time(tmp_path):
     root = with_cache(host(tmp_path / "root", "redhat"))
     broken = root / "etc/sysconfig/network-scripts/ifcfg-br3"

@@ -3,7 +3,9 @@
 Every import counts, at the top of a module or inside a function (a lazy
 import is still a dependency), except those under ``if TYPE_CHECKING:``,
 which only type checkers follow. ``from . import X`` is an edge to the
-submodule X when there is one, else to the package.
+submodule X when there is one, else to the package. A module bound with
+``augnetcf._lazy.lazy("augnetcf.X", ...)`` (imported on first use, with the
+modules of its ``also``) is an edge too.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ def _type_checking_nodes(tree: ast.AST) -> set[int]:
     return skip
 
 
+def _called(call: ast.Call) -> str:
+    """The name of what *call* calls (``lazy`` for ``lazy(...)`` and ``_lazy.lazy(...)``)."""
+    return getattr(call.func, "id", getattr(call.func, "attr", ""))
+
+
 def imports() -> dict[str, set[str]]:
     """Module -> the augnetcf modules it imports."""
     mods = _modules()
@@ -51,6 +58,10 @@ def imports() -> dict[str, set[str]]:
                 found = subs if len(subs) == len(node.names) else [target, *subs]
             elif isinstance(node, ast.Import):
                 found = [a.name for a in node.names]
+            elif isinstance(node, ast.Call) and _called(node) == "lazy":
+                named = [*node.args[:1], *(e for k in node.keywords if k.arg == "also"
+                                           for e in getattr(k.value, "elts", []))]
+                found = [a.value for a in named if isinstance(a, ast.Constant) and isinstance(a.value, str)]
             else:
                 continue
             edges[name].update(t for t in found if t in mods and t != name)

@@ -1,0 +1,474 @@
+"""A change to a big shared file, with Augeas shown only the part it touches.
+
+Debian keeps every interface in one ``interfaces`` file. Augeas parses a
+whole file to change one stanza, and prints all of it again, in time that
+grows faster than the file (8 s of CPU, and 130 MB, to define one bridge in
+a file of 4,000 stanzas). Yet a define or undefine touches a few stanzas:
+those of the interface, its ports and its ``auto`` lines, plus the end of
+the file where new stanzas go.
+
+So for such a file the write session's Augeas handle is rooted in a private
+shadow directory that holds, at the same path, only a *window* of the file:
+whole top-level items (a stanza with the comments after it, an ``auto``
+line, ...) from a little before the first item the change needs to the end
+of the file (or a little after the last needed item, for an undefine).
+Every Augeas path, lens and span inside the window is what the engine would
+see in the whole file, so it edits, decides stanza comments and cuts
+removed lines exactly as it would. At save, what Augeas printed for the
+window is spliced back between the untouched bytes before and after it, the
+backend's ``relayout`` runs on the whole old and new texts, and the result
+goes through the same journal as every save: all or nothing, crash safe.
+
+Nothing is trusted that has not been checked. The items are found by a
+scanner of the lens' item-starting lines, and a window is used only if the
+scanner's items are exactly the top-level nodes of the file's index tree
+(same labels, same interface names) and the window's own parse says the
+same as the index does for those items; the file must still have the stamp
+the index recorded for it, and must not change while the window is cut (it
+is read under the write lock). Otherwise the change loads the whole file,
+as before.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+
+from . import aug
+from .errors import FileError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lxml import etree
+
+    from .backends import Backend, Transform
+    from .index import Facts
+
+#: Below this size a whole file costs little: no window. ``AUGNETCF_WINDOW_MIN``
+#: (bytes) sets another, for tests that put every change through a window.
+MIN_BYTES = int(os.environ.get("AUGNETCF_WINDOW_MIN", 32 * 1024))
+#: Items kept before each needed one (at least up to a stanza that stays,
+#: which takes the comments a removed stanza leaves) and after it; the last
+#: items of the file, where new stanzas go.
+BEFORE, AFTER = 4, 2
+
+#: The first word of a line that starts a top-level item (lenses/ifupdown.aug's ``keyword``).
+_START = re.compile(rb"[ \t]*(iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+|no-auto-down"
+                    rb"|no-scripts|rename|source|source-directory)(?=[ \t\\]|$)")
+_NS = {"ancf": "urn:augnetcf:xslt"}
+#: A label that is its own path step (augnetcf.forest's rule).
+_PLAIN_LABEL = re.compile(r"[^/\[\]\\*|=()!<>,+'\" \t]+")
+#: Top-level nodes that hold an interface's stanza (the home of the comments a removed stanza leaves).
+_STANZAS = ("iface", "interface", "template", "vlan", "mapping", "defaults")
+
+
+def items(text: bytes) -> list[tuple[int, str]]:
+    """(byte offset, keyword) of each line of *text* that starts a top-level
+    item, as the Ifupdown lens reads it: a keyword first on its line, not on
+    a line continued from the one before, and not a bare ``auto`` (inside a
+    stanza, ifupdown-ng's mark for it). A comment's trailing backslash
+    continues nothing."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    continued = False
+    for line in text.split(b"\n"):
+        if not continued:
+            m = _START.match(line)
+            if m and not (m.group(1) == b"auto" and not line[m.end():].strip(b" \t")):
+                out.append((pos, m.group(1).decode()))
+        stripped = line.lstrip(b" \t")
+        continued = line.endswith(b"\\") and not stripped.startswith(b"#") and not continued_escape(line)
+        pos += len(line) + 1
+    return out
+
+
+def continued_escape(line: bytes) -> bool:
+    """Whether *line* ends in an even run of backslashes (escaped ones: no continuation)."""
+    run = len(line) - len(line.rstrip(b"\\"))
+    return run % 2 == 0
+
+
+class Window:
+    """The parts of one file a change loads: whole top-level items, in runs
+    (*ranges*, byte offsets into *text*), shown to Augeas as one file with a
+    gap line (a ``source`` line naming nothing) between runs. Splicing puts
+    what Augeas printed for each run back in its place."""
+
+    def __init__(self, path: str, text: bytes, stamp: tuple[int, ...], ranges: list[tuple[int, int]],
+                 units: list[int], marks: list[int], runs: list[tuple[int, int]]):
+        #: Path under the root (``/etc/network/interfaces``).
+        self.path = path
+        self.text = text
+        self.stamp = stamp
+        self.ranges = ranges
+        #: The runs as item numbers: ``[first, last)`` of the file's top-level items.
+        self.runs = runs
+        #: The file's units and marks (their index among all of the file's)
+        #: in the order the window shows them: index reference (file, n) is
+        #: the window's ``units.index(n)``.
+        self.units, self.marks = units, marks
+        self.token = os.urandom(8).hex()
+
+    def gap(self, k: int) -> bytes:
+        return f"source {self.gap_value(k)}\n".encode()
+
+    def gap_value(self, k: int) -> str:
+        return f"/augnetcf-window-gap-{self.token}-{k}"
+
+    def _parts(self, shown: etree._Element) -> list[list[etree._Element]]:
+        parts: list[list[etree._Element]] = [[]]
+        for el in shown:
+            if el.get("label") == "source" and el.get("value") == self.gap_value(len(parts)):
+                parts.append([])
+            else:
+                parts[-1].append(el)
+        return parts
+
+    def facts_after(self, old: etree._Element, before: Facts, shown: etree._Element,
+                    backend: Backend) -> Facts | None:
+        """What :func:`augnetcf.index.facts` gives for the file after the
+        change, from *before* (its facts for the tree *old*) and the facts of
+        the runs' new items alone (*shown*): the facts of the items outside
+        the runs do not change, and reading the facts of every item of a big
+        file again costs more than the change. Before :meth:`rebuilt`, which
+        takes the nodes."""
+        import bisect
+        import copy
+
+        from lxml import etree
+
+        from .index import facts
+
+        tops = list(old)
+        parts = self._parts(shown)
+        if len(parts) != len(self.runs):
+            return None
+        place = {id(el): i for i, el in enumerate(tops)}
+        forest_ = old.getparent()
+        unit_at = [place[id(_top(u, old))] for u in forest_.xpath(backend.unit, namespaces=_NS)]
+        mark_at = [place[id(_top(m, old))] for m in forest_.xpath(backend.mark, namespaces=_NS)] \
+            if backend.mark else []
+        if len(unit_at) != len(before.units) or len(mark_at) != len(before.marks):
+            return None
+
+        def part_facts(items: list[etree._Element]) -> Facts:
+            wrapper = etree.Element("forest")
+            tree = etree.SubElement(wrapper, "tree", path=old.get("path"))
+            for el in items:
+                tree.append(copy.deepcopy(el))
+            return facts(tree, backend)
+
+        new = [part_facts(part) for part in parts]
+        units, nets, marks, addrs = [], [], [], []
+        at = 0
+        for (lo, hi), got in [*zip(self.runs, new), ((len(tops), len(tops)), None)]:
+            u0, u1 = bisect.bisect_left(unit_at, at), bisect.bisect_left(unit_at, lo)
+            m0, m1 = bisect.bisect_left(mark_at, at), bisect.bisect_left(mark_at, lo)
+            units += before.units[u0:u1]
+            nets += before.nets[u0:u1]
+            marks += before.marks[m0:m1]
+            addrs += before.mark_addrs[m0:m1]
+            if got is not None:
+                units += got.units
+                nets += got.nets
+                marks += got.marks
+                addrs += got.mark_addrs
+            at = hi
+        # the includes, in the order of their lines in the new file
+        lines = [el for el in self._merge(tops, parts) if el.get("label") in ("source", "source-directory")]
+        return before._replace(units=units, nets=nets, marks=marks, mark_addrs=addrs,
+                               includes=part_facts(lines).includes)
+
+    def _merge(self, tops: list[etree._Element], parts: list[list[etree._Element]]) -> list[etree._Element]:
+        """The file's top-level nodes after the change: *tops* with each run's replaced by its part."""
+        new: list[etree._Element] = []
+        at = 0
+        for (lo, hi), part in zip(self.runs, parts):
+            new += tops[at:lo] + part
+            at = hi
+        return new + tops[at:]
+
+    def rebuilt(self, old: etree._Element, shown: etree._Element) -> etree._Element | None:
+        """The file's whole ``<tree>`` after the change, as a fresh parse would
+        read it: *old* (the index's tree of the file before) with each run's
+        items replaced by those of *shown* (the window's tree after the
+        change, gap lines between runs), and every path numbered again.
+        None when that cannot be done with certainty."""
+        from lxml import etree
+
+        parts = self._parts(shown)
+        tops = list(old)
+        if len(parts) != len(self.runs) or any(el.get("label") == "#comment" for el in tops):
+            return None
+        new = self._merge(tops, parts)
+        base = old.get("path")
+        tree = etree.Element("tree", path=base)
+        counts: dict[str, int] = {}
+        for el in new:
+            counts[el.get("label")] = counts.get(el.get("label"), 0) + 1
+        seen: dict[str, int] = {}
+        for el in new:
+            label = el.get("label")
+            if not _PLAIN_LABEL.fullmatch(label):
+                return None
+            seen[label] = seen.get(label, 0) + 1
+            path = f"{base}/{label}[{seen[label]}]" if counts[label] > 1 else f"{base}/{label}"
+            was = el.get("path")
+            for node in el.iter():
+                node.set("path", path + node.get("path")[len(was):])
+            tree.append(el)
+        return tree
+
+    def shown(self) -> bytes:
+        """What Augeas reads: the runs, a gap line between each two."""
+        out = []
+        for k, (start, end) in enumerate(self.ranges):
+            if k:
+                out.append(self.gap(k))
+            out.append(self.text[start:end])
+        return b"".join(out)
+
+    def splice(self, printed: bytes) -> bytes:
+        """The whole file with each run replaced by what Augeas printed for it."""
+        parts = []
+        rest = printed
+        for k in range(1, len(self.ranges)):
+            head, sep, rest = rest.partition(self.gap(k))
+            if not sep or self.gap(k) in rest:
+                raise FileError("the change reached into a part of the file augnetcf did not load",
+                                file=self.path)
+            parts.append(head)
+        parts.append(rest)
+        out, at = [], 0
+        for (start, end), part in zip(self.ranges, parts):
+            out += [self.text[at:start], part]
+            at = end
+        out.append(self.text[at:])
+        return b"".join(out)
+
+
+def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], needed: Iterable[etree._Element],
+         to_end: bool, unit_xpath: str, mark_xpath: str, digest: str = "") -> Window | None:
+    """The window of file *path* (*full*: the same under the root) whose
+    index tree is *tree*, recorded with *stamp*, that holds every top-level
+    item of the elements *needed* with a few items around each, and the end
+    of the file when *to_end* (where new stanzas go); None when the file is
+    small, changed since, or its items cannot be told for certain (then the
+    whole file is loaded)."""
+    try:
+        st = os.stat(full)
+        with open(full, "rb") as f:
+            text = f.read()
+        after = os.stat(full)
+    except OSError:
+        return None
+    now = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    again = (after.st_dev, after.st_ino, after.st_size, after.st_mtime_ns, after.st_ctime_ns)
+    if len(text) < MIN_BYTES or now != tuple(stamp) or again != now:
+        return None
+    if digest:  # a file augnetcf wrote moments ago: its bytes, not its stamp, tell (see Index.learn)
+        import hashlib
+
+        if hashlib.sha256(text).hexdigest() != digest:
+            return None
+    tops = [el for el in tree if el.get("label") != "#comment"]
+    found = items(text)
+    if not found or found[0][0] != _first_item(text) or \
+            [k for _pos, k in found] != [el.get("label") for el in tops]:
+        return None
+    for (_pos, key), el in zip(found, tops):
+        if key in _STANZAS and key != "defaults" and el.get("value") is None:
+            return None
+    place = {el: i for i, el in enumerate(tops)}
+    wanted = set()
+    for el in needed:
+        top = el
+        while top is not None and top.getparent() is not tree:
+            top = top.getparent()
+        if top is None or top not in place:
+            return None
+        wanted.add(place[top])
+    runs = []
+    for i in sorted(wanted):
+        lo, back, kept_stanza = i, 0, False
+        while lo > 0 and (back < BEFORE or not kept_stanza):
+            lo -= 1
+            back += 1
+            kept_stanza = kept_stanza or (lo not in wanted and tops[lo].get("label") in _STANZAS)
+        runs.append([lo, min(len(tops), i + 1 + AFTER)])
+    if to_end:
+        runs.append([max(0, len(tops) - AFTER), len(tops)])
+    if not runs:
+        return None
+    runs.sort()
+    merged = [runs[0]]
+    for lo, hi in runs[1:]:
+        if lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    if merged == [[0, len(tops)]]:
+        return None  # the whole file anyway
+    offsets = [pos for pos, _key in found] + [len(text)]
+    ranges = [(offsets[lo] if lo else 0, offsets[hi]) for lo, hi in merged]
+    inside = {id(tops[i]): k for k, (lo, hi) in enumerate(merged) for i in range(lo, hi)}
+    units = [n for n, u in enumerate(tree.getparent().xpath(unit_xpath)) if id(_top(u, tree)) in inside]
+    marks = [n for n, m in enumerate(tree.getparent().xpath(mark_xpath)) if id(_top(m, tree)) in inside] \
+        if mark_xpath else []
+    return Window(path, text, now, ranges, units, marks, [(lo, hi) for lo, hi in merged])
+
+
+def _first_item(text: bytes) -> int:
+    """Where the first item starts: after the comments and blank lines that open the file."""
+    pos = 0
+    for line in text.split(b"\n"):
+        if line.strip(b" \t") and not line.lstrip(b" \t").startswith(b"#"):
+            return pos
+        pos += len(line) + 1
+    return len(text)
+
+
+def _top(el: etree._Element, tree: etree._Element) -> etree._Element:
+    while el.getparent() is not tree:
+        el = el.getparent()
+    return el
+
+
+class WindowSession(aug.AugeasSession):
+    """An Augeas session whose handle reads a shadow copy of the files a
+    change needs, windowed files cut down to their window (see the module
+    docstring), while everything it reports and writes is under the real
+    root: :meth:`fs_path` maps to it, and :meth:`_stage` turns what Augeas
+    printed into ``FILE.augnew`` files beside the real ones, which the
+    journal of :meth:`AugeasSession.save` then puts in place."""
+
+    def __init__(self, root: str, transforms: Iterable[Transform], windows: dict[str, Window],
+                 files: Iterable[str], spans: bool = False):
+        real = aug.check_root(root)
+        self.shadow = tempfile.mkdtemp(prefix="augnetcf-window-")
+        self.windows = windows
+        try:
+            for path in files:  # paths under the root
+                target = self.shadow + path
+                os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+                w = windows.get(path)
+                if w is not None:
+                    with open(target, "wb") as f:
+                        f.write(w.shown())
+                elif os.path.isfile(real + path):
+                    shutil.copyfile(real + path, target)
+            super().__init__(self.shadow, transforms, spans=spans, lazy=True)
+        except BaseException:
+            shutil.rmtree(self.shadow, ignore_errors=True)
+            raise
+        self.root = real
+        #: Whether a save has begun to put files in place (after that, no retry on whole files).
+        self.committing = False
+        #: Path under the root -> the bytes the last stage wrote for it, and
+        #: what Augeas printed for its window (the runs, gap lines between).
+        self.staged: dict[str, bytes] = {}
+        self.printed: dict[str, bytes] = {}
+
+    def parse_printed(self, path: str, lens: str) -> etree._Element | None:
+        """A fresh parse of what Augeas printed for the window of *path*
+        (the tree a parse of the runs gives, gap lines included), or None."""
+        from . import forest
+
+        a = self.aug
+        scratch = "/files/augnetcf-window-printed"
+        try:
+            a.set("/augnetcf/printed", self.printed[path].decode())
+            a.text_store(lens, "/augnetcf/printed", scratch)
+            read = forest.read(a, [scratch])
+            return read[0] if len(read) else None
+        except (KeyError, UnicodeDecodeError, ValueError, RuntimeError):
+            return None
+        finally:
+            a.remove(scratch)
+            a.remove("/augnetcf")
+
+    def _commit(self, journal: object, new_mode: int | None = None) -> None:
+        self.committing = True
+        super()._commit(journal, new_mode)
+
+    def _stage(self) -> list[str]:
+        """Let Augeas print every changed file into the shadow, cut removed
+        lines there as :meth:`AugeasSession._recut` does, splice a window's
+        print back into its file, give the whole text the backend's layout,
+        and write it as ``FILE.augnew`` beside the real file."""
+        a = self.aug
+        a.remove("/augeas/events/saved")
+        a.set("/augeas/save", "newfile")
+        a.save()
+        planned = []
+        relayout = {t.lens: t.relayout for t in self._transforms if t.relayout is not None}
+        for meta in a.match("/augeas/events/saved"):
+            tree = a.get(meta)
+            rel = tree[len("/files"):]
+            shadow, real = self.shadow + rel, self.fs_path(tree)
+            self.check_inside(real)
+            self._recut_shadow(tree, shadow)
+            with open(shadow + ".augnew", "rb") as f:
+                printed = f.read()
+            self.printed[rel] = printed
+            os.unlink(shadow + ".augnew")
+            w = self.windows.get(rel)
+            if w is not None:
+                self.check_window(rel)
+                old = w.text
+                new = w.splice(printed)
+            else:
+                old = aug._read_or_none(real) or b""
+                new = printed
+            fix = relayout.get((a.get(f"/augeas{tree}/lens") or "").split(":")[0]) or \
+                relayout.get(a.get(f"/augeas{tree}/lens") or "")
+            if fix is not None:
+                new = fix(old, new)
+            self.staged[rel] = new
+            fd = os.open(real + ".augnew", os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(new)
+            planned.append(real)
+        return planned
+
+    def _recut_shadow(self, tree: str, shadow: str) -> None:
+        a = self.aug
+        ranges = (a.cuts or {}).get(os.path.normpath(shadow))
+        if not ranges:
+            return
+        try:
+            with open(shadow, "rb") as f:
+                text = f.read()
+            cut = aug._cut_lines(text, ranges)
+            lens = a.get(f"/augeas{tree}/lens")
+            if cut is None or not lens:
+                return
+            a.set("/augnetcf/cut/in", cut.decode())
+            a.text_retrieve(lens.split(":")[0], "/augnetcf/cut/in", tree, "/augnetcf/cut/out")
+            out = a.get("/augnetcf/cut/out")
+            if out is not None:
+                with open(shadow + ".augnew", "r+b") as f:
+                    f.write(out if isinstance(out, bytes) else out.encode())
+                    f.truncate()
+        except (OSError, UnicodeDecodeError, ValueError, RuntimeError):
+            pass
+        finally:
+            a.remove("/augnetcf")
+
+    def check_window(self, path: str) -> None:
+        """Refuse to go on if a windowed file changed since its window was cut."""
+        w = self.windows[path]
+        try:
+            st = os.stat(self.root + path)
+        except OSError:
+            raise FileError("changed while augnetcf was reading it", file=self.root + path) from None
+        if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) != w.stamp:
+            raise FileError("changed while augnetcf was reading it", file=self.root + path)
+
+    def close(self) -> None:
+        super().close()
+        shutil.rmtree(self.shadow, ignore_errors=True)

@@ -1,0 +1,187 @@
+"""A change to a big shared file through a window (augnetcf/window.py) writes
+exactly the bytes the same change writes with the whole file loaded.
+
+Every case runs twice on copies of one Debian root: once with every file
+windowed (``window.MIN_BYTES = 0``), once with windows off, and the files
+must come out byte for byte the same, dry-run diffs included. The window
+must really have been used, and a file changed behind the index's back, or
+a file whose items the scanner cannot tell, is loaded whole.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import snapshot_tree
+
+import augnetcf
+from augnetcf import index, window
+
+ETH = "etc/network/interfaces"
+
+
+def big_root(root: Path, tenants: int = 40) -> Path:
+    """A host whose ``interfaces`` holds a stanza per tenant in the layouts
+    admins write: auto lines grouped at the top and beside their stanzas,
+    comments above, inside and after stanzas, blank lines or none, tabs,
+    a continued line, an ``allow-hotplug``, a ``source`` of another file."""
+    (root / "sys/class/net/eth0").mkdir(parents=True)
+    (root / "sys/class/net/eth0/address").write_text("52:54:00:00:00:01\n")
+    grouped = " ".join(f"br{t}" for t in range(1, tenants + 1, 3))
+    top = ["# interfaces(5) file", "", f"auto lo bond0 {grouped}",
+           "iface lo inet loopback", "", "source /etc/network/more", "",
+           "iface bond0 inet manual", "\tbond_slaves eth0 eth1", "\tbond_mode active-backup", ""]
+    out = top
+    for t in range(1, tenants + 1):
+        out += [f"# tenant {t}"] if t % 2 else []
+        out += [f"auto br{t}"] if t % 3 != 1 else []
+        out += [f"iface br{t} inet static", f"    address 10.0.{t}.1", "    netmask 255.255.255.0",
+                f"    bridge_ports bond0.{t}" + (" \\" if t % 7 == 0 else ""),
+                *(["        bond0.999"] if t % 7 == 0 else []),
+                "    bridge_stp off", *(["    # a note inside"] if t % 5 == 0 else []),
+                *([f"# after br{t}"] if t % 4 == 0 else [])]
+        out += [f"iface bond0.{t} inet manual", "    vlan-raw-device bond0"]
+        out += [""] if t % 6 else []
+    out += ["allow-hotplug eth5", "iface eth5 inet dhcp", "# the end"]
+    (root / ETH).parent.mkdir(parents=True, exist_ok=True)
+    (root / ETH).write_text("\n".join(out) + "\n")
+    (root / "etc/network/more").write_text("auto eth7\niface eth7 inet dhcp\n")
+    (root / "var/cache/augnetcf").mkdir(parents=True)
+    return root
+
+
+def files(root: Path) -> dict:
+    """Every file under *root* but the index's cache (its tokens and stamps differ by copy)."""
+    return {k: v for k, v in snapshot_tree(root).items() if not k.startswith("var/cache/")}
+
+
+def bridge(tag: int, address: str = "") -> str:
+    ip = f'<protocol family="ipv4"><ip address="{address or f"10.9.{tag % 250}.1"}" prefix="24"/></protocol>'
+    return (f'<interface type="bridge" name="br{tag}"><start mode="onboot"/>{ip}'
+            f'<bridge stp="off" delay="0"><interface type="vlan" name="bond0.{tag}">'
+            f'<vlan tag="{tag}"><interface name="bond0"/></vlan></interface></bridge></interface>')
+
+
+CASES = {
+    "define-new": lambda c: c.define(bridge(77)),
+    "redefine-middle": lambda c: c.define(bridge(20, "10.8.8.1")),
+    "redefine-first": lambda c: c.define(bridge(1, "10.8.8.2")),
+    "redefine-continued": lambda c: c.define(bridge(14, "10.8.8.3")),
+    "undefine-first": lambda c: c.undefine("br1"),
+    "undefine-middle": lambda c: c.undefine("br21"),
+    "undefine-commented": lambda c: c.undefine("br12"),
+    "undefine-last": lambda c: c.undefine("br40"),
+    "undefine-hotplug": lambda c: c.undefine("eth5"),
+    "undefine-in-source": lambda c: c.undefine("eth7"),
+    "define-dhcp": lambda c: c.define('<interface type="ethernet" name="eth9"><start mode="onboot"/>'
+                                      '<protocol family="ipv4"><dhcp/></protocol></interface>'),
+    "dry-run": lambda c: c.plan_define(bridge(22, "10.8.8.4")),
+}
+
+
+@pytest.fixture(autouse=True)
+def no_racy_window(monkeypatch):
+    """The files were written a moment ago; on a host they are old (see test_index.py)."""
+    monkeypatch.setattr(index, "RACY_SECONDS", 0.0)
+
+
+def run(root: Path, case: str, windows: bool, monkeypatch) -> tuple[object, list]:
+    monkeypatch.setattr(window, "MIN_BYTES", 0 if windows else 1 << 60)
+    used = []
+    plan = window.plan
+
+    def counting(*args, **kwargs):
+        w = plan(*args, **kwargs)
+        used.append(w)
+        return w
+
+    monkeypatch.setattr(window, "plan", counting)
+    with augnetcf.Config(str(root), "debian") as cfg:
+        cfg.list_interfaces()  # the index, recorded
+        got = CASES[case](cfg)
+    return got, [w for w in used if w is not None]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_window_writes_what_the_whole_file_writes(tmp_path, case, monkeypatch):
+    base = big_root(tmp_path / "base")
+    whole, part = tmp_path / "whole", tmp_path / "part"
+    shutil.copytree(base, whole)
+    shutil.copytree(base, part)
+    want, _ = run(whole, case, False, monkeypatch)
+    got, used = run(part, case, True, monkeypatch)
+    if case != "undefine-in-source":
+        assert used, "the change went through a window"
+    if case == "dry-run":
+        assert [(c.path, c.before, c.after) for c in got] == [(c.path, c.before, c.after) for c in want]
+        assert files(part) == files(base)
+    assert (part / ETH).read_bytes() == (whole / ETH).read_bytes()
+    assert files(part) == files(whole)
+
+
+@pytest.mark.parametrize("case", ["define-new", "redefine-middle", "undefine-first", "undefine-commented",
+                                  "undefine-last"])
+def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
+    """After a change through a window the index holds, for the big file,
+    what a fresh parse of the new file gives (tree and facts), and the next
+    command uses it without parsing the file: only while the file holds the
+    bytes written (a later edit is parsed again)."""
+    root = big_root(tmp_path / "root")
+    _got, used = run(root, case, True, monkeypatch)
+    assert used
+    with augnetcf.Config(str(root), "debian") as cfg:
+        parsed = []
+        real = cfg.index._parse
+        monkeypatch.setattr(cfg.index, "_parse", lambda paths, *a: parsed.extend(paths) or real(paths, *a))
+        cfg.index.refresh()
+        learned = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        assert parsed == []  # the file was not parsed again
+        cfg.index.tree_of(learned)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh)
+    shutil.rmtree(fresh / "var/cache/augnetcf")
+    (fresh / "var/cache/augnetcf").mkdir()
+    with augnetcf.Config(str(fresh), "debian") as cfg:
+        cfg.index.refresh()
+        want = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        cfg.index.tree_of(want)
+    assert learned.tree == want.tree
+    assert learned.facts() == want.facts()
+    (root / ETH).write_text((root / ETH).read_text().replace("iface br2 inet static", "iface br2 inet dhcp"))
+    with augnetcf.Config(str(root), "debian") as cfg:
+        assert "method=\"dhcp\"" in cfg.xml_desc("br2") or "<dhcp" in cfg.xml_desc("br2")
+
+
+def test_an_edit_since_the_index_recorded_the_file_is_kept(tmp_path, monkeypatch):
+    """A window is cut only from the bytes the index recorded (same stamp),
+    so an edit made since is read again first, and kept by the change."""
+    root = big_root(tmp_path / "root")
+    with augnetcf.Config(str(root), "debian") as cfg:
+        cfg.list_interfaces()
+    text = (root / ETH).read_text()
+    (root / ETH).write_text(text.replace("iface br3 inet static", "iface br3 inet dhcp"))
+    _got, used = run(root, "undefine-middle", True, monkeypatch)
+    assert "iface br3 inet dhcp" in (root / ETH).read_text()
+    assert "iface br21 " not in (root / ETH).read_text()
+    assert used, "the window was cut from the bytes read again"
+
+
+def test_a_keyword_on_a_continued_line_is_no_item(tmp_path, monkeypatch):
+    """A keyword on a continued line is part of a value, for the window's
+    scanner as for the lens (had they disagreed, no window would be used)."""
+    root = big_root(tmp_path / "root")
+    text = (root / ETH).read_text().replace("    bridge_stp off\n", "    up echo \\\nauto br99\n", 1)
+    (root / ETH).write_text(text)
+    whole = tmp_path / "whole"
+    shutil.copytree(root, whole)
+    run(whole, "undefine-last", False, monkeypatch)
+    _got, _used = run(root, "undefine-last", True, monkeypatch)
+    assert (root / ETH).read_bytes() == (whole / ETH).read_bytes()
+
+
+def test_window_items_follow_the_lens():
+    text = (b"# head\n\nauto lo\niface lo inet loopback\n  auto\n  up a \\\nauto x\n"
+            b"#auto y \\\nsource /x\niface e inet dhcp\n  up b \\\\\nallow-hotplug e\n")
+    assert [k for _p, k in window.items(text)] == ["auto", "iface", "source", "iface", "allow-hotplug"]
