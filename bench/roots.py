@@ -15,7 +15,7 @@ import os
 import uuid
 from pathlib import Path
 
-BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd")
+BACKENDS = ("redhat", "debian", "suse", "nm-keyfile", "networkd", "netplan")
 
 NIC_MACS = {"eth0": "52:54:00:00:00:01", "eth1": "52:54:00:00:00:02"}
 
@@ -112,8 +112,25 @@ def _networkd(root: Path, tenants: int) -> None:
         _write(d / f"40-br{t}.network", f"[Match]\nName=br{t}\n\n[Network]\nAddress={_addr(t)}/24\n")
 
 
+def _netplan(root: Path, tenants: int) -> None:
+    """One file, as Ubuntu's installer or cloud-init leaves a host: the
+    NICs, the bond, and every tenant's VLAN and bridge."""
+    nics = "".join(f"    {nic}:\n      match:\n        macaddress: {mac}\n      set-name: {nic}\n"
+                   for nic, mac in NIC_MACS.items())
+    vlans = "".join(f"    bond0.{t}:\n      id: {t}\n      link: bond0\n" for t in range(1, tenants + 1))
+    bridges = "".join(f"    br{t}:  # tenant {t}\n      addresses:\n        - {_addr(t)}/24\n"
+                      f"      interfaces:\n        - bond0.{t}\n      parameters:\n        stp: false\n"
+                      "        forward-delay: 2\n" for t in range(1, tenants + 1))
+    _write(root / "etc/netplan/00-installer-config.yaml",
+           f"# written by the installer\nnetwork:\n  version: 2\n  ethernets:\n{nics}  bonds:\n"
+           "    bond0:\n      interfaces:\n        - eth0\n        - eth1\n      parameters:\n"
+           f"        mode: active-backup\n        mii-monitor-interval: 100\n  vlans:\n{vlans}"
+           f"  bridges:\n{bridges}")
+    (root / "etc/netplan/00-installer-config.yaml").chmod(0o600)
+
+
 _MAKERS = {"redhat": _redhat, "debian": _debian, "suse": _suse, "nm-keyfile": _nm_keyfile,
-           "networkd": _networkd}
+           "networkd": _networkd, "netplan": _netplan}
 
 
 def make_root(root: str | os.PathLike, backend: str, n: int, cache: bool = True) -> int:
