@@ -53,7 +53,11 @@ EXPRESSES = {
         "netplan": r"^\s*(activation-mode|optional)\s*:",
     },
 }
-_LAYOUT_LINE = re.compile(r"^\s*(\[[^\]]*\]\s*)?$")
+#: Lines that only frame what an edit says: blank lines, ini section headers,
+#: and a YAML mapping's own key line (``eth0:`` / ``eth0: {}``), which turns
+#: from one into the other when an edit fills an empty mapping or empties one
+#: (netplan needs ``{}``: it refuses a definition that is null).
+_LAYOUT_LINE = re.compile(r"^\s*(\[[^\]]*\]\s*)?$|^\s*[^\s#:\[{-][^:#]*:(\s*\{\})?\s*$")
 
 
 @dataclass(frozen=True)

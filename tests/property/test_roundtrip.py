@@ -287,17 +287,10 @@ def test_host_spellings_read_the_same_and_redefine_as_a_byte_noop(backend: str, 
         shutil.rmtree(root)
 
 
-def _netplan_start_only(doc: etree._Element) -> bool:
-    """An ethernet whose netplan mapping holds at most ``activation-mode``: an
-    edit that empties the mapping, or fills an empty one, respells it between
-    ``eth0:`` and ``eth0: {}`` (HOST_FILES' netplan-start-edit-empties-an-ethernet)."""
-    c = configurable(doc)
-    return c.get("type") == "ethernet" and {el.tag for el in c} <= {"start", "link"}
-
-
 #: Documents whose edits go wrong through a known bug, per backend: the property
 #: leaves them out (the bug has a strict-xfail example in test_regressions.py's HOST_FILES).
-EDIT_BUGS: dict[str, Callable[[etree._Element], bool]] = {"netplan": _netplan_start_only}
+#: None today.
+EDIT_BUGS: dict[str, Callable[[etree._Element], bool]] = {}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
