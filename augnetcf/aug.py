@@ -186,9 +186,10 @@ class _Augeas(augeas.Augeas):
         self._touch(path)
         super().insert(path, label, before)
 
-    def mv(self, src: str, dst: str) -> None:
+    def move(self, src: str, dst: str) -> None:
         self._touch(src)
-        super().mv(src, dst)
+        self._touch(dst)
+        super().move(src, dst)
 
     def _touch(self, path: str) -> None:
         if not path.startswith(("/augeas", "/augnetcf")):

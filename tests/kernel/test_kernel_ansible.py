@@ -11,8 +11,6 @@ import pytest
 from ansible_run import play
 from conftest import REDHAT_DIR, snapshot_tree
 
-import augnetcf
-
 from .conftest import KERNEL
 
 pytestmark = KERNEL
@@ -73,9 +71,7 @@ def test_failed_ifup_rolls_the_files_back(lan, tmp_path: Path):
     assert not (lan.root / REDHAT_DIR / "ifcfg-br1").exists()
 
 
-# -- augnetcf.net.share: a thin wrapper of Config.share/unshare (branch share) ---------------------------
-NO_SHARE = pytest.mark.skipif(not hasattr(augnetcf.Config, "share"),
-                              reason="augnetcf.Config.share is not in this tree yet (branch share)")
+# -- augnetcf.net.share: a thin wrapper of augnetcf.share's share/unshare ---------------------------------
 
 STATIC = """<interface type="ethernet" name="eth0">
   <start mode="onboot"/>
@@ -101,7 +97,6 @@ def share_task(**args: object) -> dict:
     return {"augnetcf.net.share": {"root": "{{ root }}", "backend": "redhat", **args}}
 
 
-@NO_SHARE
 def test_share_check_share_again_unshare(uplink, tmp_path: Path):
     files = snapshot_tree(uplink.root)
     check = run_in(uplink, tmp_path, share_task(nic="eth0", bridge="br0"), "--check", "--diff")
@@ -131,7 +126,6 @@ def test_share_check_share_again_unshare(uplink, tmp_path: Path):
         "changed"] is False
 
 
-@NO_SHARE
 def test_share_failed_verification_rolls_back(uplink, tmp_path: Path):
     files = snapshot_tree(uplink.root)
     out = run_in(uplink, tmp_path, share_task(nic="eth0", bridge="br0", verify="192.0.2.99", timeout=2))
