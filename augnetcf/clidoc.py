@@ -70,7 +70,10 @@ def _usage(parser: argparse.ArgumentParser) -> str:
     return usage[len("usage: "):] if usage.startswith("usage: ") else usage
 
 
-def _options(parser: argparse.ArgumentParser) -> list[str]:
+def arguments(parser: argparse.ArgumentParser) -> list[tuple[argparse.Action, str]]:
+    """Every option and positional argument of *parser* a reader is told
+    about, with how it is written (``--root DIR``, ``VERB``); for the man page
+    and the docs site's command reference alike."""
     out = []
     for action in parser._actions:
         if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
@@ -81,6 +84,13 @@ def _options(parser: argparse.ArgumentParser) -> list[str]:
                 names += " " + (action.metavar or action.dest.upper())
         else:
             names = action.metavar or action.dest
+        out.append((action, names))
+    return out
+
+
+def _options(parser: argparse.ArgumentParser) -> list[str]:
+    out = []
+    for action, names in arguments(parser):
         help_ = action.help or ""
         if action.choices and not action.option_strings:
             help_ = (help_ + " " if help_ else "") + "One of: " + ", ".join(map(str, action.choices)) + "."

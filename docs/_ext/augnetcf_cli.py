@@ -20,16 +20,10 @@ from sphinx.util.nodes import nested_parse_with_titles
 
 def _options(parser: argparse.ArgumentParser) -> list[str]:
     """One definition-list item per option or positional argument of *parser*."""
+    from augnetcf.clidoc import arguments
+
     out = []
-    for action in parser._actions:
-        if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
-            continue
-        if action.option_strings:
-            names = ", ".join(action.option_strings)
-            if action.nargs != 0:
-                names += " " + (action.metavar or action.dest.upper())
-        else:
-            names = action.metavar or action.dest
+    for action, names in arguments(parser):
         help_ = action.help or ""
         if action.choices:
             help_ = (help_ + " " if help_ else "") + "One of: " + ", ".join(map(str, action.choices)) + "."
