@@ -209,7 +209,16 @@
     <xsl:variable name="addrs"
                   select="($net/node[@label = 'Address'] | $nw/node[@label = 'Address']/node[@label = 'Address'])
                           /node[@label = 'value'][contains(@value, '/') or ancf:nd-prefix(@value) != '']"/>
-    <xsl:variable name="gws" select="$net/node[@label = 'Gateway']/node[@label = 'value'][not(starts-with(@value, '_'))]"/>
+    <!-- the default route: [Network] Gateway=, and a [Route] section that
+         says only a gateway (to any destination, in the main table, perhaps
+         with a metric); a route networkd learns (_dhcp4, _ipv6ra) is none -->
+    <xsl:variable name="routes"
+                  select="$nw/node[@label = 'Route']
+                          [not(node[not(starts-with(@label, '#')) and @label != 'Gateway' and @label != 'Destination'
+                                    and @label != 'Metric' and @label != 'GatewayOnLink'])]
+                          [not(node[@label = 'Destination']/node[@label = 'value']
+                               [@value != '0.0.0.0/0' and @value != '::/0' and @value != '0.0.0.0' and @value != '::'])]"/>
+    <xsl:variable name="gws" select="($net | $routes)/node[@label = 'Gateway']/node[@label = 'value'][not(starts-with(@value, '_'))]"/>
     <!-- networkd turns IPv6 link-local addressing off for a bridge port (unless
          LinkLocalAddressing= turns it on) and for a bond slave, and with it
          router advertisements: there, IPv6AcceptRA= says nothing -->

@@ -149,9 +149,69 @@ def _drop_restated_defaults(new: etree._Element, old: etree._Element) -> None:
 
 
 def _respell(new: etree._Element, old: etree._Element) -> None:
-    """Write a redefine in the file's own shape; see :func:`_keep_sections`."""
+    """Write a redefine in the file's own shape; see :func:`_keep_sections`
+    and :func:`_keep_routes`."""
     _drop_restated_defaults(new, old)
     _keep_sections(new, old)
+    _keep_routes(new, old)
+
+
+#: The keys of a ``[Route]`` section that says only a default route (what
+#: the from-forest stylesheet reads as the gateway; it reads no other route).
+_DEFAULT_ROUTE_KEYS = {"Gateway", "Destination", "Metric", "GatewayOnLink"}
+_ANY = {"0.0.0.0/0", "::/0", "0.0.0.0", "::"}
+
+
+def _default_route(section: etree._Element) -> str | None:
+    """The gateway of a ``[Route]`` section that is a default route as the
+    from-forest stylesheet reads it, else None."""
+    labels = {k.get("label") for k in section.iterchildren("node") if not k.get("label", "").startswith("#")}
+    if not labels <= _DEFAULT_ROUTE_KEYS or any(
+            v not in _ANY for v in section.xpath("node[@label='Destination']/node[@label='value']/@value")):
+        return None
+    found = [str(v) for v in section.xpath("node[@label='Gateway']/node[@label='value']/@value")
+             if not str(v).startswith("_")]
+    return found[0] if found else None
+
+
+def _keep_routes(new: etree._Element, old: etree._Element) -> None:
+    """Keep a default route where the file gives it: in a ``[Route]`` section.
+
+    The stylesheet says a gateway as ``[Network] Gateway=``. Where the file
+    has no such key for the gateway's family but a ``[Route]`` section that
+    says only a default route of it (perhaps with a metric), the gateway
+    goes into that section instead: a changed gateway is that one line.
+    Sections of one name pair by position, so every ``[Route]`` section of
+    the file is handed on as it is, in its place. Removing such a route is
+    refused: the engine keeps ``[Route]`` sections (they may say what the
+    XML cannot), so its other keys would stay behind as a route of their own."""
+    sections = old.xpath("node[@label='Route']")
+    network = new.find("node[@label='Network']")
+    if not sections:
+        return
+    family = {False: "ipv4", True: "ipv6"}
+    had = {family[":" in str(v)] for v in
+           old.xpath("node[@label='Network']/node[@label='Gateway']/node[@label='value']/@value")}
+    ours = {} if network is None else {
+        family[":" in str(k.find("node").get("value", ""))]: k
+        for k in reversed(network.xpath("node[@label='Gateway'][node[@label='value']]"))}
+    for section in sections:
+        copy_ = etree.fromstring(etree.tostring(section))
+        gateway = _default_route(section)
+        fam = family[":" in gateway] if gateway is not None else None
+        if fam is not None and fam not in had:
+            had.add(fam)  # the first default route of its family is the one that is read
+            key = ours.pop(fam, None)
+            if key is None:
+                where = old.get("path", "")[len("/files"):]
+                raise Unsupported(
+                    f"removing the default route via {gateway} would leave the rest of its [Route] section "
+                    "behind as a route of its own; remove the section by hand first", file=where or None)
+            network.remove(key)
+            mine = next(g for g in copy_.xpath("node[@label='Gateway']")
+                        if g.xpath("node[@label='value']/@value")[:1] == [gateway])
+            copy_.replace(mine, key)
+        new.append(copy_)
 
 
 def _keep_sections(new: etree._Element, old: etree._Element) -> None:

@@ -358,3 +358,64 @@ def test_a_boolean_keeps_the_files_spelling(root, spelling):
         assert '<protocol family="ipv6"/>' in xml
         c.define(xml.replace("10.0.0.5", "10.0.0.6"))
     assert changed_lines(text, path.read_text()) == ["-Address=10.0.0.5/24", "+Address=10.0.0.6/24"]
+
+
+# -- a default route in a [Route] section --------------------------------------------------------------------
+ROUTES = """\
+[Match]
+Name=eth0
+
+[Network]
+Address=10.0.0.2/24
+
+[Route]
+Destination=192.168.5.0/24
+Gateway=10.0.0.5
+
+[Route]
+Gateway=10.0.0.1
+Metric=5
+"""
+
+
+@pytest.fixture
+def routes(root: Path) -> Path:
+    return write(root, "10-eth0.network", ROUTES)
+
+
+def test_a_route_section_to_anywhere_is_the_gateway_and_another_route_is_not(root, routes):
+    with cfg(root) as c:
+        protocol = parse_xml(c.xml_desc("eth0")).find("protocol")
+    assert [r.get("gateway") for r in protocol.findall("route")] == ["10.0.0.1"]
+
+
+@pytest.mark.parametrize(("old", "new", "diff"), [
+    (None, None, []),
+    ('<start mode="onboot"/>', '<start mode="onboot"/><mtu size="1400"/>',
+     ["+", "+[Link]", "+MTUBytes=1400"]),
+    ('<route gateway="10.0.0.1"/>', '<route gateway="10.0.0.9"/>',
+     ["-Gateway=10.0.0.1", "+Gateway=10.0.0.9"]),
+])
+def test_an_edit_keeps_the_route_sections_and_changes_a_gateway_where_it_is(root, routes, old, new, diff):
+    with cfg(root) as c:
+        xml = c.xml_desc("eth0")
+        want = xml.replace(old, new) if old else xml
+        c.define(want)
+        assert xml_diff(parse_xml(want), parse_xml(c.xml_desc("eth0"))) is None
+    assert changed_lines(ROUTES, routes.read_text()) == diff
+
+
+def test_removing_a_gateway_its_route_section_holds_is_refused_with_nothing_written(root, routes):
+    before = snapshot_tree(root)
+    with cfg(root) as c, pytest.raises(augnetcf.Unsupported) as exc:
+        c.define(c.xml_desc("eth0").replace('<route gateway="10.0.0.1"/>', ""))
+    assert exc.value.file.endswith("10-eth0.network") and "[Route]" in exc.value.message
+    assert snapshot_tree(root) == before
+
+
+def test_systemd_networkd_reads_a_changed_route_section_without_a_complaint(root, routes):
+    problem = judges.networkd_problem()
+    assert not problem, f"systemd-networkd is the judge of this test: {problem}"
+    with cfg(root) as c:
+        c.define(c.xml_desc("eth0").replace("10.0.0.1", "10.0.0.9"))
+    assert judges.networkd_check(root / DIR, seconds=1)[0] == []
