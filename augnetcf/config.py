@@ -1121,7 +1121,11 @@ class Config:
                 own += [el for el in forest_.xpath(b.mark) if self._identify(el, "mark")[0] == n]
             return self._subforest(own) if own else None
 
-        meaning = minimal.reading(b, name, described, facts, alone)
+        # ports that were ports of the same master before, and still are
+        settled = {port.get("name") for port in doc.getroot().iter("interface")
+                   if port.get("name") in described and snap.masters.get(port.get("name"))
+                   == next(port.iterancestors("interface")).get("name")}
+        meaning = minimal.reading(b, name, described, facts, alone, settled)
 
         def before() -> bytes | None:
             """What the files mean now (minimal.conserve takes one element out at a time)."""

@@ -26,7 +26,7 @@ Pure lxml: no Augeas, no files.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from lxml import etree
 
@@ -85,7 +85,8 @@ _OPTIONAL = frozenset({"start", "mtu", "mac"})
 
 def reading(backend: Backend, name: str, described: dict[str, set[str]],
             facts: Callable[[etree._Element], tuple[str, str, list[str]]],
-            alone: Callable[[etree._Element, str], etree._Element | None]) -> Meaning:
+            alone: Callable[[etree._Element, str], etree._Element | None],
+            settled: Collection[str] = ()) -> Meaning:
     """What a forest means for a description of *name*.
 
     Three things: *name*'s interface XML; what the engine itself reads from
@@ -106,9 +107,14 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
     mode). Otherwise the description does not speak of them (an ``auto
     eno1`` line, a port's own ``MTUBytes=``), so they are the admin's to
     keep. Everything else counts: a port without ``<protocol>`` has no
-    address. The first forest read decides what the stylesheet
+    address, except on a backend whose reader ignores a port's addresses
+    (``Backend.port_addresses_ignored``), for the *settled* names: ports
+    that were ports of the same master before the define. Their addresses
+    meant nothing before and mean nothing after, so they stay as written.
+    The first forest read decides what the stylesheet
     gives: :func:`conserve` reads the stylesheet's forest first.
     """
+    ignored = set(settled) if backend.port_addresses_ignored else set()
     counted: dict[str, set[str]] = {}
 
     def read(forest: etree._Element, n: str) -> bytes:
@@ -123,7 +129,8 @@ def reading(backend: Backend, name: str, described: dict[str, set[str]],
         if n not in counted:
             counted[n] = _OPTIONAL & (described[n] | {c.tag for c in doc} - {"start"})
         for child in list(doc):
-            if child.tag in _OPTIONAL and child.tag not in counted[n]:
+            if (child.tag in _OPTIONAL and child.tag not in counted[n]) or (
+                    child.tag == "protocol" and n in ignored):
                 doc.remove(child)
         return canonical(doc)
 

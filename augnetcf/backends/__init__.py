@@ -212,6 +212,12 @@ class Backend:
     #: Words in ``unit_ports`` that are keywords, not interfaces (ifupdown's
     #: ``bridge_ports none``).
     port_keywords: tuple[str, ...] = ()
+    #: The distribution's reader ignores a bridge port's or bond slave's own
+    #: addresses (wicked does). An address in the file of an interface that
+    #: was a port of the same master before a define, and still is, is then
+    #: left as written: it meant nothing before and means nothing after. A
+    #: port that joins a master loses its former addresses all the same.
+    port_addresses_ignored: bool = False
     #: Files whose top-level nodes share a label (stanzas, route lines): a
     #: removed node's lines are cut from the text before Augeas prints the
     #: rest, so later lines keep their own layout (see :mod:`augnetcf.aug`).

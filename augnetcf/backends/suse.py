@@ -215,6 +215,7 @@ DIR = "/etc/sysconfig/network"
 BACKEND = Backend(
     name="suse",
     keep_layout=True,  # the route lines of a shared routes file
+    port_addresses_ignored=True,  # wicked sets up no addresses on a port or slave
     transforms=(
         Transform(lens="Ifcfg.lns", incl=(f"{DIR}/ifcfg-*",)),
         Transform(lens="Suse_Routes.lns", incl=(f"{DIR}/routes",)),

@@ -46,10 +46,7 @@ CASES = cases()
 #: Cases where augnetcf still falls short, each with what goes wrong. They are
 #: strict: one that starts to pass fails the run until it leaves this list.
 NOOP_GAPS: dict[str, str] = {}
-EDIT_GAPS = {
-    "suse/yast-network/scr_read": "a bridge port's own addresses go on an edit of the bridge (a port "
-                                  "description has none; wicked ignores them on a port): more than one line",
-}
+EDIT_GAPS: dict[str, str] = {}
 
 
 def _cases(gaps: dict[str, str]) -> list:

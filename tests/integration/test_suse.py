@@ -539,6 +539,35 @@ def test_a_bond_wicked_would_not_make_is_refused_by_dumpxml_and_define(tmp_path,
     assert snapshot_tree(root) == before
 
 
+PORT_WITH_ADDRESS = {
+    "ifcfg-br0": "STARTMODE='auto'\nBOOTPROTO='dhcp'\nBRIDGE='yes'\nBRIDGE_PORTS='eth0'\n",
+    "ifcfg-eth0": "BOOTPROTO='static'\nIPADDR='192.168.123.1/24'\nSTARTMODE='auto'\n",
+    "ifcfg-eth1": "BOOTPROTO='static'\nIPADDR='192.168.124.1/24'\nSTARTMODE='auto'\n",
+}
+
+
+def test_an_edit_of_a_bridge_keeps_the_address_wicked_ignores_on_its_port(tmp_path):
+    root = yast_root(tmp_path, PORT_WITH_ADDRESS)
+    with augnetcf.Config(str(root), "suse") as c:
+        xml = c.xml_desc("br0")
+        assert "192.168.123.1" not in xml  # a port has no address of its own
+        c.define(xml.replace('<start mode="onboot"/>', '<start mode="onboot"/><mtu size="9000"/>'))
+        assert c.xml_desc("br0") == xml.replace('<start mode="onboot"/>',
+                                                '<start mode="onboot"/>\n  <mtu size="9000"/>')
+    assert changed_lines(PORT_WITH_ADDRESS, root) == {f"ifcfg-{n}": ["+MTU=9000"] for n in ("br0", "eth0")}
+
+
+def test_a_new_port_of_a_bridge_loses_its_former_address(tmp_path):
+    root = yast_root(tmp_path, PORT_WITH_ADDRESS)
+    with augnetcf.Config(str(root), "suse") as c:
+        c.define(c.xml_desc("br0").replace('<interface type="ethernet" name="eth0"',
+                                           '<interface type="ethernet" name="eth1"/>'
+                                           '<interface type="ethernet" name="eth0"'))
+    eth1 = (root / NETDIR / "ifcfg-eth1").read_text()
+    assert "IPADDR" not in eth1 and "192.168.124.1" not in eth1
+    assert "IPADDR='192.168.123.1/24'" in (root / NETDIR / "ifcfg-eth0").read_text()
+
+
 def test_bridge_ports_without_bridge_yes_are_refused(tmp_path):
     root = yast_root(tmp_path, {"ifcfg-br0": "BOOTPROTO='dhcp'\nBRIDGE_PORTS='eth0'\n",
                                 "ifcfg-eth0": "BOOTPROTO='none'\n"})
