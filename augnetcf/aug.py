@@ -38,6 +38,7 @@ import functools
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Iterable
 from glob import iglob
 
@@ -378,10 +379,15 @@ class AugeasSession:
         Augeas skips a file whose mtime (in whole seconds) is unchanged, so a
         file another process replaced within the same second would keep its
         stale tree, and the next save would undo that process' change (a lost
-        update). Every write here is a rename, so a new inode tells.
+        update). Every write here is a rename, so a new inode tells; a file
+        rewritten in place has a new ctime (which no one can set back, unlike
+        the mtime). A file changed within the last :data:`_RACY_NS` may change
+        again within the same timestamp tick, which no stamp tells: it is
+        always read again.
         """
         for meta, (fs, key) in self._stats.items():
-            if _stat_key(fs) != key:
+            now = _stat_key(fs)
+            if now != key or _recent(now):
                 self.aug.set(f"{meta}/mtime", "0")
     def check_inside(self, path: str) -> None:
         """Refuse a file that resolves (through symlinks) to a place outside the root."""
@@ -593,7 +599,7 @@ class AugeasSession:
                     aug.remove(tree_path)
         for path, i in files.items():
             key = _stat_key(path)
-            if path in self._python and self._python[path][0] == key:
+            if path in self._python and self._python[path][0] == key and not _recent(key):
                 continue
             tree_path = self._tree_path(path)
             meta = "/augeas" + tree_path
@@ -906,12 +912,22 @@ def _prepare_staged(new: str, target: str, new_mode: int | None = None) -> None:
     os.chmod(new, stat.S_IMODE(st.st_mode))
 
 
+#: A file changed this recently (ns) may change again within one timestamp
+#: tick without a stamp telling; the index's RACY_SECONDS, for the same reason.
+_RACY_NS = 2_000_000_000
+
+
+def _recent(key: tuple[int, ...]) -> bool:
+    """Whether a :func:`_stat_key` is of a file changed within :data:`_RACY_NS`."""
+    return bool(key) and max(key[2], key[4]) >= time.time_ns() - _RACY_NS
+
+
 def _stat_key(path: str) -> tuple[int, ...]:
     try:
         st = os.stat(path)
     except OSError:
         return ()
-    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size)
+    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
 
 
 def _sweep(before: dict[str, set[str]]) -> None:

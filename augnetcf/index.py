@@ -53,6 +53,7 @@ from .errors import FileError
 aug = lazy("augnetcf.aug", globals())
 etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
 forest = lazy("augnetcf.forest", globals())
+watch = lazy("augnetcf.watch", globals())
 
 log = logger("augnetcf", globals())  # imported when something is logged
 
@@ -279,6 +280,10 @@ class Index:
         self._token = ""
         self._trees: bytes | None = None
         self._code = ""
+        #: the inotify watches of :meth:`_watching` (None: not yet; False: none here)
+        self._watcher: watch.Watcher | bool | None = None
+        #: whether the last refresh found a file through a symbolic link
+        self._linked = False
         self._excl = [re.compile("|".join(fnmatch.translate(g) for g in t.excl) or "(?!)")
                       for t in backend.transforms]
 
@@ -483,6 +488,8 @@ class Index:
     def _refresh(self) -> None:
         if not self._cache_loaded:
             self._load_cache()
+        if self._watching():
+            return  # nothing changed since the last refresh (see augnetcf.watch)
         now = time.time_ns()
         racy = now - int(RACY_SECONDS * 1e9)
         found: dict[str, tuple[int, os.stat_result, bool]] = {}
@@ -522,12 +529,36 @@ class Index:
                         self._expand(pattern, 0, found)
         self.entries = sorted(entries.values(), key=lambda e: e.aug_path)
         self._known = entries
+        self._linked = any(link for _xfm, _st, link in found.values())
         self.refreshed = True
         self._found, self._expanded = found, expanded
         keep = {id(e) for e in self.entries if e.keep or e.digest}
         if keep != self._on_disk:
             self._on_disk = keep
             self._save_cache()
+
+    def _watching(self) -> bool:
+        """Whether the last refresh still stands because inotify reported no
+        change since (see :mod:`augnetcf.watch`); otherwise arm the watches,
+        before the caller looks at the files. A process's first refresh arms
+        nothing: a one-shot command would only pay for it."""
+        if not self.refreshed or self._watcher is False:
+            return False
+        dirs = watch.directories(self.root, [*(g for t in self.backend.transforms for g in t.incl),
+                                             *self._expanded])
+        if self._watcher is None:
+            if not watch.enabled():
+                self._watcher = False
+                return False
+            try:
+                self._watcher = watch.Watcher()
+            except (OSError, AttributeError):  # no inotify here
+                self._watcher = False
+                return False
+        elif not self._linked and self._watcher.quiet(dirs):
+            return True
+        self._watcher.arm(dirs)
+        return False
 
     # -- the listing ------------------------------------------------------------------
     # ``list`` on a root where nothing changed would read every file's facts and
