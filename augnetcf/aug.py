@@ -257,7 +257,7 @@ class AugeasSession:
             raise FileError(f"cannot initialise Augeas: {e}", file=self.root) from None
         self._included: set[str] = set()
         self._broken: list[FileError] = []
-        self._stats: dict[str, tuple[str, tuple[int, ...]]] = {}
+        self._stats: dict[str, tuple[str, tuple[int, ...]]] = {}  # meta -> (file, _stat_key)
         self._transforms = tuple(transforms)
         self._spans = spans
         #: Python lenses: the globs each reads (by transform index), and what
@@ -339,6 +339,7 @@ class AugeasSession:
         """(Re)read the files; Augeas skips files that have not changed."""
         self._forget_replaced()
         self.aug.cuts = {} if self._spans else None
+        began = time.time_ns()  # every file is read after this (see _ambiguous)
         try:
             if len(self._python_incl) < len(self._transforms):
                 self.aug.load()
@@ -369,7 +370,7 @@ class AugeasSession:
                 # counts every sibling (quadratic), so only labels it would escape ask
                 meta = f"/augeas{tree}" if _PLAIN_PATH.fullmatch(tree) else \
                     self.aug.ns_path("ancffiles", i)[: -len("/path")]
-                self._stats[meta] = (fs, _stat_key(fs))
+                self._stats[meta] = (fs, _stat_key(fs, began))
         finally:
             self.aug.defvar("ancffiles", "/augeas/ancf-unpinned")
 
@@ -381,13 +382,12 @@ class AugeasSession:
         stale tree, and the next save would undo that process' change (a lost
         update). Every write here is a rename, so a new inode tells; a file
         rewritten in place has a new ctime (which no one can set back, unlike
-        the mtime). A file changed within the last :data:`_RACY_NS` may change
-        again within the same timestamp tick, which no stamp tells: it is
-        always read again.
+        the mtime). A file that changed within the timestamp tick in which
+        it was last read may have changed again within that tick, which no
+        stamp tells (:func:`_ambiguous`): it is read again.
         """
         for meta, (fs, key) in self._stats.items():
-            now = _stat_key(fs)
-            if now != key or _recent(now):
+            if _stat_key(fs)[:5] != key[:5] or _ambiguous(key):
                 self.aug.set(f"{meta}/mtime", "0")
     def check_inside(self, path: str) -> None:
         """Refuse a file that resolves (through symlinks) to a place outside the root."""
@@ -599,7 +599,8 @@ class AugeasSession:
                     aug.remove(tree_path)
         for path, i in files.items():
             key = _stat_key(path)
-            if path in self._python and self._python[path][0] == key and not _recent(key):
+            known = self._python.get(path)
+            if known is not None and known[0][:5] == key[:5] and not _ambiguous(known[0]):
                 continue
             tree_path = self._tree_path(path)
             meta = "/augeas" + tree_path
@@ -912,22 +913,29 @@ def _prepare_staged(new: str, target: str, new_mode: int | None = None) -> None:
     os.chmod(new, stat.S_IMODE(st.st_mode))
 
 
-#: A file changed this recently (ns) may change again within one timestamp
-#: tick without a stamp telling; the index's RACY_SECONDS, for the same reason.
-_RACY_NS = 2_000_000_000
+def _ambiguous(key: tuple[int, ...]) -> bool:
+    """Whether the file a :func:`_stat_key` was taken of had changed within
+    one timestamp tick of that moment, so that a change after it, within the
+    same tick and of the same size, would leave every stamp as it was. The
+    tick is a second (two, for FAT) where the filesystem keeps whole seconds,
+    else the kernel's clock tick, at most 10 ms (20 ms here, to be sure)."""
+    if not key:
+        return False
+    changed = max(key[2], key[4])
+    whole = key[2] % 1_000_000_000 == 0 and key[4] % 1_000_000_000 == 0
+    return changed > key[5] - (2_000_000_000 if whole else 20_000_000)
 
 
-def _recent(key: tuple[int, ...]) -> bool:
-    """Whether a :func:`_stat_key` is of a file changed within :data:`_RACY_NS`."""
-    return bool(key) and max(key[2], key[4]) >= time.time_ns() - _RACY_NS
-
-
-def _stat_key(path: str) -> tuple[int, ...]:
+def _stat_key(path: str, read_after: int | None = None) -> tuple[int, ...]:
+    """A file's stamp: inode, device, mtime, size, ctime (compare these five),
+    and the moment (ns) from which its tree was read: *read_after*, or now
+    (before a read)."""
     try:
         st = os.stat(path)
     except OSError:
         return ()
-    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+    return (st.st_ino, st.st_dev, st.st_mtime_ns, st.st_size, st.st_ctime_ns,
+            time.time_ns() if read_after is None else read_after)
 
 
 def _sweep(before: dict[str, set[str]]) -> None:

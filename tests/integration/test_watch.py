@@ -236,3 +236,17 @@ def test_the_answers_match_a_fresh_config_after_each_change(root):
                 assert kept.list_interfaces() == fresh.list_interfaces()
                 assert kept.xml_desc(f"br{n}") == fresh.xml_desc(f"br{n}")
     assert snapshot_tree(root)
+
+
+def test_without_watches_a_kept_session_never_rereads_an_old_tree(root, monkeypatch):
+    """Augeas re-reads a file only when its mtime (in seconds) changed: a
+    file rewritten in place with its mtime put back must still be read again
+    (its ctime tells), and no stale tree may reach the index's cache."""
+    monkeypatch.setenv("AUGNETCF_WATCH", "off")
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        for _ in range(3):
+            cfg.xml_desc("br2")
+        rewrite_unnoticed(root / SCRIPTS / "ifcfg-br2", b"10.0.2.1", b"10.0.2.9")
+        assert 'address="10.0.2.9"' in cfg.xml_desc("br2")
+    with augnetcf.Config(str(root), "redhat") as fresh:
+        assert 'address="10.0.2.9"' in fresh.xml_desc("br2")
