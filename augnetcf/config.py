@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import fnmatch
 import functools
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from . import backends, txn
+from . import backends, resolve, txn
 from ._lazy import lazy, logger
 from .errors import (
     AugnetcfError,
@@ -34,10 +32,11 @@ from .errors import (
     Unsupported,
     XMLInvalid,
 )
-from .index import Index, alias_keys, gc_paused
+from .index import Index, gc_paused
 from .index import facts as index_facts
 from .index import xpath as index_xpath
 from .macs import normalize_mac
+from .resolve import XPATH_NS, Snapshot  # noqa: F401  (XPATH_NS: share and tests import it from here)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -53,17 +52,11 @@ detect = lazy("augnetcf.detect", globals())
 etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
 forest = lazy("augnetcf.forest", globals())
 minimal = lazy("augnetcf.minimal", globals())
-resolve = lazy("augnetcf.resolve", globals())
 schema = lazy("augnetcf.schema", globals())
 window = lazy("augnetcf.window", globals())
 xslt = lazy("augnetcf.xslt", globals())
 
 log = logger("augnetcf", globals())  # imported when something is logged
-
-#: Backend XPath expressions may call the stylesheets' extension functions.
-XPATH_NS = {"ancf": "urn:augnetcf:xslt"}  # xslt.NS
-
-_GLOB_MAGIC = re.compile(r"[*?\[]")
 
 
 def canonical(doc: etree._Element) -> bytes:
@@ -154,56 +147,6 @@ def _lines(data: bytes | None) -> list[str]:
     if not lines[-1].endswith("\n"):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines
-
-
-@dataclass
-class _Snapshot:
-    """What the configuration says right now, indexed for the engine."""
-
-    #: every file read (None when the snapshot comes from the index)
-    forest: etree._Element | None = None
-    #: name -> its units (the first one is its main description). From the
-    #: index: elements for the names the snapshot was taken for, and
-    #: ("unit", file, n) references for the others
-    units: dict[str, list] = field(default_factory=dict)
-    #: name -> its marks, likewise
-    marks: dict[str, list] = field(default_factory=dict)
-    #: name -> name of its bridge/bond ("" or absent when top-level)
-    masters: dict[str, str] = field(default_factory=dict)
-    #: name -> MAC (the kernel's if it has the interface, else the configured one)
-    macs: dict[str, str] = field(default_factory=dict)
-    #: name -> files that amend its units (drop-ins), in the order they apply
-    extras: dict[str, list[etree._Element]] = field(default_factory=dict)
-    #: name -> the element its new marks go into (see ``Backend.mark_homes``)
-    homes: dict[str, list[etree._Element]] = field(default_factory=dict)
-    #: (Augeas path, name patterns) of every file that applies only to the
-    #: names its patterns take (``Backend.matches``), in file order
-    matches: list[tuple[str, list[str]]] = field(default_factory=list)
-    #: the kernel's MACs (``sys/class/net``) the snapshot was resolved with
-    kernel: dict[str, str] = field(default_factory=dict)
-
-    def names(self, name: str) -> list[str]:
-        """*name*, then every port and slave below it, breadth-first."""
-        names = [name]
-        for n in names:  # grows while we walk it
-            names.extend(sorted(c for c, m in self.masters.items() if m == n and c not in names))
-        return names
-
-    def tables(self) -> tuple[dict[str, list], ...]:
-        """The tables that hold units and marks, or references to them."""
-        return self.units, self.marks, self.extras, self.homes
-
-    def owned(self, name: str, extras: bool = True) -> list[etree._Element]:
-        """Units and marks of *name* and of its ports and slaves, *name*'s first;
-        with *extras*, each interface's drop-ins after its units."""
-        if name not in self.units:
-            return []
-        return [el for n in self.names(name)
-                for el in self.units.get(n, []) + (self.extras.get(n, []) if extras else [])
-                + self.marks.get(n, [])]
-
-    def top_level(self) -> list[str]:
-        return sorted(n for n in self.units if not self.masters.get(n))
 
 
 class Interface:
@@ -478,7 +421,7 @@ class Config:
         hint = f" (unless it is in {broken[0].where}, which cannot be parsed)" if broken else ""
         return NotFound(f"no interface named {name!r} is defined{hint}", file=self.root)
 
-    def _already(self, snap: _Snapshot, name: str, new: etree._Element) -> bool:
+    def _already(self, snap: Snapshot, name: str, new: etree._Element) -> bool:
         """Whether the files already say what forest *new* says, in their own
         spelling (PREFIX for NETMASK, ``address A/P``, quotes...). Then a define
         is a no-op: redefining what dumpxml printed changes no byte."""
@@ -505,7 +448,7 @@ class Config:
                 units = el.getroottree().getroot().xpath(b.unit, namespaces=XPATH_NS)
                 nets = [(self._identify(u, "unit")[0], str(self._xpath(u, b.unit_nets)).split())
                         for u in units] if b.unit_nets else []
-                name = self._mark_owner(name, str(self._xpath(el, b.mark_addr)), nets)
+                name = resolve.mark_owner(name, str(self._xpath(el, b.mark_addr)), nets)
             return name, self._xpath(el, b.mark_key)
         name = self._xpath(el, b.unit_name)
         if not name and b.name_from_path:
@@ -514,7 +457,7 @@ class Config:
         return name, self._xpath(el, b.unit_key)
 
     def _snapshot(self, names: Iterable[str] | None = None, write: bool = False,
-                  extra: Iterable[str] = (), refresh: bool = True) -> _Snapshot:
+                  extra: Iterable[str] = (), refresh: bool = True) -> Snapshot:
         """What the files say now. Without the index, every unit and mark is an
         element of the forest of all files. With it, interfaces are found from
         the index alone, and only the units and marks of *names* (with their
@@ -531,195 +474,22 @@ class Config:
         raise InternalError("the configuration files keep changing while augnetcf reads them",
                             file=self.root)
 
-    def _full_snapshot(self) -> _Snapshot:
-        b = self.backend
-        snap = _Snapshot(forest=self._load_forest())
-        kernel = sysfs_macs(self.root)
-        kernel_names = {mac: name for name, mac in kernel.items()}
-        candidates: dict[tuple[str, str], list[tuple[int, etree._Element]]] = {}
-        configured: dict[str, str] = {}
-        for unit in snap.forest.xpath(b.unit):
-            mac = normalize_mac(self._xpath(unit, b.unit_mac)) or ""
-            name = self._xpath(unit, b.unit_name) or kernel_names.get(mac, "")
-            path = unit.get("path", "")
-            from_path = b.name_from_path.search(path) if b.name_from_path else None
-            file_name = from_path.group(1) if from_path else ""
-            name = name or file_name
-            if not name:
-                continue
-            score = _claim(name, mac, file_name, kernel)
-            candidates.setdefault((name, self._xpath(unit, b.unit_key)), []).append((score, unit))
-            configured.setdefault(name, mac) if mac else None
-        _keep_winners(candidates, snap, self.backend.merged)
-        named = snap.forest.xpath(b.aliased, namespaces=XPATH_NS) if b.aliased else []
-        aliases = self._alias_table((el, str(self._xpath(el, b.aliased_name)), alias_keys(el, b))
-                                    for el in named)
-        for name, units in snap.units.items():
-            for unit in units:
-                self._relate(snap, name, self._master_of(self._xpath(unit, b.unit_master), unit, aliases),
-                             str(self._xpath(unit, b.unit_ports)))
-            snap.macs[name] = kernel.get(name) or configured.get(name, "")
-        if b.mark:
-            nets = [(name, str(self._xpath(unit, b.unit_nets)).split())
-                     for name, units in snap.units.items() for unit in units] if b.unit_nets else []
-            for mark in snap.forest.xpath(b.mark):
-                name = self._xpath(mark, b.mark_name)
-                addr = "" if name or not b.mark_addr else str(self._xpath(mark, b.mark_addr))
-                snap.marks.setdefault(self._mark_owner(name, addr, nets), []).append(mark)
-        self._snapshot_extras(snap)
-        return snap
+    def _full_snapshot(self) -> Snapshot:
+        """Every file read at once (no index): :func:`augnetcf.resolve.from_forest`."""
+        forest_ = self._load_forest()
+        return resolve.from_forest(forest_, self.backend, sysfs_macs(self.root))
 
-    @staticmethod
-    def _mark_owner(name: str, addr: str, nets: list[tuple[str, list[str]]]) -> str:
-        """The interface a mark belongs to: the one it names, else (a mark
-        without a name, ``Backend.mark_addr``) the single interface whose
-        nets hold its address (:func:`augnetcf.resolve.address_owner`), else
-        none (""). *nets*: (interface name, ``A/P`` nets) of the units that
-        won their names. One rule for the full load and the index, applied on
-        every snapshot, so an address changed in one file re-homes a mark
-        kept in another file that did not change."""
-        return name or (resolve.address_owner(addr, nets) if addr else "")
-
-    def _relate(self, snap: _Snapshot, name: str, master: str, ports: str) -> None:
-        """Record that *name* is a port of *master* (if any) and the master of
-        each of *ports* that is not a keyword of the backend (ifupdown's
-        ``bridge_ports none``). One rule for the full load and the index."""
-        if master:
-            snap.masters.setdefault(name, master)
-        for port in ports.split():
-            if port not in self.backend.port_keywords:
-                snap.masters.setdefault(port, name)
-
-    @staticmethod
-    def _alias_table(named: Iterable[tuple[object, str, list[str]]]) -> dict[str, list[tuple[object, str]]]:
-        """alias -> [(element, its interface name)] in file order, from
-        (element, interface name, aliases) triples (``Backend.aliased``). An
-        element is a forest element on a full load, (file, place) from the index."""
-        table: dict[str, list[tuple[object, str]]] = {}
-        for who, name, keys in named:
-            for key in keys:
-                table.setdefault(key, []).append((who, name))
-        return table
-
-    @staticmethod
-    def _master_of(ref: str, me: object, aliases: dict[str, list[tuple[object, str]]]) -> str:
-        """The interface name of the master that unit *me* names *ref*: that
-        of the first element in file order, other than *me*, that has *ref*
-        among its aliases and an interface name; else *ref* itself (a master
-        named by its interface name). ``ancf:nm-master``'s rule, on what each
-        file says, so the full load and the index resolve alike."""
-        for who, name in aliases.get(ref, ()) if ref else ():
-            if who != me and name:
-                return name
-        return ref
-
-    def _snapshot_extras(self, snap: _Snapshot) -> None:
-        """Drop-ins, by the interface whose unit they amend; where new marks
-        may go; which files apply only to names their patterns take."""
-        b = self.backend
-        if b.dropin:
-            by_path = {u.get("path"): name for name, units in snap.units.items() for u in units}
-            self._assign_extras(snap, by_path, ((el, self._xpath(el, b.dropin_of))
-                                                for el in snap.forest.xpath(b.dropin)))
-        if b.mark_homes:
-            self._assign_homes(snap, ((el, self._xpath(el, b.unit_name))
-                                      for el in snap.forest.xpath(b.mark_homes)))
-        if b.matches:
-            trees = ((t.get("path"), [str(v) for v in self._xpath(t, b.matches)])
-                     for t in snap.forest.iterchildren("tree"))
-            snap.matches = [(path, patterns) for path, patterns in trees if patterns]
-
-    @staticmethod
-    def _assign_extras(snap: _Snapshot, by_path: dict[str, str],
-                       dropins: Iterable[tuple[object, str]]) -> None:
-        """Give each drop-in, from (drop-in, Augeas path of the file it amends)
-        pairs in file order, to the interface whose unit is that file (the
-        unit that won the name; *by_path*: unit path -> name). One rule for
-        the full load and the index, where a drop-in is a reference."""
-        for who, of in dropins:
-            name = by_path.get(of)
-            if name:
-                snap.extras.setdefault(name, []).append(who)
-
-    @staticmethod
-    def _assign_homes(snap: _Snapshot, homes: Iterable[tuple[object, str]]) -> None:
-        """Record, from (element, interface name) pairs in file order, where
-        each interface's new marks may go (``Backend.mark_homes``)."""
-        for who, name in homes:
-            if name:
-                snap.homes.setdefault(name, []).append(who)
-
-    @staticmethod
-    def _shadowed_by(matches: list[tuple[str, list[str]]], name: str, path: str) -> str | None:
-        """The first file of new file *path*'s kind read before it whose name
-        patterns take *name* (``Backend.matches``: only the first such file
-        applies), or None. On what each file says, for both ways of reading."""
-        def takes(pattern: str) -> bool:  # a literal name (most are) costs no compiled pattern
-            return fnmatch.fnmatchcase(name, pattern) if _GLOB_MAGIC.search(pattern) else name == pattern
-
-        base, kind = os.path.basename(path), os.path.splitext(path)[1]
-        for other, patterns in matches:
-            if os.path.splitext(other)[1] != kind or os.path.basename(other) >= base:
-                continue
-            if any(takes(p) for p in patterns if not p.startswith("!")) and \
-                    not any(takes(p[1:]) for p in patterns if p.startswith("!")):
-                return other
-        return None
-
-    def _resolve(self, refresh: bool = True) -> _Snapshot:
+    def _resolve(self, refresh: bool = True) -> Snapshot:
         """Which unit is which interface's, from the index (no tree read):
-        :meth:`_full_snapshot`'s rules on the facts the index keeps per unit."""
+        :func:`augnetcf.resolve.from_index`, the full load's rules on the
+        facts the index keeps per unit."""
         assert self.index is not None
         if refresh:
             self._locked_read(self.index.refresh)
         with gc_paused():
-            return self._resolve_facts()
+            return resolve.from_index(self.index.entries, self.backend, sysfs_macs(self.root))
 
-    def _resolve_facts(self) -> _Snapshot:
-        assert self.index is not None
-        snap = _Snapshot()
-        kernel = snap.kernel = sysfs_macs(self.root)
-        kernel_names = {mac: name for name, mac in kernel.items()}
-        candidates: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
-        configured: dict[str, str] = {}
-        relatives: dict[tuple, tuple[str, str]] = {}
-        aliases = self._alias_table(((fi, ai), name, keys) for fi, entry in enumerate(self.index.entries)
-                                    for ai, (name, keys) in enumerate(entry.aliases))
-        for fi, entry in enumerate(self.index.entries):
-            for ui, (raw, key, mac, master, ports, from_path, me) in enumerate(entry.units):
-                name = raw or kernel_names.get(mac, "") or from_path
-                if not name:
-                    continue
-                ref = ("unit", fi, ui)
-                candidates.setdefault((name, key), []).append((_claim(name, mac, from_path, kernel), ref))
-                relatives[ref] = (self._master_of(master, (fi, me), aliases), ports)
-                configured.setdefault(name, mac) if mac else None
-        _keep_winners(candidates, snap, self.backend.merged)
-        for name, refs in snap.units.items():
-            for ref in refs:
-                self._relate(snap, name, *relatives[ref])
-            snap.macs[name] = kernel.get(name) or configured.get(name, "")
-        entries = self.index.entries
-        nets = [(name, entries[ref[1]].nets[ref[2]]) for name, refs in snap.units.items()
-                for ref in refs] if self.backend.unit_nets else []
-        for fi, entry in enumerate(entries):
-            for mi, (name, _key) in enumerate(entry.marks):
-                owner = self._mark_owner(name, entry.mark_addrs[mi], nets)
-                snap.marks.setdefault(owner, []).append(("mark", fi, mi))
-        b = self.backend
-        if b.dropin:
-            # a unit amended by drop-ins is a whole file: its path is its file's
-            by_path = {entries[ref[1]].aug_path: name for name, refs in snap.units.items() for ref in refs}
-            self._assign_extras(snap, by_path, ((("extra", fi), e.dropin_of)
-                                                for fi, e in enumerate(entries) if e.dropin_of))
-        if b.mark_homes:
-            self._assign_homes(snap, ((("home", fi, hi), name) for fi, e in enumerate(entries)
-                                      for hi, name in enumerate(e.homes)))
-        if b.matches:
-            snap.matches = [(e.aug_path, e.matches) for e in entries if e.matches]
-        return snap
-
-    def _materialize(self, snap: _Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
+    def _materialize(self, snap: Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
         """Replace the references of *names* (with their ports' and slaves',
         and their masters') in *snap* by elements; False if a file changed
         since the index read it."""
@@ -906,7 +676,7 @@ class Config:
         aug.set(f"{base}/{label}[last()+1]", el.get("value"))
         return aug.match(f"{base}/{label}")[-1]
 
-    def _interface(self, snap: _Snapshot, name: str) -> Interface:
+    def _interface(self, snap: Snapshot, name: str) -> Interface:
         return Interface(self, name, snap.macs.get(name) or None)
 
     # -- queries ----------------------------------------------------------------
@@ -967,7 +737,7 @@ class Config:
                             file=", ".join(files)) from None
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
 
-    def _refuse_units(self, snap: _Snapshot, names: list[str], error: type[AugnetcfError]) -> None:
+    def _refuse_units(self, snap: Snapshot, names: list[str], error: type[AugnetcfError]) -> None:
         """Raise *error* for the first unit of *names* (and of their ports and
         slaves) that interface XML cannot describe (``Backend.refuse``),
         naming its file and line. Dumpxml must not print it as something
@@ -1062,7 +832,7 @@ class Config:
         mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None
         return Interface(self, name, mac or sysfs_macs(self.root).get(name))
 
-    def _matches(self, snap: _Snapshot, new: etree._Element
+    def _matches(self, snap: Snapshot, new: etree._Element
                  ) -> list[tuple[etree._Element, str, etree._Element | None]]:
         """(element, kind, the element of the files it replaces or None) for
         every unit and mark of forest *new*, in document order."""
@@ -1081,7 +851,7 @@ class Config:
             out.append((el, kind, match))
         return out
 
-    def _conserve(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element],
+    def _conserve(self, snap: Snapshot, new: etree._Element, old: list[etree._Element],
                   doc: etree._ElementTree, names: set[str]) -> None:
         """Move forest *new* towards what the files say, wherever that keeps
         its meaning (see :mod:`augnetcf.minimal`): explicit defaults, the
@@ -1131,12 +901,12 @@ class Config:
         moved = [match for _el, match in pairs if self._owner(snap, match) != name]
         minimal.conserve(new, pairs, gone, meaning, b, fresh, instead, before, moved)
 
-    def _owner(self, snap: _Snapshot, el: etree._Element) -> str:
+    def _owner(self, snap: Snapshot, el: etree._Element) -> str:
         """The interface a unit or mark of the files belongs to."""
         name = self._identify(el, "unit")[0]
         return name if any(u is el for u in snap.units.get(name, [])) else self._identify(el, "mark")[0]
 
-    def _write(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element]) -> None:
+    def _write(self, snap: Snapshot, new: etree._Element, old: list[etree._Element]) -> None:
         """Write forest *new* over the snapshot, replacing the elements *old*, and save."""
         b = self.backend
         aug = self.session.aug
@@ -1174,7 +944,7 @@ class Config:
         gone = [el for el in old if el not in kept and el.get("path") not in written]
         self._save(self._remove(gone), new_mode=b.new_file_mode)
 
-    def _place_mark(self, snap: _Snapshot, el: etree._Element, whole: set[etree._Element]) -> str | None:
+    def _place_mark(self, snap: Snapshot, el: etree._Element, whole: set[etree._Element]) -> str | None:
         """Where new mark *el* goes: into the file of the interface it belongs
         on (``Backend.mark_home``), else into its own tree's file, created
         whole (with what gives it meaning) when it does not exist yet. Returns
@@ -1210,7 +980,7 @@ class Config:
         aug.set(f"{base}/{label}[last()+1]", el.get("value"))
         return aug.match(f"{base}/{label}")[-1]
 
-    def _refuse_missing(self, snap: _Snapshot, new: etree._Element, doc: etree._ElementTree,
+    def _refuse_missing(self, snap: Snapshot, new: etree._Element, doc: etree._ElementTree,
                         source: str) -> None:
         """Refuse forest *new* when it needs an interface that neither it nor
         the files define (``Backend.requires``: a netplan VLAN's link),
@@ -1227,7 +997,7 @@ class Config:
                                   f"it has no definition for); define {name} first",
                                   file=source, line=el.sourceline)
 
-    def _refuse_shadowed(self, snap: _Snapshot, new: etree._Element) -> None:
+    def _refuse_shadowed(self, snap: Snapshot, new: etree._Element) -> None:
         """A new file that another file would hide from its reader (an earlier
         ``.network`` matching the name) would change nothing: refuse, naming it."""
         b = self.backend
@@ -1237,14 +1007,14 @@ class Config:
             name, key = self._identify(el, "unit")
             if el.tag != "tree" or any(self._identify(u, "unit")[1] == key for u in snap.units.get(name, [])):
                 continue
-            first = self._shadowed_by(snap.matches, name, el.get("path"))
+            first = resolve.shadowed_by(snap.matches, name, el.get("path"))
             if first:
                 raise InvalidOperation(
                     f"is read before {self.session.fs_path(el.get('path'))} and also applies to {name}, "
                     "so a new file for it would be ignored; rename or edit it first",
                     file=self.session.fs_path(first))
 
-    def _refuse_overriding_extras(self, snap: _Snapshot, names: list[str]) -> None:
+    def _refuse_overriding_extras(self, snap: Snapshot, names: list[str]) -> None:
         """A drop-in that sets a key the backend writes would override the
         define: refuse, naming it, rather than write what would not apply."""
         b = self.backend
@@ -1492,27 +1262,6 @@ class Config:
             except AugnetcfError as e:
                 out[name] = str(e).encode()
         return out
-
-
-
-def _claim(name: str, mac: str, file_name: str | None, kernel: dict[str, str]) -> int:
-    """How strongly a unit claims *name* when several do (a stale copy, a
-    decoy): the one whose MAC is the NIC's wins, then one without a MAC, then
-    the one whose file is named after the interface, then the first."""
-    score = 4 if mac and kernel.get(name) == mac else (2 if not mac else 0)
-    return score + (1 if file_name == name else 0)
-
-
-def _keep_winners(candidates: dict[tuple[str, str], list[tuple[int, Any]]], snap: _Snapshot,
-                  merged: bool = False) -> None:
-    """Give each (name, unit key) its strongest claim (see :func:`_claim`);
-    with *merged* (``Backend.merged``), every claim, in file order."""
-    for (name, _key), claims in candidates.items():
-        if merged:  # netplan merges every definition of a name: all of them count
-            snap.units.setdefault(name, []).extend(c[1] for c in claims)
-            continue
-        best = max(claims, key=lambda c: c[0])[1]  # max keeps the first of equals
-        snap.units.setdefault(name, []).append(best)
 
 
 def _subforest(elements: list[etree._Element],
