@@ -11,9 +11,10 @@ which units every file holds, so a command about one interface reads only
 its files and its relatives', and a change loads only those into Augeas.
 
 :class:`Config` is the façade: it holds the root, the lock, the Augeas
-session and the dry run, and delegates: which unit is whose
+session and the dry run, and delegates the rest: which unit is whose
 (:mod:`augnetcf.resolve`), what to read (:mod:`augnetcf.load`), how a
-change edits the files (:mod:`augnetcf.edit`).
+change edits the files (:mod:`augnetcf.edit`), transactions
+(:mod:`augnetcf.changes`) and the kernel (:mod:`augnetcf.live`).
 """
 
 from __future__ import annotations
@@ -25,13 +26,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from . import backends, resolve, txn
-from ._lazy import lazy, logger
+from ._lazy import lazy
 from .errors import (
     AugnetcfError,
     FileError,
     InternalError,
     InvalidOperation,
-    KernelError,
     NotFound,
     XMLInvalid,
 )
@@ -49,16 +49,16 @@ if TYPE_CHECKING:
 # Imported on first use (see augnetcf._lazy): listing from the index's facts
 # needs neither libaugeas, lxml, the stylesheets nor netaddr.
 aug = lazy("augnetcf.aug", globals())
+changes = lazy("augnetcf.changes", globals())
 detect = lazy("augnetcf.detect", globals())
 etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
 edit = lazy("augnetcf.edit", globals())
+live = lazy("augnetcf.live", globals())
 load = lazy("augnetcf.load", globals())
 minimal = lazy("augnetcf.minimal", globals())
 schema = lazy("augnetcf.schema", globals())
 window = lazy("augnetcf.window", globals())
 xslt = lazy("augnetcf.xslt", globals())
-
-log = logger("augnetcf", globals())  # imported when something is logged
 
 
 def canonical(doc: etree._Element) -> bytes:
@@ -532,16 +532,7 @@ class Config:
         self._refuse_if_broken(refresh=False)  # the snapshot just looked
         edit.undefine(owned, self.session.aug, self.backend, self._save)
 
-    # -- the kernel (augnetcf.kernel; pyroute2 is imported on first use) ------------
-    def _plan(self, name: str) -> list:
-        from . import kernel
-
-        master = self._snapshot().masters.get(name)
-        if master:
-            raise InvalidOperation(f"{name} is configured as a port or slave of {master}: "
-                                   f"bring {master} up or down instead")
-        return kernel.plan(schema.parse(self.xml_desc(name), name).getroot())
-
+    # -- the kernel (augnetcf.live; pyroute2 is imported on first use) --------------
     def status(self, name: str) -> str:
         """``"active"`` when the kernel has *name* and it is administratively up
         (ncftool's meaning), else ``"inactive"``. *name* need not be defined."""
@@ -549,46 +540,29 @@ class Config:
 
     def statuses(self, names: list[str] | None = None) -> dict[str, str]:
         """Status of each of *names* (default: the top-level interfaces), from one kernel read."""
-        from . import kernel
-
-        snap = kernel.snapshot()
-        return {n: kernel.status(snap, n) for n in (self.list_interfaces() if names is None else names)}
+        return live.statuses(self, names)
 
     def xml_state(self, name: str) -> str:
         """Interface XML describing device *name* as the kernel has it now:
         addresses, mtu, mac, ports and slaves, vlan, link state and speed.
         :class:`NotFound` when the kernel has no such device."""
-        from . import kernel
-
-        doc = kernel.describe(kernel.snapshot(), name)
-        try:
-            schema.validate(etree.ElementTree(doc), f"live state of {name}")
-        except XMLInvalid as e:  # what we print, we must accept (a kernel name may be one we refuse)
-            raise KernelError(f"{name}: the kernel's state cannot be described as interface XML: "
-                              f"{e.message}") from None
-        return etree.tostring(doc, pretty_print=True, encoding="unicode")
+        return live.xml_state(name)
 
     def ifup(self, name: str, timeout: float = 10.0) -> list[str]:
         """Bring *name* up from its configuration without distro scripts, then
         verify that the kernel matches it. Returns warnings (no carrier within
         *timeout* seconds); raises :class:`KernelError` naming what failed or differs."""
-        from . import kernel
-
-        return kernel.ifup(self._plan(name), timeout)
+        return live.ifup(self, name, timeout)
 
     def ifdown(self, name: str) -> None:
         """Bring *name* down: release its DHCP lease, remove its addresses,
         release its ports and slaves, delete the virtual devices ifup created."""
-        from . import kernel
-
-        kernel.ifdown(self._plan(name))
+        live.ifdown(self, name)
 
     def diff(self, name: str) -> list[str]:
         """Each way the kernel differs from *name*'s configuration, one line
         each naming the device; empty when they agree."""
-        from . import kernel
-
-        return kernel.differences(self._plan(name), kernel.snapshot())
+        return live.diff(self, name)
 
     # -- sharing a NIC with guests (augnetcf.share) --------------------------------
     # -- transactions -----------------------------------------------------------
@@ -608,53 +582,26 @@ class Config:
         unless :meth:`change_commit` comes first. :class:`InvalidOperation`
         if a transaction is already open.
         """
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            txn.recover_journal(self.root)
-            t = txn.begin(self.root, self.backend.name, self.owned_files(), timeout)
-            if timeout is not None:
-                try:
-                    txn.set_watcher(self.root, t, txn.spawn_watcher(self.root, self.backend.name, t.id))
-                except BaseException:
-                    txn.drop(self.root)
-                    raise
-        return t
+        return changes.begin(self, timeout)
 
     def change_commit(self) -> None:
         """Keep the changes made since :meth:`change_begin`; drop the snapshot."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            self._open_transaction("commit")
-            txn.drop(self.root)
+        changes.commit(self)
 
     def change_rollback(self) -> list[str]:
         """Put every file back as it was at :meth:`change_begin` (bytes, mode,
         owner), remove the files created since; return the paths changed."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            txn.recover_journal(self.root)
-            return self._rollback(self._open_transaction("roll back"), restart=True)
+        return changes.rollback(self)
 
     def change_rollback_expired(self, txn_id: str) -> bool:
         """The watcher's rollback: only if transaction *txn_id* is still open."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            txn.recover_journal(self.root)
-            t = txn.current(self.root)
-            if t is None or t.id != txn_id:
-                return False
-            self._rollback(t, restart=True)
-            return True
+        return changes.rollback_expired(self, txn_id)
 
     def change_recover(self) -> tuple[str | None, str | None]:
         """Boot-time recovery (netcf-transaction.service): finish or undo an
         interrupted save, then roll back a transaction left open, archiving the
         files it discards. Returns (what happened to a journal, the archive)."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            outcome = txn.recover_journal(self.root)
-            t = txn.current(self.root)
-            if t is None:
-                return outcome, None
-            self._check_backend(t)
-            where = txn.archive(self.root, self.owned_files())
-            self._rollback(t, restart=False)
-            return outcome, where
+        return changes.recover(self)
 
     @contextlib.contextmanager
     def transaction(self, timeout: float | None = None) -> Iterator[txn.Transaction]:
@@ -667,79 +614,3 @@ class Config:
             self.change_rollback()
             raise
         self.change_commit()
-
-    def _open_transaction(self, verb: str) -> txn.Transaction:
-        t = txn.require(self.root, verb)
-        self._check_backend(t)
-        return t
-
-    def _check_backend(self, t: txn.Transaction) -> None:
-        if t.backend != self.backend.name:
-            raise InvalidOperation(f"the open transaction was begun with the {t.backend} backend, "
-                                   f"not {self.backend.name} (use --backend {t.backend})", file=self.root)
-
-    def _rollback(self, t: txn.Transaction, restart: bool) -> list[str]:
-        before = self._descriptions() if restart else {}
-        changed = txn.restore(self.root, t, self.owned_files())
-        txn.drop(self.root)
-        if restart and changed:
-            after = self._descriptions()
-            names = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
-            txn.restart_changed_interfaces(self.root, self.backend.name, names)
-            self._restart(names, before, after)
-        return changed
-
-    def _restart(self, names: list[str], before: dict[str, bytes], after: dict[str, bytes]) -> None:
-        """After a rollback, bring the kernel back to the restored configuration:
-        each changed top-level interface that is up goes down as the rolled-back
-        description had it (deleting the devices it made) and up as the restored
-        one says. Only where the configuration describes this kernel: root ``/``,
-        or any root from inside a network namespace of its own (never the
-        host's interfaces for a root that is a copy). Failures are logged: the
-        files are back either way."""
-        from .kernel import kernel_is_ours
-
-        if not names or not kernel_is_ours(self.root):
-            return
-        try:
-            from . import kernel
-
-            snap = kernel.snapshot()
-        except (ImportError, AugnetcfError, OSError) as e:
-            log.warning("cannot restart %s after the rollback: %s", " ".join(names), e)
-            return
-        docs = {}
-        for which, descs in (("before", before), ("after", after)):
-            for n in names:
-                try:
-                    docs[which, n] = etree.fromstring(descs[n]) if n in descs else None
-                except etree.XMLSyntaxError:  # no description, just why (an error message)
-                    docs[which, n] = None
-        ports = {p.get("name") for d in docs.values() if d is not None for p in d.iter("interface")
-                 if p.getparent() is not None}
-        for n in names:
-            if n in ports or kernel.status(snap, n) != "active":
-                continue
-            try:
-                if docs["before", n] is not None:
-                    kernel.ifdown(kernel.plan(docs["before", n]))
-                if docs["after", n] is not None:
-                    for warning in kernel.ifup(kernel.plan(docs["after", n])):
-                        log.warning("%s", warning)
-                log.info("restarted %s after the rollback", n)
-            except (AugnetcfError, OSError) as e:
-                log.warning("cannot restart %s after the rollback: %s", n, e)
-
-    def _descriptions(self) -> dict[str, bytes]:
-        """Every interface's description in canonical form (or why it has none)."""
-        snap = self._snapshot()
-        if self.index is not None:  # every interface's elements
-            snap = self._snapshot(list(snap.units), refresh=False)
-        out = {}
-        for name in snap.units:
-            try:
-                doc = xslt.from_forest(edit.subforest(snap.owned(name)), self.backend, name)
-                out[name] = minimal.canonical(doc)
-            except AugnetcfError as e:
-                out[name] = str(e).encode()
-        return out
