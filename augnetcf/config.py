@@ -36,7 +36,7 @@ from .errors import (
     XMLInvalid,
 )
 from .index import Index, gc_paused
-from .macs import normalize_mac
+from .macs import normalize_mac, sysfs_macs  # noqa: F401  (sysfs_macs: callers import it from here)
 from .resolve import XPATH_NS, Snapshot  # noqa: F401  (XPATH_NS: share and tests import it from here)
 
 TYPE_CHECKING = False
@@ -94,25 +94,6 @@ def _writes(method: _F) -> _F:
             finally:
                 self._drop_window()
     return locked  # type: ignore[return-value]
-
-
-def sysfs_macs(root: str) -> dict[str, str]:
-    """Interface name -> MAC from ``<root>/sys/class/net/*/address``."""
-    base = os.path.join(root, "sys/class/net")
-    macs: dict[str, str] = {}
-    try:
-        entries = sorted(os.listdir(base))
-    except OSError:
-        return macs
-    for name in entries:
-        try:
-            with open(os.path.join(base, name, "address"), encoding="ascii", errors="replace") as f:
-                mac = normalize_mac(f.read(64))
-        except OSError:
-            continue
-        if mac:
-            macs[name] = mac
-    return macs
 
 
 @dataclass(frozen=True)
@@ -215,7 +196,7 @@ class Config:
     def __init__(self, root: str = "/", backend: str | None = None):
         root = txn.check_root(root)
         self._lock = txn.Lock(root)
-        self._recover(root)  # an interrupted save is finished or undone before anything else
+        self._lock.recover()  # an interrupted save is finished or undone before anything else
         self.backend = backends.get(detect.detect(root) if backend is None else backend)
         self.root = root
         self._closed = False
@@ -299,11 +280,6 @@ class Config:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _recover(self, root: str) -> None:
-        if txn.journal_pending(root):
-            with self._lock.exclusive(), txn.os_errors(root):
-                txn.recover_journal(root)
-
     def _load_forest(self) -> etree._Element:
         """Read the files under the read lock, so that they are all from
         before a concurrent write or all from after it; finish first a save
@@ -311,20 +287,10 @@ class Config:
         return self._locked_read(self._read_forest)
 
     def _locked_read(self, read: Callable[[], _T]) -> _T:
-        """``read()`` under the read lock (see :meth:`_load_forest`)."""
+        """``read()`` under the read lock (:meth:`augnetcf.txn.Lock.read`)."""
         if self._closed:
             raise InvalidOperation("the configuration has been closed")
-        if self._lock.held:  # our own write: it holds the write lock
-            return read()
-        while True:
-            self._recover(self.root)
-            with self._lock.shared() as locked:
-                if not txn.journal_pending(self.root):
-                    out = read()
-                    if locked or not self._lock.exists():
-                        return out
-            # a writer died meanwhile, or appeared on a root that had none: again
-
+        return self._lock.read(read)
 
     def _read_forest(self) -> etree._Element:
         """Load the backend's files, following includes until none is new."""
