@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from .aug import AugeasSession
     from .backends import Backend
     from .index import Index
-    from .resolve import Snapshot
 
 
 def identify(el: etree._Element, kind: str, b: Backend) -> tuple[str, str]:
@@ -90,7 +89,7 @@ def _context(el: etree._Element, b: Backend) -> list[etree._Element]:
     return list(_xpath(el, b.mark_context)) if b.mark_context and el.tag != "tree" else []
 
 
-def already(snap: Snapshot, name: str, new: etree._Element, b: Backend) -> bool:
+def already(snap: resolve.Snapshot, name: str, new: etree._Element, b: Backend) -> bool:
     """Whether the files already say what forest *new* says, in their own
     spelling (PREFIX for NETMASK, ``address A/P``, quotes...). Then a define
     is a no-op: redefining what dumpxml printed changes no byte."""
@@ -106,7 +105,7 @@ def already(snap: Snapshot, name: str, new: etree._Element, b: Backend) -> bool:
 
 
 # -- a define and an undefine ----------------------------------------------------------------------
-def define(snap: Snapshot, new: etree._Element, doc: etree._ElementTree, names: set[str], source: str,
+def define(snap: resolve.Snapshot, new: etree._Element, doc: etree._ElementTree, names: set[str], source: str,
            session: AugeasSession, b: Backend, root: str, index: Index | None,
            save: Callable[..., None]) -> bool:
     """Write forest *new* (from description *doc*, which defines *names*)
@@ -167,7 +166,7 @@ def guard(paths: list[str], root: str, b: Backend) -> None:
 
 
 # -- refusals -------------------------------------------------------------------------------------
-def refuse_units(snap: Snapshot, names: list[str], error: type[AugnetcfError], session: AugeasSession,
+def refuse_units(snap: resolve.Snapshot, names: list[str], error: type[AugnetcfError], session: AugeasSession,
                  b: Backend, root: str, index: Index | None) -> None:
     """Raise *error* for the first unit of *names* (and of their ports and
     slaves) that interface XML cannot describe (``Backend.refuse``),
@@ -224,7 +223,7 @@ def refuse_limits(doc: etree._ElementTree, source: str, b: Backend) -> None:
                               file=source, line=el.sourceline)
 
 
-def refuse_missing(snap: Snapshot, new: etree._Element, doc: etree._ElementTree, source: str,
+def refuse_missing(snap: resolve.Snapshot, new: etree._Element, doc: etree._ElementTree, source: str,
                    b: Backend) -> None:
     """Refuse forest *new* when it needs an interface that neither it nor
     the files define (``Backend.requires``: a netplan VLAN's link),
@@ -241,7 +240,7 @@ def refuse_missing(snap: Snapshot, new: etree._Element, doc: etree._ElementTree,
                               file=source, line=el.sourceline)
 
 
-def refuse_shadowed(snap: Snapshot, new: etree._Element, session: AugeasSession, b: Backend) -> None:
+def refuse_shadowed(snap: resolve.Snapshot, new: etree._Element, session: AugeasSession, b: Backend) -> None:
     """A new file that another file would hide from its reader (an earlier
     ``.network`` matching the name) would change nothing: refuse, naming it."""
     if not b.matches:
@@ -258,7 +257,8 @@ def refuse_shadowed(snap: Snapshot, new: etree._Element, session: AugeasSession,
                 file=session.fs_path(first))
 
 
-def refuse_overriding_extras(snap: Snapshot, names: list[str], session: AugeasSession, b: Backend) -> None:
+def refuse_overriding_extras(snap: resolve.Snapshot, names: list[str], session: AugeasSession,
+                             b: Backend) -> None:
     """A drop-in that sets a key the backend writes would override the
     define: refuse, naming it, rather than write what would not apply."""
     aug = session.aug
@@ -275,7 +275,7 @@ def refuse_overriding_extras(snap: Snapshot, names: list[str], session: AugeasSe
 
 
 # -- the new forest against the files --------------------------------------------------------------
-def matches(snap: Snapshot, new: etree._Element, b: Backend
+def matches(snap: resolve.Snapshot, new: etree._Element, b: Backend
             ) -> list[tuple[etree._Element, str, etree._Element | None]]:
     """(element, kind, the element of the files it replaces or None) for
     every unit and mark of forest *new*, in document order."""
@@ -294,7 +294,7 @@ def matches(snap: Snapshot, new: etree._Element, b: Backend
     return out
 
 
-def conserve(snap: Snapshot, new: etree._Element, old: list[etree._Element],
+def conserve(snap: resolve.Snapshot, new: etree._Element, old: list[etree._Element],
              doc: etree._ElementTree, names: set[str], b: Backend) -> None:
     """Move forest *new* towards what the files say, wherever that keeps
     its meaning (see :mod:`augnetcf.minimal`): explicit defaults, the
@@ -344,14 +344,14 @@ def conserve(snap: Snapshot, new: etree._Element, old: list[etree._Element],
     minimal.conserve(new, pairs, gone, meaning, b, fresh, instead, before, moved)
 
 
-def owner(snap: Snapshot, el: etree._Element, b: Backend) -> str:
+def owner(snap: resolve.Snapshot, el: etree._Element, b: Backend) -> str:
     """The interface a unit or mark of the files belongs to."""
     name = identify(el, "unit", b)[0]
     return name if any(u is el for u in snap.units.get(name, [])) else identify(el, "mark", b)[0]
 
 
 # -- editing Augeas -------------------------------------------------------------------------------
-def write(snap: Snapshot, new: etree._Element, old: list[etree._Element], aug: augeas.Augeas,
+def write(snap: resolve.Snapshot, new: etree._Element, old: list[etree._Element], aug: augeas.Augeas,
           b: Backend) -> list[str]:
     """Write forest *new* over the snapshot, replacing the elements *old*;
     return the files the save must delete (see :func:`remove`)."""
@@ -390,7 +390,7 @@ def write(snap: Snapshot, new: etree._Element, old: list[etree._Element], aug: a
     return remove(gone, aug, b)
 
 
-def _place_mark(snap: Snapshot, el: etree._Element, whole: set[etree._Element], aug: augeas.Augeas,
+def _place_mark(snap: resolve.Snapshot, el: etree._Element, whole: set[etree._Element], aug: augeas.Augeas,
                 b: Backend) -> str | None:
     """Where new mark *el* goes: into the file of the interface it belongs
     on (``Backend.mark_home``), else into its own tree's file, created

@@ -26,6 +26,14 @@ same timestamp tick (same size, same inode) could otherwise go unnoticed.
 Files a lens rejects are never recorded, so their errors are reported every
 time. The cache is ignored unless owned by us and writable by no one else,
 and written 0600 (ifcfg files may hold secrets) by atomic rename.
+
+Why one module of about 700 lines: one job, keeping per file what it says.
+Most of it is :class:`Index`, whose refresh, cache reading and writing and
+racy-window rules share the entries' stamps and must agree on them; the
+rules that join entries across files are elsewhere
+(:mod:`augnetcf.resolve`). Splitting the cache from the refresh would put
+the one invariant (an entry is used only while its file is as recorded) in
+two places.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-from . import aug, forest, window
+from . import aug, forest, resolve, window
 from .errors import FileError
 from .index import facts as index_facts
 from .resolve import XPATH_NS
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from .aug import AugeasSession
     from .backends import Backend
     from .index import Index
-    from .resolve import Snapshot
 
     #: ``session_for(refs, files, extra, paths)``: the session a change edits
     #: in, and the windows it shows (see ``Config._change_session``)
@@ -66,7 +65,7 @@ def includes(forest_: etree._Element, backend: Backend) -> list[str]:
     return globs
 
 
-def materialize(snap: Snapshot, names: Iterable[str], write: bool, extra: Iterable[str], index: Index,
+def materialize(snap: resolve.Snapshot, names: Iterable[str], write: bool, extra: Iterable[str], index: Index,
                 backend: Backend, session_for: SessionFor) -> bool:
     """Replace the references of *names* (with their ports' and slaves',
     and their masters') in *snap* by elements; False if a file changed

@@ -29,6 +29,14 @@ Three layers, each small:
 
 :func:`_step` marks every write, fsync, link, rename and unlink, so the crash
 harness (tests/integration/test_crash.py) can stop a save at any one of them.
+
+Why one module of about 780 lines: one job, making changes to a root's files
+durable and undoable. The lock, the journal and the transactions share the
+state directory, the fsync and rename helpers and the fault-injection points
+of the crash harness, and recovery has to know all three layers' files;
+splitting them would make those helpers public across modules for no
+caller's benefit. Running a transaction on a configuration (and restarting
+the kernel after a rollback) lives in :mod:`augnetcf.changes`.
 """
 
 from __future__ import annotations
