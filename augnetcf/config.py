@@ -51,8 +51,8 @@ if TYPE_CHECKING:
 aug = lazy("augnetcf.aug", globals())
 changes = lazy("augnetcf.changes", globals())
 detect = lazy("augnetcf.detect", globals())
-etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
 edit = lazy("augnetcf.edit", globals())
+etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
 live = lazy("augnetcf.live", globals())
 load = lazy("augnetcf.load", globals())
 minimal = lazy("augnetcf.minimal", globals())

@@ -1,16 +1,17 @@
 """How a define or an undefine edits the files: the write path in Augeas.
 
-:class:`augnetcf.config.Config` decides *what* changes (the snapshot of the
-files, the new forest from the stylesheets, the lock, the save); this
-module does the editing in between, on the Augeas handle of the change:
-which element of the files each new unit or mark replaces
+:class:`augnetcf.config.Config` holds what a change needs (the lock, the
+snapshot of the files with their elements loaded into Augeas, the new
+forest from the stylesheets, the save or dry run) and hands it to
+:func:`define` or :func:`undefine`. This module does the editing in
+between, on the Augeas handle of the change: the refusals that come
+first, naming a file and line (:func:`refuse_units`, which dumpxml
+shares), which element of the files each new unit or mark replaces
 (:func:`matches`), keeping the files' own spelling where the meaning
-allows (:func:`conserve`), writing the new forest in place
-(:func:`write`), creating nodes and files next to the interface's others,
-removing what goes (:func:`remove`), and the refusals that come first,
-naming a file and line (:func:`refuse_units`, which dumpxml shares).
-Plain functions of the backend's data, the snapshot and the Augeas
-handle: they hold no state between calls.
+allows (:func:`conserve`), writing the new forest in place (:func:`write`),
+creating nodes and files next to the interface's others, and removing
+what goes (:func:`remove`). Plain functions of the backend's data, the
+snapshot and the Augeas handle: they hold no state between calls.
 
 Imported on first use only (it loads lxml): listing from the index needs none of it.
 """
