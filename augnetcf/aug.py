@@ -25,6 +25,13 @@ minimal ctypes shim that makes exactly those calls on the binding's own
 handle, through the library the binding loaded (python-augeas before 1.0 keeps
 it as ``Augeas._libaugeas``) or ``libaugeas.so.0``. It fills only the gaps: a
 binding that has a call, and gets it right, keeps its own.
+
+Why one module of about 930 lines: one job, it is the only place that talks
+to libaugeas. Most of it is :class:`AugeasSession`, whose load, narrowing,
+layout-keeping save (cut lines, staged files, the journal) and the Python
+lenses' trees all act on the same handle and the same per-file bookkeeping;
+split, each part would reach into the others' state. The shim for old
+bindings is small and used only here.
 """
 
 from __future__ import annotations

@@ -4,6 +4,13 @@ Exit codes are stable: 0 success, 1 error, 2 usage, 3 not found, 70 a bug
 in augnetcf. Errors are one line on stderr naming what went wrong and where;
 a traceback appears only for bugs in augnetcf itself, and only with
 ``--verbose``. With no verb, the command is an interactive shell (ncftool's).
+
+Why one module of about 650 lines: one job, the command line. The verbs are
+a few lines each over :class:`~augnetcf.config.Config`, and they, the parser
+that names them and the shell that runs them change together; the man page
+and completion, which only read the parser, already live in
+:mod:`augnetcf.clidoc`. Splitting the verbs from the parser would spread
+each verb over two files.
 """
 
 from __future__ import annotations

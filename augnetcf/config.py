@@ -9,35 +9,36 @@ Dumpxml: forest.read (all files) -> pick the interface's units -> from_forest
 For a backend with ``index=True`` the :class:`~augnetcf.index.Index` says
 which units every file holds, so a command about one interface reads only
 its files and its relatives', and a change loads only those into Augeas.
+
+:class:`Config` is the façade: it holds the root, the lock, the Augeas
+session and the dry run, and delegates the rest: which unit is whose
+(:mod:`augnetcf.resolve`), what to read (:mod:`augnetcf.load`), how a
+change edits the files (:mod:`augnetcf.edit`), transactions
+(:mod:`augnetcf.changes`) and the kernel (:mod:`augnetcf.live`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import fnmatch
+import dataclasses
 import functools
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from . import backends, txn
-from ._lazy import lazy, logger
+from . import backends, resolve, txn
+from ._lazy import lazy
 from .errors import (
     AugnetcfError,
     FileError,
     InternalError,
     InvalidOperation,
-    KernelError,
     NotFound,
-    Unsupported,
     XMLInvalid,
 )
-from .index import Index, alias_keys, gc_paused
-from .index import facts as index_facts
-from .index import xpath as index_xpath
-from .macs import normalize_mac
+from .index import Index, gc_paused
+from .macs import normalize_mac, sysfs_macs  # noqa: F401  (sysfs_macs: callers import it from here)
+from .resolve import XPATH_NS, Snapshot  # noqa: F401  (XPATH_NS: share and tests import it from here)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,21 +50,16 @@ if TYPE_CHECKING:
 # Imported on first use (see augnetcf._lazy): listing from the index's facts
 # needs neither libaugeas, lxml, the stylesheets nor netaddr.
 aug = lazy("augnetcf.aug", globals())
+changes = lazy("augnetcf.changes", globals())
 detect = lazy("augnetcf.detect", globals())
+edit = lazy("augnetcf.edit", globals())
 etree = lazy("lxml.etree", globals(), also=("augnetcf.xslt",))  # its XPath functions
-forest = lazy("augnetcf.forest", globals())
+live = lazy("augnetcf.live", globals())
+load = lazy("augnetcf.load", globals())
 minimal = lazy("augnetcf.minimal", globals())
-resolve = lazy("augnetcf.resolve", globals())
 schema = lazy("augnetcf.schema", globals())
 window = lazy("augnetcf.window", globals())
 xslt = lazy("augnetcf.xslt", globals())
-
-log = logger("augnetcf", globals())  # imported when something is logged
-
-#: Backend XPath expressions may call the stylesheets' extension functions.
-XPATH_NS = {"ancf": "urn:augnetcf:xslt"}  # xslt.NS
-
-_GLOB_MAGIC = re.compile(r"[*?\[]")
 
 
 def canonical(doc: etree._Element) -> bytes:
@@ -101,25 +97,6 @@ def _writes(method: _F) -> _F:
     return locked  # type: ignore[return-value]
 
 
-def sysfs_macs(root: str) -> dict[str, str]:
-    """Interface name -> MAC from ``<root>/sys/class/net/*/address``."""
-    base = os.path.join(root, "sys/class/net")
-    macs: dict[str, str] = {}
-    try:
-        entries = sorted(os.listdir(base))
-    except OSError:
-        return macs
-    for name in entries:
-        try:
-            with open(os.path.join(base, name, "address"), encoding="ascii", errors="replace") as f:
-                mac = normalize_mac(f.read(64))
-        except OSError:
-            continue
-        if mac:
-            macs[name] = mac
-    return macs
-
-
 @dataclass(frozen=True)
 class FileChange:
     """One file a define or undefine writes or deletes, as a dry run reports it."""
@@ -154,56 +131,6 @@ def _lines(data: bytes | None) -> list[str]:
     if not lines[-1].endswith("\n"):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines
-
-
-@dataclass
-class _Snapshot:
-    """What the configuration says right now, indexed for the engine."""
-
-    #: every file read (None when the snapshot comes from the index)
-    forest: etree._Element | None = None
-    #: name -> its units (the first one is its main description). From the
-    #: index: elements for the names the snapshot was taken for, and
-    #: ("unit", file, n) references for the others
-    units: dict[str, list] = field(default_factory=dict)
-    #: name -> its marks, likewise
-    marks: dict[str, list] = field(default_factory=dict)
-    #: name -> name of its bridge/bond ("" or absent when top-level)
-    masters: dict[str, str] = field(default_factory=dict)
-    #: name -> MAC (the kernel's if it has the interface, else the configured one)
-    macs: dict[str, str] = field(default_factory=dict)
-    #: name -> files that amend its units (drop-ins), in the order they apply
-    extras: dict[str, list[etree._Element]] = field(default_factory=dict)
-    #: name -> the element its new marks go into (see ``Backend.mark_homes``)
-    homes: dict[str, list[etree._Element]] = field(default_factory=dict)
-    #: (Augeas path, name patterns) of every file that applies only to the
-    #: names its patterns take (``Backend.matches``), in file order
-    matches: list[tuple[str, list[str]]] = field(default_factory=list)
-    #: the kernel's MACs (``sys/class/net``) the snapshot was resolved with
-    kernel: dict[str, str] = field(default_factory=dict)
-
-    def names(self, name: str) -> list[str]:
-        """*name*, then every port and slave below it, breadth-first."""
-        names = [name]
-        for n in names:  # grows while we walk it
-            names.extend(sorted(c for c, m in self.masters.items() if m == n and c not in names))
-        return names
-
-    def tables(self) -> tuple[dict[str, list], ...]:
-        """The tables that hold units and marks, or references to them."""
-        return self.units, self.marks, self.extras, self.homes
-
-    def owned(self, name: str, extras: bool = True) -> list[etree._Element]:
-        """Units and marks of *name* and of its ports and slaves, *name*'s first;
-        with *extras*, each interface's drop-ins after its units."""
-        if name not in self.units:
-            return []
-        return [el for n in self.names(name)
-                for el in self.units.get(n, []) + (self.extras.get(n, []) if extras else [])
-                + self.marks.get(n, [])]
-
-    def top_level(self) -> list[str]:
-        return sorted(n for n in self.units if not self.masters.get(n))
 
 
 class Interface:
@@ -270,7 +197,7 @@ class Config:
     def __init__(self, root: str = "/", backend: str | None = None):
         root = txn.check_root(root)
         self._lock = txn.Lock(root)
-        self._recover(root)  # an interrupted save is finished or undone before anything else
+        self._lock.recover()  # an interrupted save is finished or undone before anything else
         self.backend = backends.get(detect.detect(root) if backend is None else backend)
         self.root = root
         self._closed = False
@@ -279,6 +206,8 @@ class Config:
         self._spans = bool(self.backend.stanza_comments or self.backend.keep_layout)
         #: which file says what (``Backend.index``); None: every command loads every file
         self.index: Index | None = None
+        #: the last resolution: (the index's entries, the kernel's MACs, its snapshot)
+        self._resolved: tuple[list, dict[str, str], Snapshot] | None = None
         if self.backend.index:
             self.index = Index(root, self.backend, lambda: self.session)
         # Nothing is read until a question is asked: each reads the files afresh.
@@ -300,25 +229,6 @@ class Config:
                                           spans=self._spans, lazy=self.index is not None)
         return self._session
 
-    def _learn_windows(self, deleted: list[str]) -> None:
-        """Tell the index what each windowed file now holds (its tree: the
-        index's old one with the windows' items as the change left them), so
-        that the next command does not parse the whole big file again."""
-        session = self.session
-        entries = {e.path: e for e in self.index.entries}
-        for path, w in session.windows.items():
-            entry, data = entries.get(path), session.staged.get(path)
-            if entry is None or data is None or entry.aug_path in deleted:
-                continue
-            old = self.index.tree_of(entry)
-            shown = session.parse_printed(path, self.backend.transforms[entry.xfm].lens)
-            if old is None or shown is None:
-                continue
-            found = w.facts_after(old, entry.facts(), shown, self.backend)
-            tree = w.rebuilt(old, shown) if found is not None else None
-            if tree is not None:
-                self.index.learn(path, tree, data, found)
-
     def _drop_window(self) -> None:
         """Close a session windowed for one change: the next reads whole files."""
         if self._windowed:
@@ -333,25 +243,14 @@ class Config:
         if self._dry_run is None:
             self.session.save(delete=delete, new_mode=new_mode, guard=self._guard)
             if self._windowed:
-                self._learn_windows(delete)
+                load.learn_windows(self.session, self.index, self.backend, delete)
             return
         for path, before, after in self.session.preview(delete=delete, guard=self._guard):
             self._dry_run.append(FileChange(os.path.relpath(path, self.root), before, after))
 
     def _guard(self, paths: list[str]) -> None:
-        """Refuse to write or delete any of *paths* (under the root) that is
-        not augnetcf's to change: read-only to the backend (netplan's
-        ``run/netplan``), or written by something else (:func:`augnetcf.detect.not_ours`)."""
-        read_only = self.backend.read_only
-        for path in paths:
-            tree = "/files/" + os.path.relpath(path, self.root).replace(os.sep, "/")
-            if read_only is not None and read_only.search(tree):
-                raise FileError(f"cannot be written: the {self.backend.name} backend only reads it "
-                                "(a distribution default or a runtime file); change the definition "
-                                "under etc/ instead", file=path)
-            why = detect.not_ours(self.root, path)
-            if why:
-                raise FileError(f"cannot be written: it {why}", file=path)
+        """:func:`augnetcf.edit.guard`: refuse files that are not augnetcf's to change."""
+        edit.guard(paths, self.root, self.backend)
 
     def _planned(self, change: object) -> list[FileChange]:
         self._dry_run = []
@@ -384,14 +283,6 @@ class Config:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _xpath(self, el: etree._Element, expr: str) -> object:
-        return index_xpath(el, expr)  # compiled once per expression
-
-    def _recover(self, root: str) -> None:
-        if txn.journal_pending(root):
-            with self._lock.exclusive(), txn.os_errors(root):
-                txn.recover_journal(root)
-
     def _load_forest(self) -> etree._Element:
         """Read the files under the read lock, so that they are all from
         before a concurrent write or all from after it; finish first a save
@@ -399,19 +290,10 @@ class Config:
         return self._locked_read(self._read_forest)
 
     def _locked_read(self, read: Callable[[], _T]) -> _T:
-        """``read()`` under the read lock (see :meth:`_load_forest`)."""
+        """``read()`` under the read lock (:meth:`augnetcf.txn.Lock.read`)."""
         if self._closed:
             raise InvalidOperation("the configuration has been closed")
-        if self._lock.held:  # our own write: it holds the write lock
-            return read()
-        while True:
-            self._recover(self.root)
-            with self._lock.shared() as locked:
-                if not txn.journal_pending(self.root):
-                    out = read()
-                    if locked or not self._lock.exists():
-                        return out
-            # a writer died meanwhile, or appeared on a root that had none: again
+        return self._lock.read(read)
 
     def _read_forest(self) -> etree._Element:
         """Load the backend's files, following includes until none is new."""
@@ -419,29 +301,7 @@ class Config:
         session = self.session
         if not opened:  # a session opened just now (under the lock) has just read them
             session.load()
-        for _round in range(8):
-            unreadable: list[str] = []
-            forest_ = forest.read(session.aug, sorted(session.files()), unreadable)
-            for path in unreadable:  # left out, like a file the lens rejects
-                session.broken.append(FileError("cannot be parsed: it holds bytes that are not UTF-8 "
-                                                "text, or control characters", file=session.fs_path(path)))
-            if not session.include(self._includes(forest_)):
-                return forest_
-        raise FileError("includes nest more than 8 deep", file=self.root)
-
-    def _includes(self, forest_: etree._Element) -> list[str]:
-        """Globs (under the root) of the files the loaded ones pull in."""
-        b = self.backend
-        pairs = [(v, "") for v in forest_.xpath(b.includes)] if b.includes else []
-        pairs += [(v, "/*") for v in forest_.xpath(b.include_dirs)] if b.include_dirs else []
-        globs = []
-        for value, suffix in pairs:
-            glob = str(value)
-            if not glob.startswith("/"):
-                tree = value.getparent().xpath("ancestor-or-self::tree")[0]
-                glob = os.path.join(os.path.dirname(tree.get("path")[len("/files"):]), glob)
-            globs.append(os.path.normpath(glob) + suffix)
-        return globs
+        return load.read_all(session, self.backend, self.root)
 
     @property
     def broken_files(self) -> list[FileError]:
@@ -478,43 +338,8 @@ class Config:
         hint = f" (unless it is in {broken[0].where}, which cannot be parsed)" if broken else ""
         return NotFound(f"no interface named {name!r} is defined{hint}", file=self.root)
 
-    def _already(self, snap: _Snapshot, name: str, new: etree._Element) -> bool:
-        """Whether the files already say what forest *new* says, in their own
-        spelling (PREFIX for NETMASK, ``address A/P``, quotes...). Then a define
-        is a no-op: redefining what dumpxml printed changes no byte."""
-        owned = snap.owned(name)
-        if not owned:
-            return False
-        try:
-            have = xslt.from_forest(self._subforest(owned), self.backend, name)
-            want = xslt.from_forest(new, self.backend, name)
-        except AugnetcfError:
-            return False
-        return minimal.canonical(have) == minimal.canonical(want)
-
-    def _identify(self, el: etree._Element, kind: str) -> tuple[str, str]:
-        """(interface name, key) of a unit or mark, as the backend's data says."""
-        b = self.backend
-        if kind == "mark":
-            name = str(self._xpath(el, b.mark_name))
-            if not name and b.mark_addr:
-                # a mark without a name (SUSE's '-' route) is, within its own
-                # forest, the interface the engine's rule gives: a new
-                # description's route line that says '-' is still that
-                # interface's, and is matched with the line it replaces
-                units = el.getroottree().getroot().xpath(b.unit, namespaces=XPATH_NS)
-                nets = [(self._identify(u, "unit")[0], str(self._xpath(u, b.unit_nets)).split())
-                        for u in units] if b.unit_nets else []
-                name = self._mark_owner(name, str(self._xpath(el, b.mark_addr)), nets)
-            return name, self._xpath(el, b.mark_key)
-        name = self._xpath(el, b.unit_name)
-        if not name and b.name_from_path:
-            m = b.name_from_path.search(el.get("path", ""))
-            name = m.group(1) if m else ""
-        return name, self._xpath(el, b.unit_key)
-
     def _snapshot(self, names: Iterable[str] | None = None, write: bool = False,
-                  extra: Iterable[str] = (), refresh: bool = True) -> _Snapshot:
+                  extra: Iterable[str] = (), refresh: bool = True) -> Snapshot:
         """What the files say now. Without the index, every unit and mark is an
         element of the forest of all files. With it, interfaces are found from
         the index alone, and only the units and marks of *names* (with their
@@ -531,382 +356,57 @@ class Config:
         raise InternalError("the configuration files keep changing while augnetcf reads them",
                             file=self.root)
 
-    def _full_snapshot(self) -> _Snapshot:
-        b = self.backend
-        snap = _Snapshot(forest=self._load_forest())
-        kernel = sysfs_macs(self.root)
-        kernel_names = {mac: name for name, mac in kernel.items()}
-        candidates: dict[tuple[str, str], list[tuple[int, etree._Element]]] = {}
-        configured: dict[str, str] = {}
-        for unit in snap.forest.xpath(b.unit):
-            mac = normalize_mac(self._xpath(unit, b.unit_mac)) or ""
-            name = self._xpath(unit, b.unit_name) or kernel_names.get(mac, "")
-            path = unit.get("path", "")
-            from_path = b.name_from_path.search(path) if b.name_from_path else None
-            file_name = from_path.group(1) if from_path else ""
-            name = name or file_name
-            if not name:
-                continue
-            score = _claim(name, mac, file_name, kernel)
-            candidates.setdefault((name, self._xpath(unit, b.unit_key)), []).append((score, unit))
-            configured.setdefault(name, mac) if mac else None
-        _keep_winners(candidates, snap, self.backend.merged)
-        named = snap.forest.xpath(b.aliased, namespaces=XPATH_NS) if b.aliased else []
-        aliases = self._alias_table((el, str(self._xpath(el, b.aliased_name)), alias_keys(el, b))
-                                    for el in named)
-        for name, units in snap.units.items():
-            for unit in units:
-                self._relate(snap, name, self._master_of(self._xpath(unit, b.unit_master), unit, aliases),
-                             str(self._xpath(unit, b.unit_ports)))
-            snap.macs[name] = kernel.get(name) or configured.get(name, "")
-        if b.mark:
-            nets = [(name, str(self._xpath(unit, b.unit_nets)).split())
-                     for name, units in snap.units.items() for unit in units] if b.unit_nets else []
-            for mark in snap.forest.xpath(b.mark):
-                name = self._xpath(mark, b.mark_name)
-                addr = "" if name or not b.mark_addr else str(self._xpath(mark, b.mark_addr))
-                snap.marks.setdefault(self._mark_owner(name, addr, nets), []).append(mark)
-        self._snapshot_extras(snap)
-        return snap
+    def _full_snapshot(self) -> Snapshot:
+        """Every file read at once (no index): :func:`augnetcf.resolve.from_forest`."""
+        forest_ = self._load_forest()
+        return resolve.from_forest(forest_, self.backend, sysfs_macs(self.root))
 
-    @staticmethod
-    def _mark_owner(name: str, addr: str, nets: list[tuple[str, list[str]]]) -> str:
-        """The interface a mark belongs to: the one it names, else (a mark
-        without a name, ``Backend.mark_addr``) the single interface whose
-        nets hold its address (:func:`augnetcf.resolve.address_owner`), else
-        none (""). *nets*: (interface name, ``A/P`` nets) of the units that
-        won their names. One rule for the full load and the index, applied on
-        every snapshot, so an address changed in one file re-homes a mark
-        kept in another file that did not change."""
-        return name or (resolve.address_owner(addr, nets) if addr else "")
-
-    def _relate(self, snap: _Snapshot, name: str, master: str, ports: str) -> None:
-        """Record that *name* is a port of *master* (if any) and the master of
-        each of *ports* that is not a keyword of the backend (ifupdown's
-        ``bridge_ports none``). One rule for the full load and the index."""
-        if master:
-            snap.masters.setdefault(name, master)
-        for port in ports.split():
-            if port not in self.backend.port_keywords:
-                snap.masters.setdefault(port, name)
-
-    @staticmethod
-    def _alias_table(named: Iterable[tuple[object, str, list[str]]]) -> dict[str, list[tuple[object, str]]]:
-        """alias -> [(element, its interface name)] in file order, from
-        (element, interface name, aliases) triples (``Backend.aliased``). An
-        element is a forest element on a full load, (file, place) from the index."""
-        table: dict[str, list[tuple[object, str]]] = {}
-        for who, name, keys in named:
-            for key in keys:
-                table.setdefault(key, []).append((who, name))
-        return table
-
-    @staticmethod
-    def _master_of(ref: str, me: object, aliases: dict[str, list[tuple[object, str]]]) -> str:
-        """The interface name of the master that unit *me* names *ref*: that
-        of the first element in file order, other than *me*, that has *ref*
-        among its aliases and an interface name; else *ref* itself (a master
-        named by its interface name). ``ancf:nm-master``'s rule, on what each
-        file says, so the full load and the index resolve alike."""
-        for who, name in aliases.get(ref, ()) if ref else ():
-            if who != me and name:
-                return name
-        return ref
-
-    def _snapshot_extras(self, snap: _Snapshot) -> None:
-        """Drop-ins, by the interface whose unit they amend; where new marks
-        may go; which files apply only to names their patterns take."""
-        b = self.backend
-        if b.dropin:
-            by_path = {u.get("path"): name for name, units in snap.units.items() for u in units}
-            self._assign_extras(snap, by_path, ((el, self._xpath(el, b.dropin_of))
-                                                for el in snap.forest.xpath(b.dropin)))
-        if b.mark_homes:
-            self._assign_homes(snap, ((el, self._xpath(el, b.unit_name))
-                                      for el in snap.forest.xpath(b.mark_homes)))
-        if b.matches:
-            trees = ((t.get("path"), [str(v) for v in self._xpath(t, b.matches)])
-                     for t in snap.forest.iterchildren("tree"))
-            snap.matches = [(path, patterns) for path, patterns in trees if patterns]
-
-    @staticmethod
-    def _assign_extras(snap: _Snapshot, by_path: dict[str, str],
-                       dropins: Iterable[tuple[object, str]]) -> None:
-        """Give each drop-in, from (drop-in, Augeas path of the file it amends)
-        pairs in file order, to the interface whose unit is that file (the
-        unit that won the name; *by_path*: unit path -> name). One rule for
-        the full load and the index, where a drop-in is a reference."""
-        for who, of in dropins:
-            name = by_path.get(of)
-            if name:
-                snap.extras.setdefault(name, []).append(who)
-
-    @staticmethod
-    def _assign_homes(snap: _Snapshot, homes: Iterable[tuple[object, str]]) -> None:
-        """Record, from (element, interface name) pairs in file order, where
-        each interface's new marks may go (``Backend.mark_homes``)."""
-        for who, name in homes:
-            if name:
-                snap.homes.setdefault(name, []).append(who)
-
-    @staticmethod
-    def _shadowed_by(matches: list[tuple[str, list[str]]], name: str, path: str) -> str | None:
-        """The first file of new file *path*'s kind read before it whose name
-        patterns take *name* (``Backend.matches``: only the first such file
-        applies), or None. On what each file says, for both ways of reading."""
-        def takes(pattern: str) -> bool:  # a literal name (most are) costs no compiled pattern
-            return fnmatch.fnmatchcase(name, pattern) if _GLOB_MAGIC.search(pattern) else name == pattern
-
-        base, kind = os.path.basename(path), os.path.splitext(path)[1]
-        for other, patterns in matches:
-            if os.path.splitext(other)[1] != kind or os.path.basename(other) >= base:
-                continue
-            if any(takes(p) for p in patterns if not p.startswith("!")) and \
-                    not any(takes(p[1:]) for p in patterns if p.startswith("!")):
-                return other
-        return None
-
-    def _resolve(self, refresh: bool = True) -> _Snapshot:
+    def _resolve(self, refresh: bool = True) -> Snapshot:
         """Which unit is which interface's, from the index (no tree read):
-        :meth:`_full_snapshot`'s rules on the facts the index keeps per unit."""
+        :func:`augnetcf.resolve.from_index`, the full load's rules on the
+        facts the index keeps per unit."""
         assert self.index is not None
         if refresh:
             self._locked_read(self.index.refresh)
-        with gc_paused():
-            return self._resolve_facts()
+        entries, kernel = self.index.entries, sysfs_macs(self.root)
+        kept = self._resolved
+        if kept is None or kept[1] != kernel or not (
+                kept[0] is entries or (len(kept[0]) == len(entries)
+                                       and all(a is b for a, b in zip(kept[0], entries)))):
+            with gc_paused():
+                kept = self._resolved = (entries, kernel, resolve.from_index(entries, self.backend, kernel))
+        # the same entries (objects: a changed file is a new entry) and the same
+        # kernel resolve the same way; a copy, as materialize fills in its tables
+        snap = kept[2]
+        return dataclasses.replace(snap, units=dict(snap.units), marks=dict(snap.marks),
+                                   masters=dict(snap.masters), macs=dict(snap.macs),
+                                   extras=dict(snap.extras), homes=dict(snap.homes),
+                                   matches=list(snap.matches), kernel=dict(snap.kernel))
 
-    def _resolve_facts(self) -> _Snapshot:
+    def _materialize(self, snap: Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
+        """Replace the references of *names* in *snap* by elements
+        (:func:`augnetcf.load.materialize`); False if a file changed since
+        the index read it. With *write*, from a session that holds just
+        their files and the files *extra* (Augeas paths a change writes)."""
         assert self.index is not None
-        snap = _Snapshot()
-        kernel = snap.kernel = sysfs_macs(self.root)
-        kernel_names = {mac: name for name, mac in kernel.items()}
-        candidates: dict[tuple[str, str], list[tuple[int, tuple]]] = {}
-        configured: dict[str, str] = {}
-        relatives: dict[tuple, tuple[str, str]] = {}
-        aliases = self._alias_table(((fi, ai), name, keys) for fi, entry in enumerate(self.index.entries)
-                                    for ai, (name, keys) in enumerate(entry.aliases))
-        for fi, entry in enumerate(self.index.entries):
-            for ui, (raw, key, mac, master, ports, from_path, me) in enumerate(entry.units):
-                name = raw or kernel_names.get(mac, "") or from_path
-                if not name:
-                    continue
-                ref = ("unit", fi, ui)
-                candidates.setdefault((name, key), []).append((_claim(name, mac, from_path, kernel), ref))
-                relatives[ref] = (self._master_of(master, (fi, me), aliases), ports)
-                configured.setdefault(name, mac) if mac else None
-        _keep_winners(candidates, snap, self.backend.merged)
-        for name, refs in snap.units.items():
-            for ref in refs:
-                self._relate(snap, name, *relatives[ref])
-            snap.macs[name] = kernel.get(name) or configured.get(name, "")
-        entries = self.index.entries
-        nets = [(name, entries[ref[1]].nets[ref[2]]) for name, refs in snap.units.items()
-                for ref in refs] if self.backend.unit_nets else []
-        for fi, entry in enumerate(entries):
-            for mi, (name, _key) in enumerate(entry.marks):
-                owner = self._mark_owner(name, entry.mark_addrs[mi], nets)
-                snap.marks.setdefault(owner, []).append(("mark", fi, mi))
-        b = self.backend
-        if b.dropin:
-            # a unit amended by drop-ins is a whole file: its path is its file's
-            by_path = {entries[ref[1]].aug_path: name for name, refs in snap.units.items() for ref in refs}
-            self._assign_extras(snap, by_path, ((("extra", fi), e.dropin_of)
-                                                for fi, e in enumerate(entries) if e.dropin_of))
-        if b.mark_homes:
-            self._assign_homes(snap, ((("home", fi, hi), name) for fi, e in enumerate(entries)
-                                      for hi, name in enumerate(e.homes)))
-        if b.matches:
-            snap.matches = [(e.aug_path, e.matches) for e in entries if e.matches]
-        return snap
+        return load.materialize(snap, names, write, extra, self.index, self.backend, self._change_session)
 
-    def _materialize(self, snap: _Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
-        """Replace the references of *names* (with their ports' and slaves',
-        and their masters') in *snap* by elements; False if a file changed
-        since the index read it."""
-        assert self.index is not None
-        b = self.backend
-        wanted = {n for name in names for n in snap.names(name)}
-        wanted |= {snap.masters[name] for name in names if snap.masters.get(name)}
-        refs = [r for n in wanted for table in snap.tables() for r in table.get(n, [])]
-        files = sorted({r[1] for r in refs})
-        entries = self.index.entries
-        trees: dict[int, etree._Element | None] = {}
-        if write:
-            # Augeas holds just these files (and the new ones), so the change
-            # and its save touch nothing else.
-            incl: dict[int, list[str]] = {}
-            paths = [entries[f].path for f in files] + [p[len("/files"):] for p in extra]
-            for path in dict.fromkeys(paths):
-                xfm = self.index.transform_for(path)
-                if xfm is None:  # an included file: read as its includer's transform reads it
-                    xfm = next((e.xfm for e in entries if e.path == path), None)
-                if xfm is not None:
-                    incl.setdefault(xfm, []).append(aug.escape_glob(path))
-            windows = self._windows(refs, files, [p[len("/files"):] for p in extra])
-            if windows:  # Augeas sees only the part of each big file the change needs
-                if self._session is not None:
-                    self._session.close()
-                self._session = window.WindowSession(self.root, b.transforms, windows, dict.fromkeys(paths),
-                                                     spans=self._spans)
-                self._windowed = True
-            self.session.narrow(incl)
-            read = forest.read(self.session.aug, sorted(entries[f].aug_path for f in files))
-            by_path = {t.get("path"): t for t in read}
-            for f in files:
-                tree = by_path.get(entries[f].aug_path)
-                if tree is not None:
-                    etree.Element("forest").append(tree)  # a forest of its own, as the index has
-                    want = entries[f].facts()._replace(includes=[])
-                    w = windows.get(entries[f].path)
-                    got = index_facts(tree, b)._replace(includes=[])
-                    if w is not None:  # what the index says of the window's items
-                        want = want._replace(units=[want.units[n] for n in w.units],
-                                             nets=[want.nets[n] for n in w.units],
-                                             marks=[want.marks[n] for n in w.marks],
-                                             mark_addrs=[want.mark_addrs[n] for n in w.marks])
-                    if got != want:
-                        return False
-                trees[f] = tree
-        else:
-            windows = {}
-            trees = {f: self.index.tree_of(entries[f]) for f in files}
-        resolved: dict[tuple, etree._Element] = {}
-        for f, tree in trees.items():
-            if tree is None:
-                return False
-            top = tree.getparent()
-            w = windows.get(entries[f].path)
-            for ui, el in enumerate(top.xpath(b.unit, namespaces=XPATH_NS)):
-                resolved[("unit", f, w.units[ui] if w is not None else ui)] = el
-            for mi, el in enumerate(top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []):
-                resolved[("mark", f, w.marks[mi] if w is not None else mi)] = el
-            for hi, el in enumerate(top.xpath(b.mark_homes, namespaces=XPATH_NS) if b.mark_homes else []):
-                resolved[("home", f, hi)] = el
-            resolved[("extra", f)] = tree
-        for n in wanted:
-            for table in snap.tables():
-                if n in table:
-                    table[n] = [resolved[r] for r in table[n]]
-        return True
+    def _change_session(self, refs: list[tuple], files: list[int], extra: list[str],
+                        paths: list[str]) -> tuple[aug.AugeasSession, dict[str, window.Window]]:
+        """The session a change edits in, and the windows it shows: a window
+        on each big file the change needs (:func:`augnetcf.load.windows`),
+        unless a windowed try failed (``_no_window``)."""
+        windows = {} if self._no_window else load.windows(refs, files, extra, self.index, self.backend,
+                                                            self.root)
+        if windows:  # Augeas sees only the part of each big file the change needs
+            if self._session is not None:
+                self._session.close()
+            self._session = window.WindowSession(self.root, self.backend.transforms, windows,
+                                                 dict.fromkeys(paths), spans=self._spans)
+            self._windowed = True
+        return self.session, windows
 
-    def _windows(self, refs: list[tuple], files: list[int], extra: list[str]) -> dict[str, window.Window]:
-        """Files (paths under the root) too big to load whole for this change,
-        and the window of each that it needs (see :mod:`augnetcf.window`):
-        for a backend whose interfaces share files and whose meaning stays
-        within a file, each file that holds the *refs* of the change (index
-        references to units and marks) or gets new nodes (*extra*)."""
-        b = self.backend
-        # the window's scanner knows the Ifupdown lens' items (Debian's files)
-        if self._no_window or not b.keep_layout or b.aliased or b.mark_homes or b.matches or b.dropin \
-                or any(t.lens != "Ifupdown.lns" for t in b.transforms):
-            return {}
-        entries = self.index.entries
-        by_path = {e.path: i for i, e in enumerate(entries)}
-        out = {}
-        for f in dict.fromkeys([*files, *(by_path[p] for p in extra if p in by_path)]):
-            e = entries[f]
-            mine = [r for r in refs if r[1] == f]
-            # only a file recorded (not changed within the racy window): then
-            # its stamp, checked again when the window is cut, proves that no
-            # byte outside the window changed since the index read it
-            if any(r[0] not in ("unit", "mark") for r in mine) or not (e.keep or e.digest) or not e.stamp or \
-                    self.index.transform_for(e.path) is None:
-                continue
-            tree = self.index.tree_of(e)
-            if tree is None:
-                continue
-            top = tree.getparent()
-            units = top.xpath(b.unit, namespaces=XPATH_NS)
-            marks = top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []
-            needed = [units[r[2]] if r[0] == "unit" else marks[r[2]] for r in mine]
-            w = window.plan(e.path, self.root.rstrip("/") + e.path, tree, e.stamp, needed, e.path in extra,
-                            b.unit, b.mark, e.digest)
-            if w is not None:
-                out[e.path] = w
-        return out
-
-    def _subforest(self, elements: list[etree._Element]) -> etree._Element:
-        return _subforest(elements, lambda el: self._context(el))
-
-    def _context(self, el: etree._Element) -> list[etree._Element]:
-        """Nodes outside *el* that say what it means (``Backend.mark_context``)."""
-        b = self.backend
-        return list(self._xpath(el, b.mark_context)) if b.mark_context and el.tag != "tree" else []
-
-    def _remove(self, elements: list[etree._Element]) -> list[str]:
-        """Drop *elements* from Augeas; return the files that must go with them.
-
-        A unit that is a whole file is deleted by :meth:`AugeasSession.save`
-        only once everything else is written, so a failure deletes nothing.
-        """
-        aug = self.session.aug
-        files = []
-        shared = set()
-        label = self.backend.stanza_comments
-        stanzas = [el for el in elements if el.tag == "node" and el.getparent().tag == "tree"]
-        # Decide which comments go before anything moves: the decision reads positions.
-        plans = forest.stanza_comments(aug, [el.get("path") for el in stanzas], label) if label else []
-        for plan in plans:
-            forest.rehome_comments(aug, plan)
-        for el in elements:
-            if el.tag == "tree":
-                files.append(el.get("path"))
-            else:
-                shared.add(next(el.iterancestors("tree")).get("path"))
-                forest.remove_node(aug, el.get("path"))
-        for plan in plans:
-            forest.remove_comments(aug, plan)
-        disposable = self.backend.disposable
-        residue = self.backend.residue
-        files += [p for p in sorted(shared) if disposable and disposable.search(p)
-                  and not [q for q in aug.match(f"{p}/{'/' if self.backend.residue_deep else ''}*")
-                           if not residue.match(aug.label(q))]]
-        return files
-
-    def _create(self, el: etree._Element, before: str | None = None, after: str | None = None) -> str:
-        """Create the Augeas node (or file) for new forest element *el*, and
-        every new container between it and its file; return its path.
-
-        A node goes at the end of its file, or next to an existing node of the
-        same interface (*before* or *after* that node's path), so that an
-        interface kept in an included file stays there in one piece.
-        """
-        if el.tag == "tree":
-            return el.get("path")
-        aug = self.session.aug
-        parent = el.getparent()
-        label = forest.step(el.get("label"))
-        if parent.tag != "tree" and self.backend.nested_units:
-            base = self._container(parent)
-        elif parent.tag != "tree":
-            base = self._create(parent, before, after)
-        elif before or after:
-            anchor = before or after
-            aug.insert(anchor, label, before=bool(before))
-            path = aug.match(f"{anchor}/{'preceding' if before else 'following'}-sibling::*[1]")[0]
-            aug.set(path, el.get("value"))
-            return path
-        else:
-            base = parent.get("path")
-        aug.set(f"{base}/{label}[last()+1]", el.get("value"))
-        return aug.match(f"{base}/{label}")[-1]
-
-    def _container(self, el: etree._Element) -> str:
-        """The Augeas path of new forest element *el* as a container: the
-        file's own node of that label and value if it has one (netplan's
-        ``network:`` and ``ethernets:``), else a new one at the end of its own container."""
-        if el.tag == "tree":
-            return el.get("path")
-        aug = self.session.aug
-        base = self._container(el.getparent())
-        label = forest.step(el.get("label"))
-        same = [p for p in aug.match(f"{base}/{label}") if (aug.get(p) or None) == (el.get("value") or None)]
-        if same:
-            return same[0]
-        aug.set(f"{base}/{label}[last()+1]", el.get("value"))
-        return aug.match(f"{base}/{label}")[-1]
-
-    def _interface(self, snap: _Snapshot, name: str) -> Interface:
+    def _interface(self, snap: Snapshot, name: str) -> Interface:
         return Interface(self, name, snap.macs.get(name) or None)
 
     # -- queries ----------------------------------------------------------------
@@ -955,8 +455,8 @@ class Config:
         units = snap.owned(name)
         if not units:
             raise self._not_found(name)
-        self._refuse_units(snap, [name], FileError)
-        doc = xslt.from_forest(self._subforest(units), self.backend, name)
+        edit.refuse_units(snap, [name], FileError, self.session, self.backend, self.root, self.index)
+        doc = xslt.from_forest(edit.subforest(units, self.backend), self.backend, name)
         try:
             # What we print, we must accept: a hand-edited file may say things
             # (MTU=jumbo, PREFIX=33) that no interface description can.
@@ -966,49 +466,6 @@ class Config:
             raise FileError(f"cannot be described as interface XML: {e.message}",
                             file=", ".join(files)) from None
         return etree.tostring(doc, pretty_print=True, encoding="unicode")
-
-    def _refuse_units(self, snap: _Snapshot, names: list[str], error: type[AugnetcfError]) -> None:
-        """Raise *error* for the first unit of *names* (and of their ports and
-        slaves) that interface XML cannot describe (``Backend.refuse``),
-        naming its file and line. Dumpxml must not print it as something
-        simpler, and a define must neither rewrite it nor remove it, even
-        when no new unit replaces it (an ``inet6 v4tunnel`` stanza beside
-        the ``inet`` one a define writes)."""
-        units = [u for n in names for m in snap.names(n) for u in snap.units.get(m, [])
-                 if isinstance(u, etree._Element)]
-        if self.backend.merged:
-            for n in names:
-                spread = [u for u in snap.units.get(n, []) if isinstance(u, etree._Element)]
-                files = list(dict.fromkeys(next(u.iterancestors("tree")).get("path") for u in spread))
-                if len(files) > 1:
-                    raise error(f"{n} is defined in several {self.backend.name} files ("
-                                f"{', '.join(self.session.fs_path(f) for f in files)}), which "
-                                f"{self.backend.name} merges; augnetcf edits a definition in one file only",
-                                file=self.session.fs_path(files[1]))
-        for unit, why in xslt.refused(units, self.backend)[:1]:
-            raise xslt.refusal(error, unit, why, self.backend, self._line_of(unit))
-
-    def _line_of(self, unit: etree._Element) -> int | None:
-        """The line (from 1) of its file where forest *unit* starts, from its
-        Augeas span; None when that cannot be known. A session of its own
-        reads just that file with spans: the engine's may not hold it (the
-        index reads without Augeas) or may hold it without spans. Only a
-        refusal asks, so the extra parse costs nothing otherwise."""
-        tree = next(unit.iterancestors("tree"), None)
-        path = unit.get("path", "")
-        if tree is None or not path.startswith("/files/"):
-            return None
-        file = tree.get("path", "").removeprefix("/files")
-        i = self.index.transform_for(file) if self.index is not None else None
-        t = self.backend.transforms[i or 0]
-        try:
-            with aug.AugeasSession(self.root, (backends.Transform(t.lens, (aug.escape_glob(file),), t.excl),),
-                               spans=True) as s:
-                disk, label_start, *_rest = s.aug.span(path)
-                with open(disk, "rb") as f:
-                    return f.read(label_start).count(b"\n") + 1
-        except (AugnetcfError, OSError, ValueError, RuntimeError):
-            return None
 
     # -- changes ----------------------------------------------------------------
     def define(self, xml: str | bytes, source: str = "<string>") -> Interface:
@@ -1021,12 +478,7 @@ class Config:
         refused before anything under the root is touched (the lock included).
         """
         doc = schema.load(xml, source)
-        for expr, why in self.backend.limits:
-            for el in doc.xpath(expr, namespaces=XPATH_NS):
-                attrs = " ".join(f"{k}={v!r}" for k, v in el.attrib.items())
-                what = f"<{el.tag}{' ' + attrs if attrs else ''}>"
-                raise Unsupported(f"{what}: the {self.backend.name} backend cannot express this: {why}",
-                                  file=source, line=el.sourceline)
+        edit.refuse_limits(doc, source, self.backend)
         return self._define(doc, source)
 
     @_writes
@@ -1037,232 +489,12 @@ class Config:
         names = {el.get("name") for el in doc.getroot().iter("interface") if el.get("name")}
         snap = self._snapshot(names, write=True, extra=[t.get("path") for t in new.iter("tree")],
                               refresh=False)  # _refuse_if_broken just did
-        aug = self.session.aug
-        if self._already(snap, name, new):
+        if not edit.define(snap, new, doc, names, source, self.session, self.backend, self.root, self.index,
+                           self._save):  # the files already say it
             return Interface(self, name, snap.macs.get(name) or None)
-        # What the new description replaces: the interface as it is now, and
-        # the current configuration of every interface it names as a port.
-        defined = [el.get("name") for el in doc.getroot().iter("interface")
-                   if el.getparent() is None or el.getparent().tag != "vlan"]
-        old: list[etree._Element] = []
-        for n in defined:
-            old.extend(el for el in snap.owned(n, extras=False) if el not in old)
-        self._refuse_units(snap, defined, Unsupported)
-        self._refuse_overriding_extras(snap, defined)
-        self._refuse_shadowed(snap, new)
-        self._refuse_missing(snap, new, doc, source)
-        touched = old + [el for n in defined for el in snap.units.get(n, []) + snap.marks.get(n, [])]
-        pins = forest.pin(aug, dict.fromkeys(touched))
-        try:
-            self._conserve(snap, new, old, doc, names)
-            self._write(snap, new, old)
-        finally:
-            forest.unpin(aug, pins)
         mac_el = doc.getroot().find("mac")
         mac = normalize_mac(mac_el.get("address")) if mac_el is not None else None
         return Interface(self, name, mac or sysfs_macs(self.root).get(name))
-
-    def _matches(self, snap: _Snapshot, new: etree._Element
-                 ) -> list[tuple[etree._Element, str, etree._Element | None]]:
-        """(element, kind, the element of the files it replaces or None) for
-        every unit and mark of forest *new*, in document order."""
-        b = self.backend
-        kinds = {el: "unit" for el in new.xpath(b.unit)}
-        kinds.update({el: "mark" for el in new.xpath(b.mark)} if b.mark else {})
-        kept: set[etree._Element] = set()
-        out = []
-        for el in (e for e in new.iter() if e in kinds):  # document order
-            kind = kinds[el]
-            el_name, key = self._identify(el, kind)
-            match = next((e for e in (snap.units if kind == "unit" else snap.marks).get(el_name, [])
-                          if e not in kept and self._identify(e, kind)[1] == key), None)
-            if match is not None:
-                kept.add(match)
-            out.append((el, kind, match))
-        return out
-
-    def _conserve(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element],
-                  doc: etree._ElementTree, names: set[str]) -> None:
-        """Move forest *new* towards what the files say, wherever that keeps
-        its meaning (see :mod:`augnetcf.minimal`): explicit defaults, the
-        files' spellings and a port's bare stanza stay as they are written.
-        Only the units of interfaces the new description names are kept
-        this way; a former port's configuration still goes."""
-        b = self.backend
-        name = doc.getroot().get("name")
-        matched = self._matches(snap, new)
-        pairs = [(el, match) for el, _kind, match in matched if match is not None]
-        for el, match in pairs:
-            if b.respell is not None:
-                b.respell(el, match)
-        replaced = {match for _el, match in pairs}
-        # The top interface's own marks say its start mode: a changed one replaces them.
-        gone = [el for el in old if el not in replaced and self._owner(snap, el) in names
-                and (self._owner(snap, el) != name
-                     or any(u is el for u in snap.units.get(name, [])))]
-        # What the files lack; the top interface's first unit is the description itself.
-        top = next((el for el, kind, _m in matched if kind == "unit" and self._identify(el, kind)[0] == name),
-                   None)
-        fresh = [el for el, _kind, match in matched if match is None and el is not top]
-        instead = [el for el in old
-                   if el not in replaced and el not in gone and self._owner(snap, el) == name]
-        if not pairs and not gone:
-            return
-
-        def facts(el: etree._Element) -> tuple[str, str, list[str]]:
-            ports = [p for p in str(self._xpath(el, b.unit_ports)).split() if p not in b.port_keywords]
-            return self._identify(el, "unit")[0], str(self._xpath(el, b.unit_master)), ports
-
-        described = {el.get("name"): {c.tag for c in el} for el in doc.getroot().iter("interface")
-                     if el.get("name") in names and el.get("name") != name}
-        def alone(forest_: etree._Element, n: str) -> etree._Element | None:
-            own = [el for el in forest_.xpath(b.unit) if self._identify(el, "unit")[0] == n]
-            if b.mark:
-                own += [el for el in forest_.xpath(b.mark) if self._identify(el, "mark")[0] == n]
-            return self._subforest(own) if own else None
-
-        # ports that were ports of the same master before, and still are
-        settled = {port.get("name") for port in doc.getroot().iter("interface")
-                   if port.get("name") in described and snap.masters.get(port.get("name"))
-                   == next(port.iterancestors("interface")).get("name")}
-        meaning = minimal.reading(b, name, described, facts, alone, settled)
-
-        def before() -> bytes | None:
-            """What the files mean now (minimal.conserve takes one element out at a time)."""
-            attached = [el for el in old if any(a.tag == "forest" for a in el.iterancestors())]
-            return meaning(self._subforest(attached))
-
-        moved = [match for _el, match in pairs if self._owner(snap, match) != name]
-        minimal.conserve(new, pairs, gone, meaning, b, fresh, instead, before, moved)
-
-    def _owner(self, snap: _Snapshot, el: etree._Element) -> str:
-        """The interface a unit or mark of the files belongs to."""
-        name = self._identify(el, "unit")[0]
-        return name if any(u is el for u in snap.units.get(name, [])) else self._identify(el, "mark")[0]
-
-    def _write(self, snap: _Snapshot, new: etree._Element, old: list[etree._Element]) -> None:
-        """Write forest *new* over the snapshot, replacing the elements *old*, and save."""
-        b = self.backend
-        aug = self.session.aug
-        kept: set[etree._Element] = set()
-        written: set[str] = set()
-        whole: set[etree._Element] = set()  # new elements written with all they contain
-        for el, kind, match in self._matches(snap, new):
-            el_name = self._identify(el, kind)[0]
-            if any(a in whole for a in el.iterancestors()):
-                if match is not None:  # a mark inside a unit (VLAN= in its parent's file): written with it
-                    kept.add(match)
-                continue
-            if match is not None:
-                kept.add(match)
-                target = match.get("path")
-            elif kind == "mark" and b.mark_home:
-                target = self._place_mark(snap, el, whole)
-                if target is None:
-                    continue
-            else:
-                near = [u.get("path") for u in snap.units.get(el_name, []) if u.tag == "node"]
-                tree = next(el.iterancestors("tree"), None)
-                if b.nested_units and tree is not None and not aug.match(tree.get("path")):
-                    skeleton = copy.deepcopy(tree)  # the new file without its units: version: 2
-                    for unit in skeleton.xpath(f"({b.unit.replace('tree/', 'self::tree/', 1)})"):
-                        unit.getparent().remove(unit)
-                    forest.write_node(aug, tree.get("path"), skeleton, b)
-                if kind == "mark":
-                    target = self._create(el, before=near[0] if near else None)
-                else:
-                    target = self._create(el, after=near[-1] if near else None)
-            forest.write_node(aug, target, el, b)
-            written.add(target)
-            whole.add(el)
-        gone = [el for el in old if el not in kept and el.get("path") not in written]
-        self._save(self._remove(gone), new_mode=b.new_file_mode)
-
-    def _place_mark(self, snap: _Snapshot, el: etree._Element, whole: set[etree._Element]) -> str | None:
-        """Where new mark *el* goes: into the file of the interface it belongs
-        on (``Backend.mark_home``), else into its own tree's file, created
-        whole (with what gives it meaning) when it does not exist yet. Returns
-        the new node's path, or None when the whole tree was written."""
-        b = self.backend
-        aug = self.session.aug
-        tree = next(el.iterancestors("tree"))
-        suffix = os.path.splitext(tree.get("path"))[1]
-        for home in snap.homes.get(str(self._xpath(el, b.mark_home)), []):
-            path = home.get("path") if home.tag == "tree" else next(home.iterancestors("tree")).get("path")
-            if os.path.splitext(path)[1] == suffix:
-                return self._create_in(el, home.get("path"))
-        if not aug.match(tree.get("path")):
-            forest.write_node(aug, tree.get("path"), tree, b)
-            whole.add(tree)
-            return None
-        return self._create_in(el, tree.get("path"))
-
-    def _create_in(self, el: etree._Element, base: str) -> str:
-        """Create new forest node *el* under the Augeas node *base*, inside
-        containers like its own ancestors (a ``[Network]`` section), reusing
-        the first existing one with the same label and value."""
-        aug = self.session.aug
-        for anc in reversed([a for a in el.iterancestors("node")]):
-            label = forest.step(anc.get("label"))
-            same = [p for p in aug.match(f"{base}/{label}") if aug.get(p) == anc.get("value")]
-            if same:
-                base = same[0]
-            else:
-                aug.set(f"{base}/{label}[last()+1]", anc.get("value"))
-                base = aug.match(f"{base}/{label}")[-1]
-        label = forest.step(el.get("label"))
-        aug.set(f"{base}/{label}[last()+1]", el.get("value"))
-        return aug.match(f"{base}/{label}")[-1]
-
-    def _refuse_missing(self, snap: _Snapshot, new: etree._Element, doc: etree._ElementTree,
-                        source: str) -> None:
-        """Refuse forest *new* when it needs an interface that neither it nor
-        the files define (``Backend.requires``: a netplan VLAN's link),
-        naming the element of the description that asks for it."""
-        b = self.backend
-        if not b.requires:
-            return
-        have = {self._identify(el, "unit")[0] for el in new.xpath(b.unit)}
-        for name in dict.fromkeys(str(v) for v in new.xpath(b.requires)):
-            if name not in have and not snap.units.get(name):
-                el = next(iter(doc.xpath("//interface[@name=$n]", n=name)), doc.getroot())
-                raise Unsupported(f"<interface name={name!r}>: the {b.name} backend writes an interface "
-                                  f"on {name} only where the files define {name} (netplan refuses a link "
-                                  f"it has no definition for); define {name} first",
-                                  file=source, line=el.sourceline)
-
-    def _refuse_shadowed(self, snap: _Snapshot, new: etree._Element) -> None:
-        """A new file that another file would hide from its reader (an earlier
-        ``.network`` matching the name) would change nothing: refuse, naming it."""
-        b = self.backend
-        if not b.matches:
-            return
-        for el in new.xpath(b.unit):
-            name, key = self._identify(el, "unit")
-            if el.tag != "tree" or any(self._identify(u, "unit")[1] == key for u in snap.units.get(name, [])):
-                continue
-            first = self._shadowed_by(snap.matches, name, el.get("path"))
-            if first:
-                raise InvalidOperation(
-                    f"is read before {self.session.fs_path(el.get('path'))} and also applies to {name}, "
-                    "so a new file for it would be ignored; rename or edit it first",
-                    file=self.session.fs_path(first))
-
-    def _refuse_overriding_extras(self, snap: _Snapshot, names: list[str]) -> None:
-        """A drop-in that sets a key the backend writes would override the
-        define: refuse, naming it, rather than write what would not apply."""
-        b = self.backend
-        aug = self.session.aug
-        for name in names:
-            for extra in snap.extras.get(name, []):
-                for key in extra.xpath("node/node"):
-                    label = key.get("label")
-                    value = aug.get(key.get("path")) or ""
-                    if b.owned.match(f"{label}={value}"):
-                        raise InvalidOperation(
-                            f"drop-in sets {key.getparent().get('label')}/{label}, which augnetcf writes for "
-                            f"{name}; it would override the define (move it into the main file or remove it)",
-                            file=self.session.fs_path(extra.get("path")))
 
     def undefine(self, name: str) -> None:
         """Remove *name*'s configuration and that of its ports and slaves.
@@ -1279,22 +511,9 @@ class Config:
         if not owned:
             raise self._not_found(name)
         self._refuse_if_broken(refresh=False)  # the snapshot just looked
-        pins = forest.pin(self.session.aug, owned)
-        try:
-            self._save(self._remove(owned))
-        finally:
-            forest.unpin(self.session.aug, pins)
+        edit.undefine(owned, self.session.aug, self.backend, self._save)
 
-    # -- the kernel (augnetcf.kernel; pyroute2 is imported on first use) ------------
-    def _plan(self, name: str) -> list:
-        from . import kernel
-
-        master = self._snapshot().masters.get(name)
-        if master:
-            raise InvalidOperation(f"{name} is configured as a port or slave of {master}: "
-                                   f"bring {master} up or down instead")
-        return kernel.plan(schema.parse(self.xml_desc(name), name).getroot())
-
+    # -- the kernel (augnetcf.live; pyroute2 is imported on first use) --------------
     def status(self, name: str) -> str:
         """``"active"`` when the kernel has *name* and it is administratively up
         (ncftool's meaning), else ``"inactive"``. *name* need not be defined."""
@@ -1302,46 +521,29 @@ class Config:
 
     def statuses(self, names: list[str] | None = None) -> dict[str, str]:
         """Status of each of *names* (default: the top-level interfaces), from one kernel read."""
-        from . import kernel
-
-        snap = kernel.snapshot()
-        return {n: kernel.status(snap, n) for n in (self.list_interfaces() if names is None else names)}
+        return live.statuses(self, names)
 
     def xml_state(self, name: str) -> str:
         """Interface XML describing device *name* as the kernel has it now:
         addresses, mtu, mac, ports and slaves, vlan, link state and speed.
         :class:`NotFound` when the kernel has no such device."""
-        from . import kernel
-
-        doc = kernel.describe(kernel.snapshot(), name)
-        try:
-            schema.validate(etree.ElementTree(doc), f"live state of {name}")
-        except XMLInvalid as e:  # what we print, we must accept (a kernel name may be one we refuse)
-            raise KernelError(f"{name}: the kernel's state cannot be described as interface XML: "
-                              f"{e.message}") from None
-        return etree.tostring(doc, pretty_print=True, encoding="unicode")
+        return live.xml_state(name)
 
     def ifup(self, name: str, timeout: float = 10.0) -> list[str]:
         """Bring *name* up from its configuration without distro scripts, then
         verify that the kernel matches it. Returns warnings (no carrier within
         *timeout* seconds); raises :class:`KernelError` naming what failed or differs."""
-        from . import kernel
-
-        return kernel.ifup(self._plan(name), timeout)
+        return live.ifup(self, name, timeout)
 
     def ifdown(self, name: str) -> None:
         """Bring *name* down: release its DHCP lease, remove its addresses,
         release its ports and slaves, delete the virtual devices ifup created."""
-        from . import kernel
-
-        kernel.ifdown(self._plan(name))
+        live.ifdown(self, name)
 
     def diff(self, name: str) -> list[str]:
         """Each way the kernel differs from *name*'s configuration, one line
         each naming the device; empty when they agree."""
-        from . import kernel
-
-        return kernel.differences(self._plan(name), kernel.snapshot())
+        return live.diff(self, name)
 
     # -- sharing a NIC with guests (augnetcf.share) --------------------------------
     # -- transactions -----------------------------------------------------------
@@ -1361,53 +563,26 @@ class Config:
         unless :meth:`change_commit` comes first. :class:`InvalidOperation`
         if a transaction is already open.
         """
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            txn.recover_journal(self.root)
-            t = txn.begin(self.root, self.backend.name, self.owned_files(), timeout)
-            if timeout is not None:
-                try:
-                    txn.set_watcher(self.root, t, txn.spawn_watcher(self.root, self.backend.name, t.id))
-                except BaseException:
-                    txn.drop(self.root)
-                    raise
-        return t
+        return changes.begin(self, timeout)
 
     def change_commit(self) -> None:
         """Keep the changes made since :meth:`change_begin`; drop the snapshot."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            self._open_transaction("commit")
-            txn.drop(self.root)
+        changes.commit(self)
 
     def change_rollback(self) -> list[str]:
         """Put every file back as it was at :meth:`change_begin` (bytes, mode,
         owner), remove the files created since; return the paths changed."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            txn.recover_journal(self.root)
-            return self._rollback(self._open_transaction("roll back"), restart=True)
+        return changes.rollback(self)
 
     def change_rollback_expired(self, txn_id: str) -> bool:
         """The watcher's rollback: only if transaction *txn_id* is still open."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            txn.recover_journal(self.root)
-            t = txn.current(self.root)
-            if t is None or t.id != txn_id:
-                return False
-            self._rollback(t, restart=True)
-            return True
+        return changes.rollback_expired(self, txn_id)
 
     def change_recover(self) -> tuple[str | None, str | None]:
         """Boot-time recovery (netcf-transaction.service): finish or undo an
         interrupted save, then roll back a transaction left open, archiving the
         files it discards. Returns (what happened to a journal, the archive)."""
-        with self._lock.exclusive(), txn.os_errors(self.root):
-            outcome = txn.recover_journal(self.root)
-            t = txn.current(self.root)
-            if t is None:
-                return outcome, None
-            self._check_backend(t)
-            where = txn.archive(self.root, self.owned_files())
-            self._rollback(t, restart=False)
-            return outcome, where
+        return changes.recover(self)
 
     @contextlib.contextmanager
     def transaction(self, timeout: float | None = None) -> Iterator[txn.Transaction]:
@@ -1420,125 +595,3 @@ class Config:
             self.change_rollback()
             raise
         self.change_commit()
-
-    def _open_transaction(self, verb: str) -> txn.Transaction:
-        t = txn.require(self.root, verb)
-        self._check_backend(t)
-        return t
-
-    def _check_backend(self, t: txn.Transaction) -> None:
-        if t.backend != self.backend.name:
-            raise InvalidOperation(f"the open transaction was begun with the {t.backend} backend, "
-                                   f"not {self.backend.name} (use --backend {t.backend})", file=self.root)
-
-    def _rollback(self, t: txn.Transaction, restart: bool) -> list[str]:
-        before = self._descriptions() if restart else {}
-        changed = txn.restore(self.root, t, self.owned_files())
-        txn.drop(self.root)
-        if restart and changed:
-            after = self._descriptions()
-            names = sorted(n for n in set(before) | set(after) if before.get(n) != after.get(n))
-            txn.restart_changed_interfaces(self.root, self.backend.name, names)
-            self._restart(names, before, after)
-        return changed
-
-    def _restart(self, names: list[str], before: dict[str, bytes], after: dict[str, bytes]) -> None:
-        """After a rollback, bring the kernel back to the restored configuration:
-        each changed top-level interface that is up goes down as the rolled-back
-        description had it (deleting the devices it made) and up as the restored
-        one says. Only where the configuration describes this kernel: root ``/``,
-        or any root from inside a network namespace of its own (never the
-        host's interfaces for a root that is a copy). Failures are logged: the
-        files are back either way."""
-        from .kernel import kernel_is_ours
-
-        if not names or not kernel_is_ours(self.root):
-            return
-        try:
-            from . import kernel
-
-            snap = kernel.snapshot()
-        except (ImportError, AugnetcfError, OSError) as e:
-            log.warning("cannot restart %s after the rollback: %s", " ".join(names), e)
-            return
-        docs = {}
-        for which, descs in (("before", before), ("after", after)):
-            for n in names:
-                try:
-                    docs[which, n] = etree.fromstring(descs[n]) if n in descs else None
-                except etree.XMLSyntaxError:  # no description, just why (an error message)
-                    docs[which, n] = None
-        ports = {p.get("name") for d in docs.values() if d is not None for p in d.iter("interface")
-                 if p.getparent() is not None}
-        for n in names:
-            if n in ports or kernel.status(snap, n) != "active":
-                continue
-            try:
-                if docs["before", n] is not None:
-                    kernel.ifdown(kernel.plan(docs["before", n]))
-                if docs["after", n] is not None:
-                    for warning in kernel.ifup(kernel.plan(docs["after", n])):
-                        log.warning("%s", warning)
-                log.info("restarted %s after the rollback", n)
-            except (AugnetcfError, OSError) as e:
-                log.warning("cannot restart %s after the rollback: %s", n, e)
-
-    def _descriptions(self) -> dict[str, bytes]:
-        """Every interface's description in canonical form (or why it has none)."""
-        snap = self._snapshot()
-        if self.index is not None:  # every interface's elements
-            snap = self._snapshot(list(snap.units), refresh=False)
-        out = {}
-        for name in snap.units:
-            try:
-                doc = xslt.from_forest(_subforest(snap.owned(name)), self.backend, name)
-                out[name] = minimal.canonical(doc)
-            except AugnetcfError as e:
-                out[name] = str(e).encode()
-        return out
-
-
-
-def _claim(name: str, mac: str, file_name: str | None, kernel: dict[str, str]) -> int:
-    """How strongly a unit claims *name* when several do (a stale copy, a
-    decoy): the one whose MAC is the NIC's wins, then one without a MAC, then
-    the one whose file is named after the interface, then the first."""
-    score = 4 if mac and kernel.get(name) == mac else (2 if not mac else 0)
-    return score + (1 if file_name == name else 0)
-
-
-def _keep_winners(candidates: dict[tuple[str, str], list[tuple[int, Any]]], snap: _Snapshot,
-                  merged: bool = False) -> None:
-    """Give each (name, unit key) its strongest claim (see :func:`_claim`);
-    with *merged* (``Backend.merged``), every claim, in file order."""
-    for (name, _key), claims in candidates.items():
-        if merged:  # netplan merges every definition of a name: all of them count
-            snap.units.setdefault(name, []).extend(c[1] for c in claims)
-            continue
-        best = max(claims, key=lambda c: c[0])[1]  # max keeps the first of equals
-        snap.units.setdefault(name, []).append(best)
-
-
-def _subforest(elements: list[etree._Element],
-               context: Callable[[etree._Element], list[etree._Element]] | None = None) -> etree._Element:
-    """A forest of copies of *elements*, each inside copies of its ancestors
-    (its file's ``<tree>``, an ``auto`` container), in the order given, and
-    with copies of the nodes *context* names for it."""
-    out = etree.Element("forest")
-    copies: dict[etree._Element, etree._Element] = {}
-
-    def container(orig: etree._Element) -> etree._Element:
-        if orig not in copies:
-            parent = out if orig.tag == "tree" else container(orig.getparent())
-            copies[orig] = etree.SubElement(parent, orig.tag, dict(orig.attrib))
-        return copies[orig]
-
-    for el in elements:
-        parent = out if el.tag == "tree" else container(el.getparent())
-        for extra in context(el) if context else []:
-            if extra not in copies:
-                copies[extra] = copy.deepcopy(extra)
-                container(extra.getparent()).append(copies[extra])
-        copies[el] = copy.deepcopy(el)
-        parent.append(copies[el])
-    return out

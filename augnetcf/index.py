@@ -26,6 +26,14 @@ same timestamp tick (same size, same inode) could otherwise go unnoticed.
 Files a lens rejects are never recorded, so their errors are reported every
 time. The cache is ignored unless owned by us and writable by no one else,
 and written 0600 (ifcfg files may hold secrets) by atomic rename.
+
+Why one module of about 700 lines: one job, keeping per file what it says.
+Most of it is :class:`Index`, whose refresh, cache reading and writing and
+racy-window rules share the entries' stamps and must agree on them; the
+rules that join entries across files are elsewhere
+(:mod:`augnetcf.resolve`). Splitting the cache from the refresh would put
+the one invariant (an entry is used only while its file is as recorded) in
+two places.
 """
 
 from __future__ import annotations
@@ -114,6 +122,19 @@ class Entry:
     #: those bytes (read and hashed), not on its stamp alone.
     digest: str = ""
     _element: etree._Element | None = field(default=None, repr=False)
+    #: (its tree, then the tree's units, marks and mark homes by the backend's
+    #: XPath): :meth:`parts` asks the XPath once per tree, not once a command
+    _parts: tuple | None = field(default=None, repr=False)
+
+    def parts(self, tree: etree._Element, backend: Backend, ns: dict[str, str]) -> tuple[list, list, list]:
+        """The units, marks and mark homes of *tree* (this entry's, from the
+        index: never edited), as the backend's XPath finds them."""
+        if self._parts is None or self._parts[0] is not tree:
+            top = tree.getparent()
+            self._parts = (tree, top.xpath(backend.unit, namespaces=ns),
+                           top.xpath(backend.mark, namespaces=ns) if backend.mark else [],
+                           top.xpath(backend.mark_homes, namespaces=ns) if backend.mark_homes else [])
+        return self._parts[1:]
 
     def element(self) -> etree._Element | None:
         """The file's ``<tree>`` inside a forest of its own (None if it has none)."""
@@ -284,6 +305,8 @@ class Index:
         self._watcher: watch.Watcher | bool | None = None
         #: whether the last refresh found a file through a symbolic link
         self._linked = False
+        #: the includes followed when the watches were last armed
+        self._armed: list[str] | None = None
         self._excl = [re.compile("|".join(fnmatch.translate(g) for g in t.excl) or "(?!)")
                       for t in backend.transforms]
 
@@ -544,6 +567,11 @@ class Index:
         nothing: a one-shot command would only pay for it."""
         if not self.refreshed or self._watcher is False:
             return False
+        # The directories change only with an entry made, renamed or removed
+        # in one that is watched, or with the includes a full look follows.
+        if self._watcher is not None and not self._linked and self._armed == self._expanded \
+                and self._watcher.quiet():
+            return True
         dirs = watch.directories(self.root, [*(g for t in self.backend.transforms for g in t.incl),
                                              *self._expanded])
         if self._watcher is None:
@@ -555,9 +583,8 @@ class Index:
             except (OSError, AttributeError):  # no inotify here
                 self._watcher = False
                 return False
-        elif not self._linked and self._watcher.quiet(dirs):
-            return True
         self._watcher.arm(dirs)
+        self._armed = list(self._expanded)
         return False
 
     # -- the listing ------------------------------------------------------------------

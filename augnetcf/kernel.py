@@ -15,6 +15,14 @@ prints), turned into a :class:`Want` per device, ports and slaves first:
   network namespace) so that :func:`ifdown` removes exactly those.
 - :func:`differences` is that comparison on its own (``augnetcf diff``).
 - :func:`describe` is the kernel's side as interface XML (``dumpxml --live``).
+
+Why one module of about 950 lines: one job, it is the only importer of
+pyroute2 and the only code that touches the kernel. Planning, reading,
+describing, comparing, DHCP and ifup/ifdown all work on the same
+:class:`Want` and :class:`Snapshot` types and netlink helpers, and ifup ends
+by calling the comparison; split, those types and helpers would have to be
+shared across modules that each still need pyroute2. What joins it to the
+configuration is :mod:`augnetcf.live`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ itself, so the answer is netaddr's in every case.
 
 from __future__ import annotations
 
+import os
 import re
 
 #: The spellings of a 48-bit MAC we accept: colon or dash separated octets,
@@ -38,3 +39,22 @@ def normalize_mac(mac: str) -> str | None:
         digits = "".join(o.rjust(2, "0") for o in octets)
     digits = digits.lower()
     return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def sysfs_macs(root: str) -> dict[str, str]:
+    """Interface name -> MAC from ``<root>/sys/class/net/*/address``."""
+    base = os.path.join(root, "sys/class/net")
+    macs: dict[str, str] = {}
+    try:
+        entries = sorted(os.listdir(base))
+    except OSError:
+        return macs
+    for name in entries:
+        try:
+            with open(os.path.join(base, name, "address"), encoding="ascii", errors="replace") as f:
+                mac = normalize_mac(f.read(64))
+        except OSError:
+            continue
+        if mac:
+            macs[name] = mac
+    return macs

@@ -29,6 +29,14 @@ Three layers, each small:
 
 :func:`_step` marks every write, fsync, link, rename and unlink, so the crash
 harness (tests/integration/test_crash.py) can stop a save at any one of them.
+
+Why one module of about 780 lines: one job, making changes to a root's files
+durable and undoable. The lock, the journal and the transactions share the
+state directory, the fsync and rename helpers and the fault-injection points
+of the crash harness, and recovery has to know all three layers' files;
+splitting them would make those helpers public across modules for no
+caller's benefit. Running a transaction on a configuration (and restarting
+the kernel after a rollback) lives in :mod:`augnetcf.changes`.
 """
 
 from __future__ import annotations
@@ -47,6 +55,12 @@ from dataclasses import dataclass
 
 from ._lazy import lazy, logger
 from .errors import FileError, InternalError, InvalidOperation
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
 # What only a save, a transaction or a crash test needs (see augnetcf._lazy).
 datetime = lazy("datetime", globals())
@@ -232,6 +246,29 @@ class Lock:
 
     def exists(self) -> bool:
         return os.path.exists(self.path)
+
+    def recover(self) -> None:
+        """Finish or undo, under the write lock, a save whose writer died
+        (its journal is still there); nothing when there is none."""
+        if journal_pending(self.root):
+            with self.exclusive(), os_errors(self.root):
+                recover_journal(self.root)
+
+    def read(self, read: Callable[[], _T]) -> _T:
+        """``read()`` under the read lock, so that the files it reads are all
+        from before a concurrent write or all from after it; a save whose
+        writer died is finished first (:meth:`recover`). Within our own
+        write (the write lock is held) it just reads."""
+        if self.held:
+            return read()
+        while True:
+            self.recover()
+            with self.shared() as locked:
+                if not journal_pending(self.root):
+                    out = read()
+                    if locked or not self.exists():
+                        return out
+            # a writer died meanwhile, or appeared on a root that had none: again
 
     @contextlib.contextmanager
     def _holding(self, fd: int, mode: int) -> Iterator[bool]:

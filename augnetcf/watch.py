@@ -150,15 +150,15 @@ class Watcher:
                 return seen
             seen = True
 
-    def quiet(self, dirs: dict[str, bool]) -> bool:
-        """Whether nothing changed in *dirs* since the last :meth:`arm`: all
-        of them were watched then, none has reported an event since, and
+    def quiet(self) -> bool:
+        """Whether nothing changed in the directories of the last :meth:`arm`:
+        every one was watched then, none has reported an event since, and
         this is the process that armed them. Reads the queued events, so a
-        False is said once; the caller then looks at the files and arms again."""
+        False is said once; the caller then arms again and looks at the files."""
         if self._fd < 0 or self._pid != os.getpid():
             return False
         events = self._drain()
-        return self.sound and not events and dirs.items() <= self._watched.items()
+        return self.sound and not events
 
     def arm(self, dirs: dict[str, bool]) -> None:
         """Watch *dirs* (again: a directory replaced since gets a watch on the

@@ -20,7 +20,7 @@ import time
 PHASES = (
     ("builtins", "__import__", "import"), ("importlib", "import_module", "import"),
     ("augnetcf.index", "Index.refresh", "index"), ("augnetcf.index", "Index.listing", "index"),
-    ("augnetcf.config", "Config._resolve_facts", "index"),
+    ("augnetcf.resolve", "from_index", "index"),
     ("augnetcf.aug", "AugeasSession.__init__", "augeas load"),
     ("augnetcf.aug", "AugeasSession.load", "augeas load"),
     ("augnetcf.forest", "read", "augeas load"),

@@ -256,7 +256,7 @@ class Backend:
     #: From ``<forest>`` to files that amend a unit (systemd drop-ins); from
     #: one, the Augeas path of the file it amends (a unit that is a whole
     #: file; the engine pairs them across files, see
-    #: ``Config._assign_extras``). Read with their unit and
+    #: ``augnetcf.resolve.assign_extras``). Read with their unit and
     #: removed with it; a define leaves them alone, and refuses when one sets
     #: a key the backend owns (the drop-in would override the define).
     dropin: str = ""
@@ -280,7 +280,7 @@ class Backend:
     nested_units: bool = False
     #: Whether several units of one name and key all apply, merged (netplan
     #: merges the definitions of one id across files), rather than the one
-    #: that claims the name best (see ``Config._resolve``). The stylesheet
+    #: that claims the name best (see ``augnetcf.resolve.claim``). The stylesheet
     #: sees them all, and refuses what it cannot describe.
     merged: bool = False
     #: Whether ``residue`` is matched against every node of the file, not
@@ -295,7 +295,7 @@ class Backend:
     #: interfaces the file applies to, as a node-set of values, when only the
     #: first file in lexical order that takes a name applies to it (networkd's
     #: ``.network``). A new file that such an earlier file of the same kind
-    #: would hide is refused (``Config._shadowed_by``, on what each file says).
+    #: would hide is refused (``augnetcf.resolve.shadowed_by``, on what each file says).
     matches: str = ""
     #: From ``<forest>``: every element a ``unit_master`` may name by an alias
     #: instead of its interface name ("" when masters are named by name only).
@@ -305,7 +305,7 @@ class Backend:
     aliased_keys: str = ""
     #: From such an element: the interface name a master reference to one of
     #: its aliases means. The engine resolves a reference across files (see
-    #: ``Config._master_of``), so the index keeps both sides per file.
+    #: ``augnetcf.resolve.master_of``), so the index keeps both sides per file.
     aliased_name: str = "''"
     #: Files (Augeas paths) that are read but never written: the
     #: distribution's defaults and runtime files (netplan's ``lib/netplan``

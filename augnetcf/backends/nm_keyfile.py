@@ -158,7 +158,7 @@ BACKEND = Backend(
     aliased_name=f"string(({_CONN}/node[@label='interface-name']/@value)[last()])",
     # Through the index: a port's master reference is kept as written and its
     # file's aliases beside it; the engine resolves references across files
-    # when it takes a snapshot (Config._master_of), so each entry stays a
+    # when it takes a snapshot (resolve.master_of), so each entry stays a
     # function of its own file.
     index=True,
 )
