@@ -20,7 +20,6 @@ change edits the files (:mod:`augnetcf.edit`), transactions
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +35,7 @@ from .errors import (
     NotFound,
     XMLInvalid,
 )
-from .index import Index, gc_paused
+from .index import Index
 from .macs import normalize_mac, sysfs_macs  # noqa: F401  (sysfs_macs: callers import it from here)
 from .resolve import XPATH_NS, Snapshot  # noqa: F401  (XPATH_NS: share and tests import it from here)
 
@@ -206,8 +205,7 @@ class Config:
         self._spans = bool(self.backend.stanza_comments or self.backend.keep_layout)
         #: which file says what (``Backend.index``); None: every command loads every file
         self.index: Index | None = None
-        #: the last resolution: (the index's entries, the kernel's MACs, its snapshot)
-        self._resolved: tuple[list, dict[str, str], Snapshot] | None = None
+        self._resolutions = resolve.Kept()
         if self.backend.index:
             self.index = Index(root, self.backend, lambda: self.session)
         # Nothing is read until a question is asked: each reads the files afresh.
@@ -368,20 +366,7 @@ class Config:
         assert self.index is not None
         if refresh:
             self._locked_read(self.index.refresh)
-        entries, kernel = self.index.entries, sysfs_macs(self.root)
-        kept = self._resolved
-        if kept is None or kept[1] != kernel or not (
-                kept[0] is entries or (len(kept[0]) == len(entries)
-                                       and all(a is b for a, b in zip(kept[0], entries)))):
-            with gc_paused():
-                kept = self._resolved = (entries, kernel, resolve.from_index(entries, self.backend, kernel))
-        # the same entries (objects: a changed file is a new entry) and the same
-        # kernel resolve the same way; a copy, as materialize fills in its tables
-        snap = kept[2]
-        return dataclasses.replace(snap, units=dict(snap.units), marks=dict(snap.marks),
-                                   masters=dict(snap.masters), macs=dict(snap.macs),
-                                   extras=dict(snap.extras), homes=dict(snap.homes),
-                                   matches=list(snap.matches), kernel=dict(snap.kernel))
+        return self._resolutions.snapshot(self.index.entries, self.backend, sysfs_macs(self.root))
 
     def _materialize(self, snap: Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
         """Replace the references of *names* in *snap* by elements

@@ -17,6 +17,7 @@ stay light.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import re
@@ -24,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ._lazy import lazy
-from .index import alias_keys
+from .index import alias_keys, gc_paused
 from .index import xpath as _xpath
 from .macs import normalize_mac
 
@@ -198,6 +199,32 @@ def from_index(entries: list[Entry], backend: Backend, kernel: dict[str, str]) -
 
 
 # -- the rules, on plain facts ---------------------------------------------------------------------
+class Kept:
+    """The last resolution, for a :class:`~augnetcf.config.Config` that is
+    asked many times: the same entries (as objects: the index makes a new
+    entry for a changed file) and the same kernel MACs resolve the same way,
+    so :func:`from_index` runs again only when one of them changed."""
+
+    def __init__(self) -> None:
+        self._last: tuple[list, dict[str, str], Snapshot] | None = None
+
+    def snapshot(self, entries: list[Entry], backend: Backend, kernel: dict[str, str]) -> Snapshot:
+        """:func:`from_index` of *entries*, or a copy of the last one when it
+        was of the same entries and kernel (a copy: the caller fills its
+        tables in)."""
+        last = self._last
+        if last is None or last[1] != kernel or not (
+                last[0] is entries or (len(last[0]) == len(entries)
+                                       and all(a is b for a, b in zip(last[0], entries)))):
+            with gc_paused():
+                last = self._last = (entries, kernel, from_index(entries, backend, kernel))
+        snap = last[2]
+        return dataclasses.replace(snap, units=dict(snap.units), marks=dict(snap.marks),
+                                   masters=dict(snap.masters), macs=dict(snap.macs),
+                                   extras=dict(snap.extras), homes=dict(snap.homes),
+                                   matches=list(snap.matches), kernel=dict(snap.kernel))
+
+
 def claim(name: str, mac: str, file_name: str | None, kernel: dict[str, str]) -> int:
     """How strongly a unit claims *name* when several do (a stale copy, a
     decoy): the one whose MAC is the NIC's wins, then one without a MAC, then

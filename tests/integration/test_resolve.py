@@ -264,3 +264,26 @@ def test_suse_a_route_without_an_interface_belongs_to_the_subnet_holding_its_gat
     (root / SUSE_DIR / "routes").write_text("default 10.0.5.254 - -\n")
     full, indexed, idx = _both_ways(root, "suse")
     assert _places(indexed, idx)["marks"] == {"eth0": [routes]} == _places(full, None)["marks"]
+
+
+# -- the kept resolution -------------------------------------------------------------------------
+@pytest.mark.parametrize("name,files", [("networkd", NETWORKD), ("nm-keyfile", NM_KEYFILE), ("suse", SUSE)])
+def test_a_kept_resolution_is_reused_only_for_the_same_entries_and_kernel(tmp_path, name, files):
+    root = _write(tmp_path, files)
+    _full, fresh, idx = _both_ways(root, name)
+    backend = backends.get(name)
+    kept = resolve.Kept()
+    first = kept.snapshot(idx.entries, backend, KERNEL)
+    assert first == fresh
+    # a copy each time: filling one in changes neither the next nor the kept one
+    for table in first.tables():
+        table.clear()
+    again = kept.snapshot(list(idx.entries), backend, KERNEL)  # another list of the same entries
+    assert again == fresh and again is not first
+    # a changed file is a new entry: resolved afresh; so is another kernel
+    changed = [dataclasses.replace(e) for e in idx.entries]
+    assert kept.snapshot(changed, backend, KERNEL) == fresh
+    assert kept._last[0] is changed
+    other = dict(KERNEL, eth0="52:54:00:00:00:99")
+    assert kept.snapshot(changed, backend, other) == resolve.from_index(changed, backend, other)
+    assert kept._last[1] == other
