@@ -182,6 +182,8 @@ class _Augeas(augeas.Augeas):
     #: Whether anything under /files changed since the session last put the
     #: trees of its Python lenses there (see AugeasSession._load_python).
     touched: bool = False
+    #: The paths of those changes (see :meth:`touches`).
+    touched_paths: list[str]
 
     def set(self, path: str, value: str | None) -> None:
         self._touch(path)
@@ -201,7 +203,24 @@ class _Augeas(augeas.Augeas):
 
     def _touch(self, path: str) -> None:
         if not path.startswith(("/augeas", "/augnetcf")):
+            if not self.touched:
+                self.touched_paths = []
             self.touched = True
+            self.touched_paths.append(path)
+
+    def touches(self, tree: str) -> bool:
+        """Whether a change since the session last put its Python lenses'
+        trees may have reached file tree *tree* (a ``/files/...`` path): a
+        change at or below it, above it, or anywhere a wildcard could reach."""
+        if not self.touched:
+            return False
+        for path in self.touched_paths:
+            path = path.replace("\\", "")
+            if not path.startswith("/files/") or "*" in path or "//" in path:
+                return True
+            if path == tree or path.startswith((tree + "/", tree + "[")) or tree.startswith(path + "/"):
+                return True
+        return False
 
     if _PRE_1_0:
         def get(self, path: str) -> str | bytes | None:
@@ -271,6 +290,8 @@ class AugeasSession:
         #: each of its files held when read: (stat key, parsed, tree).
         self._python_incl: dict[int, list[str]] = {}
         self._python: dict[str, tuple[tuple[int, ...], object, tuple]] = {}
+        #: the same, of files the last load left out (see _load_python)
+        self._python_out: dict[str, tuple[tuple[int, ...], object, tuple]] = {}
         try:
             if spans:  # each node's position in its file: stanza_comments, _recut
                 self.aug.set("/augeas/span", "enable")
@@ -593,9 +614,15 @@ class AugeasSession:
 
         aug = self.aug
         files = self._python_files()
-        stale = [p for p in self._python if p not in files]
-        if aug.touched:
-            stale = list(self._python)
+        # an edit that was not saved: the files it reached are read again
+        stale = [p for p in self._python if aug.touches(self._tree_path(p))]
+        # a file this load leaves out keeps its parse, for a later load that
+        # takes it in again while it is as it was (a big netplan file, with a
+        # session narrowed to other files in between)
+        for path in [p for p in self._python if p not in files and p not in stale]:
+            self._python_out[path] = self._python.pop(path)
+            aug.remove(self._tree_path(path))
+            aug.remove("/augeas" + self._tree_path(path))
         for path in stale:
             del self._python[path]
             aug.remove(self._tree_path(path))
@@ -618,6 +645,12 @@ class AugeasSession:
             aug.set(f"{meta}/path", tree_path)
             aug.set(f"{meta}/lens", t.lens)
             self.check_inside(path)
+            out = self._python_out.pop(path, None)
+            if out is not None and out[0][:5] == key[:5] and not _ambiguous(out[0]):
+                self._python[path] = out
+                aug.set(tree_path, None)
+                self._put_tree(tree_path, out[2], step)
+                continue
             try:
                 with open(path, "rb") as f:
                     text = f.read().decode()
@@ -678,6 +711,8 @@ class AugeasSession:
         aug = self.aug
         for tree_path, i in self._python_trees().items():
             path = self.fs_path(tree_path)
+            if path in self._python and not aug.touches(tree_path):
+                continue  # no edit reached it: as read (reading it back costs a big file's time)
             read = forest.read(aug, [tree_path])
             now = _nodes(read[0]) if len(read) else ()
             old = self._python.get(path)

@@ -405,3 +405,28 @@ def test_a_planned_define_leaves_nothing_behind_for_the_real_one(root):
         assert not (root / NEW).exists()
         c.define(xml)
     assert YAML(typ="safe").load((root / NEW).read_text())["network"]["bridges"] == {"br9": {}}
+
+
+def test_a_kept_config_reads_a_file_it_left_out_again_only_as_it_is_now(root, installer):
+    """A kept Config's session keeps the parse of a file a change left out
+    (the YAML of a big installer file takes seconds); taken in again, it is
+    used only while the file is as it was: an edit made meanwhile by someone
+    else survives the next change, and an edit that was never saved is gone."""
+    bridge = ('<interface type="bridge" name="br9"><start mode="onboot"/>'
+              '<bridge><interface type="ethernet" name="eth9"/></bridge></interface>')
+    with cfg(root) as c:
+        c.define(c.xml_desc("enp1s0").replace('<start mode="onboot"/>',
+                                              '<start mode="onboot"/><mtu size="1400"/>'))
+        c.define(bridge)  # a change that leaves the installer file out
+        installer.write_text(installer.read_text().replace("dhcp6: no", "dhcp6: false"))
+        c.define(c.xml_desc("enp1s0").replace('<mtu size="1400"/>', '<mtu size="1500"/>'))
+        text = installer.read_text()
+        assert "dhcp6: false" in text and "mtu: 1500" in text
+        # a description that is refused leaves no trace in the next change
+        with pytest.raises(augnetcf.AugnetcfError):
+            c.define(c.xml_desc("enp1s0").replace('<mtu size="1500"/>', '<mtu size="1500"/><bond/>'))
+        c.undefine("br9")
+        c.define(c.xml_desc("enp1s0").replace('<mtu size="1500"/>', '<mtu size="1600"/>'))
+    assert diff(textwrap.dedent(INSTALLER), installer.read_text()) == [
+        "-            dhcp6: no", "+            dhcp6: false", "+            mtu: 1600"]
+    judge(root)
