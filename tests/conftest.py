@@ -116,7 +116,10 @@ def augnetcf_command() -> list[str]:
 #: directory first on sys.path, so run from the checkout they would import its
 #: ``augnetcf/`` instead of the installed package (as ``python -m pytest``
 #: there does; the session check below refuses that).
-RUN_CWD = Path(tempfile.mkdtemp(prefix="augnetcf-tests-cwd-"))
+#: Named per process and made only when the session starts: a helper process
+#: that imports a test module (and so this file), such as test_crash's children
+#: that are killed mid-write, must leave nothing behind in /tmp.
+RUN_CWD = Path(tempfile.gettempdir()) / f"augnetcf-tests-cwd-{os.getpid()}"
 
 
 def _imported_from_checkout() -> str | None:
@@ -136,6 +139,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     why = _imported_from_checkout()
     if why:
         raise pytest.UsageError(why)
+    RUN_CWD.mkdir(mode=0o700)  # fails, rather than use it, if something is already there
     os.chdir(RUN_CWD)
 
 
