@@ -408,7 +408,7 @@ class Config:
         answer kept from the last time when no file, include, kernel MAC or
         code changed since (:meth:`Index.listing`, the same check every index
         entry gets); else resolved from the facts, and kept."""
-        if self.index is not None:
+        if self.index is not None and not self.index.watched:  # (watched: a refresh is cheaper)
             kernel = sysfs_macs(self.root)
             listed = self._locked_read(lambda: self.index.listing(kernel))
             if listed is not None:

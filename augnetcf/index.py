@@ -560,6 +560,13 @@ class Index:
             self._on_disk = keep
             self._save_cache()
 
+    @property
+    def watched(self) -> bool:
+        """Whether the next :meth:`refresh` can ask inotify what changed
+        (armed, every directory watched) rather than look at every file."""
+        w = self._watcher
+        return bool(self.refreshed and w and w.sound and not self._linked)
+
     def _watching(self) -> bool:
         """Whether the last refresh still stands because inotify reported no
         change since (see :mod:`augnetcf.watch`); otherwise arm the watches,
@@ -569,9 +576,10 @@ class Index:
             return False
         # The directories change only with an entry made, renamed or removed
         # in one that is watched, or with the includes a full look follows.
-        if self._watcher is not None and not self._linked and self._armed == self._expanded \
-                and self._watcher.quiet():
-            return True
+        if self._watcher is not None and not self._linked and self._armed == self._expanded:
+            changed = self._watcher.changes()
+            if changed is not None and (not changed or self._look_at(changed)):
+                return True
         dirs = watch.directories(self.root, [*(g for t in self.backend.transforms for g in t.incl),
                                              *self._expanded])
         if self._watcher is None:
@@ -587,6 +595,85 @@ class Index:
         self._armed = list(self._expanded)
         return False
 
+    def _look_at(self, changed: set[str]) -> bool:
+        """Look again at just the files inotify named (full paths), as the
+        full look would at each: its stamp, a parse if it changed, gone if it
+        went. False, with nothing changed, when a full look is needed: a
+        name that is a directory or a symbolic link now, a file that appears
+        or goes where a later glob hides others (``Transform.hides``), or a
+        file whose includes differ from before. A name no glob takes is no
+        file of the index (an editor's swap file, Augeas' ``.augnew``)."""
+        top = self.root.rstrip("/")
+        found = dict(self._found)
+        looked: list[str] = []
+        for full in sorted(changed):
+            if not full.startswith(top + "/"):
+                return False
+            path = full[len(top):]
+            xfm = self._taker(path)
+            try:
+                st = os.lstat(full)
+            except OSError:
+                st = None
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                if stat.S_ISDIR(st.st_mode) or stat.S_ISLNK(st.st_mode):
+                    return False
+                st = None  # a fifo, a socket: never a file of the index
+            if xfm is None:
+                continue
+            if self.backend.transforms[found[path][0] if path in found else xfm].hides \
+                    and (st is None) != (path not in found):
+                return False
+            if st is None:
+                found.pop(path, None)
+            else:
+                found[path] = (found[path][0] if path in found else xfm, st, False)
+            looked.append(path)
+        if not looked:
+            return True
+        racy = time.time_ns() - int(RACY_SECONDS * 1e9)
+        present = [p for p in looked if p in found]
+        self._check_inside(present, found)
+        entries = dict(self._known)
+        stale = []
+        for path in present:
+            xfm, st, _link = found[path]
+            old = entries.get(path)
+            if old is None or old.stamp != _stamp(st) or old.xfm != xfm or \
+                    not (old.keep or self._still_written(old, racy)):
+                stale.append(path)
+        broken = [e for e in self.broken if e.file not in {top + p for p in looked}]
+        before = self.broken
+        self.broken = broken
+        for entry in self._parse(stale, found, racy) if stale else ():
+            old = entries.get(entry.path)
+            if entry.includes != (old.includes if old is not None else []):
+                self.broken = before
+                return False
+            entries[entry.path] = entry
+        for path in looked:
+            if path not in found:
+                entries.pop(path, None)
+        self.entries = sorted(entries.values(), key=lambda e: e.aug_path)
+        self._known = entries
+        self._found = found
+        keep = {id(e) for e in self.entries if e.keep or e.digest}
+        if keep != self._on_disk:
+            self._on_disk = keep
+            self._save_cache()
+        return True
+
+    def _taker(self, path: str) -> int | None:
+        """The transform whose glob takes *path* (under the root) as
+        :meth:`_expand` would: a backend glob's, or transform 0 for an
+        include the last full look followed; None if none does."""
+        for i, t in enumerate(self.backend.transforms):
+            if any(_globbed(path, g) for g in t.incl) and not self._excl[i].match(os.path.basename(path)):
+                return i
+        if any(_globbed(path, g) for g in self._expanded) and not self._excl[0].match(os.path.basename(path)):
+            return 0
+        return None
+
     # -- the listing ------------------------------------------------------------------
     # ``list`` on a root where nothing changed would read every file's facts and
     # resolve them all again (json of thousands of entries, then the engine's
@@ -601,8 +688,9 @@ class Index:
     # broken gets one: broken files are reported on every run.
     @staticmethod
     def _signature(found: dict[str, tuple[int, os.stat_result, bool]]) -> bytes:
+        # in path order: a look at a few files keeps its map in another order than a full one
         return "\n".join(f"{path}\0{xfm}\0{st.st_dev},{st.st_ino},{st.st_size},{st.st_mtime_ns},"
-                         f"{st.st_ctime_ns}" for path, (xfm, st, _link) in found.items()).encode()
+                          f"{st.st_ctime_ns}" for path, (xfm, st, _link) in sorted(found.items())).encode()
 
     def listing(self, kernel: dict[str, str]) -> list[list[str]] | None:
         """[name, MAC] of the top-level interfaces as :meth:`record_listing`
@@ -763,6 +851,21 @@ class Index:
                     and not self._excl[i].match(os.path.basename(path)):
                 return i
         return None
+
+
+def _globbed(path: str, pattern: str) -> bool:
+    """Whether glob(3) would list *path* for *pattern*: a name for each part,
+    and a part's leading dot matched only by a dot (``*`` takes no hidden file)."""
+    names, parts = path.split("/"), pattern.split("/")
+    if len(names) != len(parts):
+        return False
+    for name, part in zip(names, parts):
+        if not _MAGIC.search(part):
+            if name != part:
+                return False
+        elif (name.startswith(".") and not part.startswith(".")) or not fnmatch.fnmatchcase(name, part):
+            return False
+    return True
 
 
 def _drop_hidden(found: dict[str, tuple[int, os.stat_result, bool]], xfm: int, incl: tuple[str, ...]) -> None:

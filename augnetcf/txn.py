@@ -355,11 +355,14 @@ class Journal:
         return True
 
     def _list(self, folders: Iterable[str]) -> None:
+        # Only the temporary-looking names: :meth:`abort` removes just those
+        # that appeared since, so the others (thousands of ifcfg files) need
+        # not be written to the journal three times a save.
         for folder in folders:
             rel = _rel(self.root, folder)
             if rel not in self.listing:
                 with contextlib.suppress(OSError):
-                    self.listing[rel] = sorted(os.listdir(folder))
+                    self.listing[rel] = sorted(n for n in os.listdir(folder) if _TEMP.fullmatch(n))
 
     def _save(self, state: str) -> None:
         try:

@@ -18,9 +18,14 @@ moment the watch exists. So the index may skip its look at the files when
 * and this is the process that armed the watches (a forked child shares
   the queue, so one of them could read the other's events).
 
-Any doubt means a full look, never a stale answer: an event of any kind
-(the queue's overflow included), a directory not watched before, an
-inotify call that fails. Only a process that looks twice arms a watcher at
+Any doubt means a full look, never a stale answer: the queue's overflow, an
+event about a directory (made, removed, renamed, or a watched one itself),
+any event in a directory watched only for its structure (an ancestor), a
+directory not watched before, an inotify call that fails. Events that name
+files in a directory files are read from say which files to look at again
+(:meth:`Watcher.changes`): the index looks at just those, by the rules of
+its full look (an edit of one file, augnetcf's own save included, costs a
+look at that file, not at all 4,000). Only a process that looks twice arms a watcher at
 all (:class:`augnetcf.index.Index` waits for its second refresh), so a
 one-shot command pays nothing. ``AUGNETCF_WATCH=off`` turns it off.
 """
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import struct
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -39,6 +45,11 @@ _IN_MODIFY, _IN_ATTRIB, _IN_CLOSE_WRITE = 0x2, 0x4, 0x8
 _IN_MOVED_FROM, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x40, 0x80, 0x100, 0x200
 _IN_DELETE_SELF, _IN_MOVE_SELF = 0x400, 0x800
 _IN_ONLYDIR = 0x01000000
+#: what an event may say that no name of a file can stand for
+_IN_UNMOUNT, _IN_Q_OVERFLOW, _IN_IGNORED, _IN_ISDIR = 0x2000, 0x4000, 0x8000, 0x40000000
+_DOUBT = _IN_DELETE_SELF | _IN_MOVE_SELF | _IN_UNMOUNT | _IN_Q_OVERFLOW | _IN_IGNORED | _IN_ISDIR
+#: struct inotify_event: wd, mask, cookie, len, then the name (len bytes, NUL-padded)
+_EVENT = struct.Struct("iIII")
 _STRUCTURE = (_IN_MOVED_FROM | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE | _IN_DELETE_SELF | _IN_MOVE_SELF
               | _IN_ONLYDIR)
 _MASK = _STRUCTURE | _IN_MODIFY | _IN_ATTRIB | _IN_CLOSE_WRITE
@@ -123,6 +134,8 @@ class Watcher:
         if self._fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1")
         self._watched: dict[str, bool] = {}
+        #: watch descriptor -> (directory, whether files are read from it)
+        self._wds: dict[int, tuple[str, bool]] = {}
         self._mounts: list[tuple[str, str]] | None = None
         #: whether the last :meth:`arm` covered every directory on a local filesystem
         self.sound = False
@@ -136,29 +149,48 @@ class Watcher:
         with contextlib.suppress(Exception):  # never raise from a finalizer
             self.close()
 
-    def _drain(self) -> bool:
-        """Read every queued event; whether there was any."""
-        seen = False
+    def _drain(self) -> set[str] | None:
+        """Read every queued event: the paths of the files they name (empty:
+        none came), or None when one says something no file name can (see
+        the module docstring)."""
+        paths: set[str] | None = set()
         while True:
             try:
                 data = os.read(self._fd, 65536)
             except BlockingIOError:
-                return seen
+                return paths
             except OSError:
-                return True
+                return None
             if not data:
-                return seen
-            seen = True
+                return paths
+            at = 0
+            while at + _EVENT.size <= len(data):
+                wd, mask, _cookie, size = _EVENT.unpack_from(data, at)
+                name = data[at + _EVENT.size:at + _EVENT.size + size].rstrip(b"\0")
+                at += _EVENT.size + size
+                folder, files = self._wds.get(wd, ("", False))
+                if paths is None or mask & _DOUBT or not files or not name or b"/" in name:
+                    paths = None
+                else:
+                    paths.add(folder.rstrip("/") + "/" + os.fsdecode(name))
+
+    def changes(self) -> set[str] | None:
+        """The files (full paths) events named since the last look, in the
+        directories of the last :meth:`arm` whose files are read; an empty
+        set when nothing happened. None when that cannot be known: not every
+        directory was watched, an event said more than a file's name (see
+        the module docstring), or this is not the process that armed them.
+        Reads the queued events, so each is said once; after None the
+        caller arms again and looks at every file."""
+        if self._fd < 0 or self._pid != os.getpid():
+            return None
+        paths = self._drain()
+        return paths if self.sound else None
 
     def quiet(self) -> bool:
-        """Whether nothing changed in the directories of the last :meth:`arm`:
-        every one was watched then, none has reported an event since, and
-        this is the process that armed them. Reads the queued events, so a
-        False is said once; the caller then arms again and looks at the files."""
-        if self._fd < 0 or self._pid != os.getpid():
-            return False
-        events = self._drain()
-        return self.sound and not events
+        """Whether nothing changed in the directories of the last :meth:`arm`
+        (:meth:`changes` is empty)."""
+        return self.changes() == set()
 
     def arm(self, dirs: dict[str, bool]) -> None:
         """Watch *dirs* (again: a directory replaced since gets a watch on the
@@ -173,8 +205,10 @@ class Watcher:
         sound = True
         for path, files in sorted(dirs.items()):
             mask = _MASK if files else _STRUCTURE
-            if self._libc.inotify_add_watch(self._fd, os.fsencode(path), mask) < 0 \
-                    or _fstype(path, self._mounts) not in LOCAL:
+            wd = self._libc.inotify_add_watch(self._fd, os.fsencode(path), mask)
+            if wd < 0 or _fstype(path, self._mounts) not in LOCAL:
                 sound = False
+            else:  # the same directory keeps its descriptor; a replaced one gets another
+                self._wds[wd] = (path, files)
         self._watched = dict(dirs)
         self.sound = sound

@@ -46,6 +46,21 @@ def looks(monkeypatch) -> list[str]:
     return seen
 
 
+@pytest.fixture
+def glances(monkeypatch) -> list[set[str]]:
+    """The files Index._look_at was asked to look at again (inotify named
+    them), call by call: a look at a few files rather than at every one."""
+    seen: list[set[str]] = []
+    real = index.Index._look_at
+
+    def counted(self, changed):
+        seen.append(set(changed))
+        return real(self, changed)
+
+    monkeypatch.setattr(index.Index, "_look_at", counted)
+    return seen
+
+
 def armed(cfg: augnetcf.Config, name: str) -> None:
     """Ask until the watches stand (see the module docstring)."""
     for _ in range(3):
@@ -73,17 +88,18 @@ def test_a_quiet_root_is_not_looked_at_again(root, looks):
     assert looks == []
 
 
-def test_a_file_rewritten_in_place_with_its_old_mtime_is_seen(root, looks):
+def test_a_file_rewritten_in_place_with_its_old_mtime_is_seen(root, looks, glances):
     with augnetcf.Config(str(root), "redhat") as cfg:
         armed(cfg, "br2")
         rewrite_unnoticed(root / SCRIPTS / "ifcfg-br2", b"10.0.2.1", b"10.0.2.9")
         looks.clear()
         assert 'address="10.0.2.9"' in cfg.xml_desc("br2")
-        assert looks  # it looked
+        # it looked at that file again, and only at it
+        assert glances == [{str(root / SCRIPTS / "ifcfg-br2")}] and looks == []
         # and once it has looked, quiet again
-        looks.clear()
+        glances.clear()
         assert 'address="10.0.2.9"' in cfg.xml_desc("br2")
-        assert looks == []
+        assert looks == [] and glances == []
 
 
 def test_a_new_file_a_removed_file_and_a_renamed_file_are_seen(root):
@@ -171,14 +187,61 @@ def test_a_networkd_drop_in_directory_made_later_is_watched(tmp_path):
         assert '<mtu size="1235"/>' in cfg.xml_desc("br3")
 
 
-def test_our_own_define_and_undefine_are_seen_by_the_next_read(root):
+def test_our_own_define_and_undefine_are_seen_by_the_next_read(root, looks, glances):
+    eth5 = str(root / SCRIPTS / "ifcfg-eth5")
     with augnetcf.Config(str(root), "redhat") as cfg:
         armed(cfg, "br2")
+        looks.clear()
         cfg.define('<interface type="ethernet" name="eth5"><start mode="onboot"/>'
                    '<protocol family="ipv4"><dhcp/></protocol></interface>')
         assert "eth5" in cfg.list_interfaces()
         cfg.undefine("eth5")
         assert "eth5" not in cfg.list_interfaces()
+        # each save made the next read look again at the file it wrote (and
+        # at the names Augeas staged it under), never at every file
+        assert looks == [] and glances and all(eth5 in g for g in glances)
+        assert all(os.path.basename(p).startswith("ifcfg-eth5") for g in glances for p in g)
+        with augnetcf.Config(str(root), "redhat") as fresh:
+            assert cfg.list_interfaces() == fresh.list_interfaces()
+            assert cfg.xml_desc("br2") == fresh.xml_desc("br2")
+
+
+def test_a_look_at_a_few_files_answers_as_a_full_look_would(root, looks, glances):
+    """Files made, rewritten, renamed and removed by someone else: the kept
+    Config looks at just those, and agrees with a fresh one each time."""
+    text = "DEVICE={0}\nBOOTPROTO=dhcp\nONBOOT=yes\nMTU={1}\n"
+    with augnetcf.Config(str(root), "redhat") as kept:
+        armed(kept, "br2")
+        looks.clear()
+        steps = [
+            lambda: (root / SCRIPTS / "ifcfg-eth9").write_text(text.format("eth9", 1400)),
+            lambda: (root / SCRIPTS / "ifcfg-eth9").write_text(text.format("eth9", 1300)),
+            lambda: (root / SCRIPTS / "ifcfg-eth9").rename(root / SCRIPTS / "ifcfg-eth8"),
+            lambda: (root / SCRIPTS / "ifcfg-eth8").write_text(text.format("eth8", 1200)),
+            # names no glob takes: an editor's swap file, a hidden file
+            lambda: (root / SCRIPTS / ".ifcfg-eth8.swp").write_text(text.format("eth7", 1100)),
+            lambda: (root / SCRIPTS / "ifcfg-eth8").unlink(),
+        ]
+        for step in steps:
+            step()
+            names = kept.list_interfaces()
+            descs = {name: kept.xml_desc(name) for name in {"eth8", "eth9"} & set(names)}
+            assert looks == []  # (a fresh Config's looks are counted too)
+            with augnetcf.Config(str(root), "redhat") as fresh:
+                assert fresh.list_interfaces() == names
+                assert descs == {name: fresh.xml_desc(name) for name in descs}
+            looks.clear()
+        assert len(glances) == len(steps)
+        assert "eth7" not in kept.list_interfaces()
+
+
+def test_a_directory_made_among_the_files_means_a_full_look(root, looks, glances):
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        armed(cfg, "br2")
+        looks.clear()
+        (root / SCRIPTS / "ifcfg-eth9").mkdir()
+        assert "eth9" not in cfg.list_interfaces()
+        assert looks and glances == []
 
 
 def test_turned_off_there_is_no_watcher_and_every_call_looks(root, looks, monkeypatch):
@@ -201,6 +264,16 @@ def test_a_forked_child_never_trusts_its_parents_watches(root):
             os._exit(0 if not cfg.index._watcher.quiet() else 1)
         _pid, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0
+
+
+def test_a_name_is_taken_as_glob_takes_it():
+    assert index._globbed("/etc/x/ifcfg-eth0", "/etc/x/ifcfg-*")
+    assert not index._globbed("/etc/x/.ifcfg-eth0", "/etc/x/*")  # * takes no hidden name
+    assert index._globbed("/etc/x/.hidden", "/etc/x/.*")
+    assert not index._globbed("/etc/x/y/ifcfg-eth0", "/etc/x/ifcfg-*")  # nor a slash
+    assert index._globbed("/etc/n/a.network.d/b.conf", "/etc/n/*.network.d/*.conf")
+    assert not index._globbed("/etc/n/a.conf", "/etc/n/*.network.d/*.conf")
+    assert index._globbed("/etc/network/interfaces", "/etc/network/interfaces")
 
 
 def test_the_directories_are_the_folders_their_ancestors_and_the_nearest_existing_one(tmp_path):
