@@ -12,6 +12,7 @@ cost once loaded, and none at all for a command that never touches it.
 from __future__ import annotations
 
 import importlib
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -62,6 +63,18 @@ class _LazyLogger:
         self._namespace = namespace
         self._as = as_
 
+    def debug(self, *args: object, **kwargs: object) -> None:
+        """Nothing, while the logging module is not loaded: no one can have
+        asked for debug records then (a level below WARNING is set through
+        it), and importing it would cost every command about 5 ms."""
+        if "logging" in sys.modules:
+            self.__getattr__("debug")(*args, **kwargs)
+
+    def info(self, *args: object, **kwargs: object) -> None:
+        """Nothing, while the logging module is not loaded (see :meth:`debug`)."""
+        if "logging" in sys.modules:
+            self.__getattr__("info")(*args, **kwargs)
+
     def __getattr__(self, attr: str) -> object:
         import logging
 
@@ -84,8 +97,6 @@ def logger(name: str, namespace: dict, as_: str = "log") -> logging.Logger:
 def when_logging(setup: Callable[[ModuleType], None]) -> None:
     """Run ``setup(logging)`` now if logging is loaded, else when a stand-in
     logger first needs it (the command's ``basicConfig``)."""
-    import sys
-
     if "logging" in sys.modules:
         setup(sys.modules["logging"])
     else:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import fnmatch
 import functools
@@ -80,10 +79,14 @@ class _Libaugeas:
 
     def __init__(self) -> None:
         own = getattr(augeas.Augeas, "_libaugeas", None)  # python-augeas < 1.0 loads it with ctypes
-        name = getattr(own, "_name", None) or ctypes.util.find_library("augeas") or "libaugeas.so.0"
         # A CDLL of our own on the same library (dlopen hands back the loaded
         # one): declaring argtypes here leaves the binding's function objects alone.
-        lib = ctypes.CDLL(name)
+        try:
+            lib = ctypes.CDLL(getattr(own, "_name", None) or "libaugeas.so.0")
+        except OSError:  # not under its usual name: ask the linker's cache (ldconfig, ~10 ms)
+            from ctypes.util import find_library
+
+            lib = ctypes.CDLL(find_library("augeas") or "libaugeas.so.0")
         void = ctypes.c_void_p
         for fn, args in (("aug_get", [void, _CHARP, _CHARPP]),
                          ("aug_set", [void, _CHARP, _CHARP]),
@@ -276,7 +279,7 @@ class AugeasSession:
         try:
             self.aug = _Augeas(
                 root=self.root,
-                loadpath=str(resources.lenses_dir()),
+                loadpath=resources.data_path("lenses"),
                 flags=augeas.Augeas.NO_MODL_AUTOLOAD | augeas.Augeas.NO_LOAD,
             )
         except (OSError, RuntimeError) as e:

@@ -657,6 +657,8 @@ def _main(argv: list[str], process: bool) -> int:
     if isinstance(args, int):
         return args
     level = "DEBUG" if args.verbose else "WARNING"
+    if args.verbose:  # loaded now, so that the loggers' debug records are made at all
+        import logging  # noqa: F401
     _lazy.when_logging(lambda logging: logging.basicConfig(level=level, format="augnetcf: %(message)s"))
     if args.verb is None:
         # argv holds only global options: the shell puts them before every line

@@ -11,6 +11,7 @@ names, then checks the grammar cannot express (a name used twice).
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 
@@ -87,7 +88,7 @@ def parse(data: str | bytes, source: str = "<string>") -> etree._ElementTree:
 
 @functools.cache
 def _relaxng() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(resources.xslt_path("interface.rng"))))
+    return etree.RelaxNG(etree.parse(os.path.join(resources.data_path("xslt"), "interface.rng")))
 
 
 def check_name(name: str) -> str | None:

@@ -11,6 +11,7 @@ address math in Python (:mod:`augnetcf.inet`, netaddr's answers) rather than by 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from typing import Any
 
@@ -152,8 +153,8 @@ register(backends.XPATH_FUNCTIONS)
 @functools.cache
 def stylesheet(filename: str) -> etree.XSLT:
     """Compile a stylesheet from the data directory once per process."""
-    path = resources.xslt_path(filename)
-    doc = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True))
+    path = os.path.join(resources.data_path("xslt"), filename)
+    doc = etree.parse(path, etree.XMLParser(resolve_entities=False, no_network=True))
     ac = etree.XSLTAccessControl.DENY_ALL
     return etree.XSLT(doc, access_control=ac)
 

@@ -23,6 +23,10 @@ sys.path.insert(0, str(BENCH))
 
 from roots import BACKENDS, bridge_xml, make_root  # noqa: E402
 
+#: What no command needs unless asked: pathlib (unless netaddr is needed), ctypes.util (which runs
+#: ldconfig to find a library already loaded), and logging (no one can want
+#: a debug record while it is not loaded; --verbose loads it).
+LEAN = ("pathlib", "ctypes.util", "logging")
 HEAVY = ("lxml", "augeas", "netaddr", "augnetcf.xslt", "augnetcf.aug", "augnetcf.forest", "augnetcf.schema")
 
 
@@ -37,7 +41,7 @@ def loaded_after(*argv: str) -> tuple[int, list[str], str]:
     proc = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True)
     rc, modules, out = json.loads(proc.stdout.splitlines()[-1])
     return rc, [m for m in modules if m.split(".")[0] in ("lxml", "augeas", "netaddr", "typing")
-                or m.startswith("augnetcf.")], out
+                or m.startswith("augnetcf.") or m in LEAN], out
 
 
 def test_version_loads_nothing_of_the_engine():
@@ -81,5 +85,22 @@ def test_what_loads_late_still_works(warm_roots, backend, tmp_path):
     xml = tmp_path / "new.xml"
     xml.write_text(bridge_xml(77))
     for argv in (("define", "--dry-run", str(xml)), ("define", str(xml)), ("undefine", "br77")):
-        rc, _modules, out = loaded_after("--root", str(root), "--backend", backend, *argv)
+        rc, modules, out = loaded_after("--root", str(root), "--backend", backend, *argv)
         assert rc == 0, (argv, out)
+        # (netaddr's own import takes pathlib in, where a command needs address math)
+        lean = {m for m in LEAN if m != "pathlib" or "netaddr" not in modules}
+        assert not lean & set(modules), (argv, modules)
+
+
+def test_verbose_still_logs_what_is_saved(warm_roots, tmp_path):
+    """The loggers skip debug records only while logging is not loaded;
+    --verbose loads it first, so what is loaded and saved is still said."""
+    root = warm_roots["redhat"]
+    xml = tmp_path / "new.xml"
+    xml.write_text(bridge_xml(78))
+    proc = subprocess.run([sys.executable, "-m", "augnetcf.cli", "--root", str(root), "--backend", "redhat",
+                           "-v", "define", str(xml)], capture_output=True, text=True, check=True)
+    assert "augnetcf: saved " in proc.stderr and "ifcfg-br78" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "augnetcf.cli", "--root", str(root), "--backend", "redhat",
+                           "undefine", "br78"], capture_output=True, text=True, check=True)
+    assert proc.stderr == ""
