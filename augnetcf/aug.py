@@ -102,6 +102,21 @@ class _Libaugeas:
         libc = ctypes.CDLL(None)
         libc.free.argtypes, libc.free.restype = [void], None
         self.lib, self._free = lib, libc.free
+        # dump_xml: aug_to_xml, printed by the libxml2 libaugeas itself uses
+        try:
+            lib.aug_to_xml.argtypes = [void, _CHARP, ctypes.POINTER(void), ctypes.c_uint]
+            lib.aug_to_xml.restype = ctypes.c_int
+            xml = ctypes.CDLL("libxml2.so.2")
+            xml.xmlBufferCreate.argtypes, xml.xmlBufferCreate.restype = [], void
+            xml.xmlNodeDump.argtypes = [void, void, void, ctypes.c_int, ctypes.c_int]
+            xml.xmlNodeDump.restype = ctypes.c_int
+            xml.xmlBufferContent.argtypes, xml.xmlBufferContent.restype = [void], void
+            xml.xmlBufferLength.argtypes, xml.xmlBufferLength.restype = [void], ctypes.c_int
+            xml.xmlBufferFree.argtypes, xml.xmlBufferFree.restype = [void], None
+            xml.xmlFreeNode.argtypes, xml.xmlFreeNode.restype = [void], None
+            self._xml: ctypes.CDLL | None = xml
+        except (OSError, AttributeError):  # no libxml2 by that name, or an Augeas before 1.0
+            self._xml = None
 
     @staticmethod
     def handle(aug: augeas.Augeas) -> int:
@@ -112,6 +127,30 @@ class _Libaugeas:
         if isinstance(h, ctypes.c_void_p):  # python-augeas < 1.0
             return h.value or 0
         return int(augeas.ffi.cast("uintptr_t", h))  # cffi (python-augeas >= 1.0)
+
+    def dump_xml(self, aug: augeas.Augeas, path: str) -> bytes | None:
+        """The nodes *path* matches as XML, what ``augtool dump-xml`` prints
+        (``<augeas><node label=".." path=".."><value>..</value><node ..>``):
+        one call into libaugeas for a whole tree, where reading it node by
+        node costs several calls a node. The bytes are exactly the labels
+        and values (libxml2 escapes nothing it cannot write, so bytes that
+        are not UTF-8 or XML text make the result fail to parse). None
+        where it cannot be had (no libxml2 by its soname, an error)."""
+        xml = self._xml
+        if xml is None:
+            return None
+        node = ctypes.c_void_p()
+        if self.lib.aug_to_xml(self.handle(aug), path.encode(), ctypes.byref(node), 0) < 0 or not node:
+            return None
+        buf = xml.xmlBufferCreate()
+        try:
+            if not buf or xml.xmlNodeDump(buf, None, node, 0, 0) < 0:
+                return None
+            return ctypes.string_at(xml.xmlBufferContent(buf), xml.xmlBufferLength(buf))
+        finally:
+            if buf:
+                xml.xmlBufferFree(buf)
+            xml.xmlFreeNode(node)
 
     def _fail(self, h: int, call: str) -> RuntimeError:
         parts = [self.lib.aug_error_message(h), self.lib.aug_error_minor_message(h),
@@ -240,6 +279,10 @@ class _Augeas(augeas.Augeas):
     if not hasattr(augeas.Augeas, "ns_path"):
         def ns_path(self, var: str, index: int) -> str | None:
             return _LIBAUGEAS.ns_path(self, var, index)
+
+    def dump_xml(self, path: str) -> bytes | None:
+        """The nodes *path* matches as XML (see :meth:`_Libaugeas.dump_xml`)."""
+        return _LIBAUGEAS.dump_xml(self, path)
 
     def ns_node(self, var: str, index: int) -> tuple[str | None, str]:
         """(value, label) of node *index* of variable *var*: ``ns_attr``

@@ -125,12 +125,16 @@ def naive_read(aug, paths):
     return etree.tostring(out, encoding="unicode")
 
 
+@pytest.mark.parametrize("dumped", [0, 10**6], ids=["walked", "dumped"])
 @pytest.mark.parametrize("spans", [False, True], ids=["plain", "spans"])
-def test_forest_read_walks_trees_as_path_lookups_do(made, monkeypatch, spans):
+def test_forest_read_walks_trees_as_path_lookups_do(made, monkeypatch, spans, dumped):
     """With spans on (the Debian backend keeps them), Augeas names a node's
-    file by its path on disk rather than under /files: both must read alike."""
+    file by its path on disk rather than under /files: both must read alike.
+    Every file read node by node through variables, and every file read
+    from Augeas' XML dump (forest._dumped), give what path lookups give."""
     root, backend = made
     monkeypatch.setattr(forest, "_CHUNK", 3)
+    monkeypatch.setattr(forest, "_DUMPED", dumped)
     with AugeasSession(str(root), backends.get(backend).transforms, spans=spans) as s:
         if backend == "debian":
             s.include([f"/etc/network/{p}" for p in ("interfaces.d/*", "more", "deeper/*")])
@@ -143,3 +147,45 @@ def test_forest_read_walks_trees_as_path_lookups_do(made, monkeypatch, spans):
 
 def unescaped(text: str) -> str:
     return re.sub(r"\\(.)", r"\1", text)
+
+
+def test_a_dump_that_is_not_xml_text_is_read_node_by_node(tmp_path, monkeypatch):
+    """Bytes that are not UTF-8, and characters XML cannot hold, make the
+    dump fail to parse: the file is then read node by node, which leaves it
+    out as unreadable, exactly as before; tabs, carriage returns and DEL
+    are text, and read the same both ways."""
+    d = tmp_path / "root/etc/sysconfig/network-scripts"
+    d.mkdir(parents=True)
+    bodies = {"eth0": b'NAME="caf\xe9"', "eth1": b'NAME="a\x01b"', "eth2": b'NAME="a\xef\xbf\xbeb"',
+              "eth3": b'NAME="a\rb\tc\x7f"', "eth4": b"NAME=plain"}
+    for name, body in bodies.items():
+        (d / f"ifcfg-{name}").write_bytes(b"DEVICE=%s\n%s\n" % (name.encode(), body))
+    got = {}
+    for dumped in (0, 10**6):
+        monkeypatch.setattr(forest, "_DUMPED", dumped)
+        with AugeasSession(str(tmp_path / "root"), backends.get("redhat").transforms) as s:
+            paths = sorted(s.files())
+            bad: list[str] = []
+            got[dumped] = (etree.tostring(forest.read(s.aug, paths, bad)), bad)
+    assert got[0] == got[10**6]
+    assert sorted(p.rpartition("-")[2] for p in got[0][1]) == ["eth0", "eth1", "eth2"]
+    assert b'value="a&#13;b&#9;c\x7f"' in got[0][0]
+
+
+def test_the_dump_reads_every_corpus_file_as_the_walk_does(monkeypatch, tmp_path):
+    """On every file of the real-files corpus, through each backend's own
+    lenses: the dump and the walk give the same forest, and the same files
+    unreadable."""
+    import corpus
+
+    for n, case in enumerate(corpus.cases()):
+        root = corpus.make_root(case, tmp_path / str(n))
+        b = backends.get(case.backend)
+        read = {}
+        for dumped in (0, 10**6):
+            monkeypatch.setattr(forest, "_DUMPED", dumped)
+            with AugeasSession(str(root), b.transforms) as s:
+                paths = sorted(s.files())
+                bad: list[str] = []
+                read[dumped] = (etree.tostring(forest.read(s.aug, paths, bad)), bad)
+        assert read[0] == read[10**6], case.id
