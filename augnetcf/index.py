@@ -294,8 +294,9 @@ class Index:
         self._found: dict[str, tuple[int, os.stat_result, bool]] = {}
         self._expanded: list[str] = []
         self._known: dict[str, Entry] = {}
-        #: ids of the entries the cache file holds (or will, once written)
-        self._on_disk: set[int] = set()
+        #: the entries the cache file holds (or will, once written), by id
+        #: (held, so that no new entry takes the id of one gone)
+        self._on_disk: dict[int, Entry] = {}
         self._cache_file = self._cache_path()
         self._cache_loaded = False
         self._token = ""
@@ -358,7 +359,7 @@ class Index:
             self._token = str(data["token"])
             for path, item in data["files"].items():
                 self._known[path] = Entry.from_json(path, item)
-            self._on_disk = {id(e) for e in self._known.values()}
+            self._on_disk = {id(e): e for e in self._known.values()}
         except (OSError, ValueError, KeyError, TypeError) as e:
             log.debug("ignoring the index cache %s: %s", self._cache_file, e)
             self._known.clear()
@@ -555,10 +556,7 @@ class Index:
         self._linked = any(link for _xfm, _st, link in found.values())
         self.refreshed = True
         self._found, self._expanded = found, expanded
-        keep = {id(e) for e in self.entries if e.keep or e.digest}
-        if keep != self._on_disk:
-            self._on_disk = keep
-            self._save_cache()
+        self._record()
 
     @property
     def watched(self) -> bool:
@@ -657,11 +655,18 @@ class Index:
         self.entries = sorted(entries.values(), key=lambda e: e.aug_path)
         self._known = entries
         self._found = found
-        keep = {id(e) for e in self.entries if e.keep or e.digest}
-        if keep != self._on_disk:
+        self._record()
+        return True
+
+    def _record(self) -> None:
+        """Write the cache when it lacks an entry that may be recorded. An
+        entry it holds that is no longer current (its file changed, or went)
+        is never used (its stamp does not match), so dropping it is no reason
+        to write 4,000 entries again: the command after a define would."""
+        keep = {id(e): e for e in self.entries if e.keep or e.digest}
+        if any(i not in self._on_disk for i in keep):
             self._on_disk = keep
             self._save_cache()
-        return True
 
     def _taker(self, path: str) -> int | None:
         """The transform whose glob takes *path* (under the root) as
@@ -765,7 +770,7 @@ class Index:
         entry.digest = hashlib.sha256(data).hexdigest()
         self._known[path] = entry
         self.entries = [entry if e is old else e for e in self.entries]
-        self._on_disk = {id(e) for e in self.entries if e.keep or e.digest}
+        self._on_disk = {id(e): e for e in self.entries if e.keep or e.digest}
         self._save_cache()
 
     def _still_written(self, entry: Entry, racy: int) -> bool:
@@ -784,7 +789,7 @@ class Index:
             return False
         if same and max(entry.stamp[3], entry.stamp[4]) < racy:
             entry.keep, entry.digest = True, ""
-            self._on_disk = set()  # written again with the entry as an ordinary one
+            self._on_disk = {}  # written again with the entry as an ordinary one
         return same
 
     def _parse(self, paths: list[str], found: dict[str, tuple[int, os.stat_result, bool]],

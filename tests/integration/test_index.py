@@ -691,6 +691,32 @@ def test_a_file_changed_moments_ago_is_not_recorded(tmp_path, monkeypatch):
     assert "/etc/sysconfig/network/ifcfg-br2" in cache["files"]
 
 
+def test_a_change_is_recorded_once_the_file_is_old_enough_and_not_before(tmp_path, monkeypatch):
+    """The command after a change (a define's, say) finds the changed file
+    too recent to record: the cache keeps its old entry, which its stamp
+    rules out, and is not written again for that alone (4,000 entries); once
+    the file is older than the racy window, the next command records it."""
+    root = with_cache(host(tmp_path / "root", "suse"))
+    monkeypatch.setattr(index, "RACY_SECONDS", 0.5)
+    time.sleep(0.6)
+    answers(root, "suse")  # records every file
+    facts = root / CACHE / "index-suse.json"
+    before = facts.stat()
+    path = root / "etc/sysconfig/network/ifcfg-br1"
+    old = json.loads(facts.read_text())["files"]["/etc/sysconfig/network/ifcfg-br1"]
+    path.write_text("BOOTPROTO=dhcp\nBRIDGE=yes\n")
+    for _ in range(2):
+        with augnetcf.Config(str(root), "suse") as cfg:
+            assert "<dhcp/>" in cfg.xml_desc("br1")
+    assert (facts.stat().st_ino, facts.stat().st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert json.loads(facts.read_text())["files"]["/etc/sysconfig/network/ifcfg-br1"] == old
+    time.sleep(0.6)
+    with augnetcf.Config(str(root), "suse") as cfg:
+        assert "<dhcp/>" in cfg.xml_desc("br1")
+    entry = json.loads(facts.read_text())["files"]["/etc/sysconfig/network/ifcfg-br1"]
+    assert entry != old and entry[0][1] == path.stat().st_ino
+
+
 @pytest.mark.parametrize("backend", ["redhat", "debian"])
 def test_the_kept_listing_answers_only_while_nothing_changed(tmp_path, backend):
     """``list`` keeps its answer beside what it came from (index.listing): a
