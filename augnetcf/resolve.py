@@ -163,7 +163,7 @@ def from_index(entries: list[Entry], backend: Backend, kernel: dict[str, str]) -
     configured: dict[str, str] = {}
     relatives: dict[tuple, tuple[str, str]] = {}
     aliases = alias_table(((fi, ai), name, keys) for fi, entry in enumerate(entries)
-                          for ai, (name, keys) in enumerate(entry.aliases))
+                          for ai, (name, keys) in enumerate(entry.aliases)) if backend.aliased else {}
     # (4,000 files in every command: the loops below avoid calls and
     # allocations a unit does not need; the rules are the functions named)
     for fi, entry in enumerate(entries):
@@ -191,7 +191,7 @@ def from_index(entries: list[Entry], backend: Backend, kernel: dict[str, str]) -
         snap.macs[name] = kernel.get(name) or configured.get(name, "")
     nets = [(name, entries[ref[1]].nets[ref[2]]) for name, refs in snap.units.items()
             for ref in refs] if backend.unit_nets else []
-    for fi, entry in enumerate(entries):
+    for fi, entry in enumerate(entries) if backend.mark else ():
         for mi, (name, _key) in enumerate(entry.marks):
             owner = mark_owner(name, entry.mark_addrs[mi], nets)
             snap.marks.setdefault(owner, []).append(("mark", fi, mi))
