@@ -20,6 +20,15 @@ export FOO=bar
     { "EMPTY" = "" }
     { "FOO" = "bar" { "export" } }
 
+  (* unset and export are keys when assigned to, as the shell has them;
+     followed by a blank, they are still the shell's commands *)
+  test Ifcfg.lns get "unset=1\nexport=2\nunset FOO\nexport BAR\nexport BAZ=3\n" =
+    { "unset" = "1" }
+    { "export" = "2" }
+    { "@unset" { "1" = "FOO" } }
+    { "@export" { "1" = "BAR" } }
+    { "BAZ" = "3" { "export" } }
+
   (* existing quoting is kept when a value changes *)
   test Ifcfg.lns put "DEVICE=\"br0\"\n" after set "DEVICE" "br1" = "DEVICE=\"br1\"\n"
   test Ifcfg.lns put "ONBOOT='yes'\n" after set "ONBOOT" "no" = "ONBOOT='no'\n"
