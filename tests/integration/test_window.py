@@ -10,11 +10,14 @@ a file whose items the scanner cannot tell, is loaded whole.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import snapshot_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import augnetcf
 from augnetcf import index, window
@@ -185,3 +188,39 @@ def test_window_items_follow_the_lens():
     text = (b"# head\n\nauto lo\niface lo inet loopback\n  auto\n  up a \\\nauto x\n"
             b"#auto y \\\nsource /x\niface e inet dhcp\n  up b \\\\\nallow-hotplug e\n")
     assert [k for _p, k in window.items(text)] == ["auto", "iface", "source", "iface", "allow-hotplug"]
+
+
+_LINE_START = re.compile(rb"[ \t]*(iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+"
+                         rb"|no-auto-down|no-scripts|rename|source|source-directory)(?=[ \t\\]|$)")
+
+
+def line_by_line_items(text: bytes) -> list[tuple[int, str]]:
+    """The scanner's rule line by line (as it was written before it ran one
+    regular expression over the whole text): the oracle for window.items."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    continued = False
+    for line in text.split(b"\n"):
+        if not continued:
+            m = _LINE_START.match(line)
+            if m and not (m.group(1) == b"auto" and not line[m.end():].strip(b" \t")):
+                out.append((pos, m.group(1).decode()))
+        stripped = line.lstrip(b" \t")
+        continued = (line.endswith(b"\\") and not stripped.startswith(b"#")
+                     and not window.continued_escape(line))
+        pos += len(line) + 1
+    return out
+
+
+_SCAN_LINES = [b"auto lo", b"auto", b"  auto", b"auto \t", b"iface x inet dhcp", b"  iface y inet manual",
+               b"\tup a \\", b"\tup b \\\\", b"\tup c \\\\\\", b"# c \\", b"  #c\\", b"source /x",
+               b"sourcex y",
+               b"allow-hotplug e", b"allow-", b"mapping m", b"\tsource-directory /d", b"", b"\\", b"auto\\",
+               b"iface\r", b"vlan v", b"no-scripts a", b"rename a=b", b"defaults", b"template t"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_SCAN_LINES), max_size=30), st.booleans())
+def test_window_items_as_line_by_line(lines, final_newline):
+    text = b"\n".join(lines) + (b"\n" if final_newline else b"")
+    assert window.items(text) == line_by_line_items(text)
