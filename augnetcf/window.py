@@ -31,6 +31,9 @@ as before.
 
 from __future__ import annotations
 
+import bisect
+import copy
+import itertools
 import os
 import re
 import shutil
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
     from .backends import Backend, Transform
-    from .index import Facts
+    from .index import Facts, Items
 
 #: Below this size a whole file costs little: no window. ``AUGNETCF_WINDOW_MIN``
 #: (bytes) sets another, for tests that put every change through a window.
@@ -140,105 +143,137 @@ class Window:
                 parts[-1].append(el)
         return parts
 
-    def facts_after(self, old: etree._Element, before: Facts, shown: etree._Element,
-                    backend: Backend) -> Facts | None:
-        """What :func:`augnetcf.index.facts` gives for the file after the
-        change, from *before* (its facts for the tree *old*) and the facts of
-        the runs' new items alone (*shown*): the facts of the items outside
-        the runs do not change, and reading the facts of every item of a big
-        file again costs more than the change. Before :meth:`rebuilt`, which
-        takes the nodes."""
-        import bisect
-        import copy
+    def learned(self, text: bytes, items: Items, before: Facts, base: str, shown: etree._Element,
+                backend: Backend) -> tuple[str, Items, Facts] | None:
+        """What the index records for the file after the change, as a fresh
+        parse would give it, from what it recorded before (the tree's XML
+        *text*, its *items* and facts *before*; the tree's path is *base*)
+        and the window's tree after the change (*shown*, gap lines between
+        the runs): the tree's XML text, its items and its facts. None when
+        that cannot be done with certainty (then the next command parses
+        the file).
 
+        Only the runs' items are new; every other item is the same XML as
+        before, but renumbered when the change added or removed an item of
+        its label before it (``iface[12]`` becomes ``iface[11]``), and only
+        those are parsed. Their facts are the ones recorded before: reading
+        every item of a big file again cost more than the change did."""
         from lxml import etree
 
-        from .index import facts
+        from .index import Items, facts
 
-        tops = list(old)
         parts = self._parts(shown)
-        if len(parts) != len(self.runs):
+        n = len(items.labels)
+        if len(parts) != len(self.runs) or self.runs[-1][1] > n or len(items.units) != len(before.units) \
+                or len(items.marks) != len(before.marks):
             return None
-        place = {id(el): i for i, el in enumerate(tops)}
-        forest_ = old.getparent()
-        unit_at = [place[id(_top(u, old))] for u in forest_.xpath(backend.unit, namespaces=_NS)]
-        mark_at = [place[id(_top(m, old))] for m in forest_.xpath(backend.mark, namespaces=_NS)] \
-            if backend.mark else []
-        if len(unit_at) != len(before.units) or len(mark_at) != len(before.marks):
+        close = b"</tree>"
+        head_len = len(text) - sum(items.sizes) - len(close)
+        head = etree.tostring(etree.Element("tree", path=base))
+        if head_len <= 0 or not text.endswith(close) or text[:head_len] != head[:-2] + b">":
             return None
+        starts = list(itertools.accumulate(items.sizes, initial=head_len))
 
-        def part_facts(items: list[etree._Element]) -> Facts:
-            wrapper = etree.Element("forest")
-            tree = etree.SubElement(wrapper, "tree", path=old.get("path"))
-            for el in items:
-                tree.append(copy.deepcopy(el))
-            return facts(tree, backend)
+        def old_xml(i: int) -> bytes:
+            return text[starts[i]:starts[i + 1]]
 
-        new = [part_facts(part) for part in parts]
-        units, nets, marks, addrs = [], [], [], []
-        at = 0
-        for (lo, hi), got in [*zip(self.runs, new), ((len(tops), len(tops)), None)]:
-            u0, u1 = bisect.bisect_left(unit_at, at), bisect.bisect_left(unit_at, lo)
-            m0, m1 = bisect.bisect_left(mark_at, at), bisect.bisect_left(mark_at, lo)
-            units += before.units[u0:u1]
-            nets += before.nets[u0:u1]
-            marks += before.marks[m0:m1]
-            addrs += before.mark_addrs[m0:m1]
-            if got is not None:
-                units += got.units
-                nets += got.nets
-                marks += got.marks
-                addrs += got.mark_addrs
-            at = hi
-        # the includes, in the order of their lines in the new file
-        lines = [el for el in self._merge(tops, parts) if el.get("label") in ("source", "source-directory")]
-        return before._replace(units=units, nets=nets, marks=marks, mark_addrs=addrs,
-                               includes=part_facts(lines).includes)
-
-    def _merge(self, tops: list[etree._Element], parts: list[list[etree._Element]]) -> list[etree._Element]:
-        """The file's top-level nodes after the change: *tops* with each run's replaced by its part."""
-        new: list[etree._Element] = []
+        # the new items, in order: (old item number or None, element or None)
+        new: list[tuple[int | None, etree._Element | None]] = []
         at = 0
         for (lo, hi), part in zip(self.runs, parts):
-            new += tops[at:lo] + part
+            new += [(i, None) for i in range(at, lo)] + [(None, el) for el in part]
             at = hi
-        return new + tops[at:]
-
-    def rebuilt(self, old: etree._Element, shown: etree._Element) -> etree._Element | None:
-        """The file's whole ``<tree>`` after the change, as a fresh parse would
-        read it: *old* (the index's tree of the file before) with each run's
-        items replaced by those of *shown* (the window's tree after the
-        change, gap lines between runs), and every path numbered again.
-        None when that cannot be done with certainty."""
-        from lxml import etree
-
-        parts = self._parts(shown)
-        tops = list(old)
-        if len(parts) != len(self.runs) or any(el.get("label") == "#comment" for el in tops):
+        new += [(i, None) for i in range(at, n)]
+        labels = [items.labels[i] if i is not None else str(el.get("label")) for i, el in new]
+        if not all(_PLAIN_LABEL.fullmatch(label) for label in labels):
             return None
-        new = self._merge(tops, parts)
-        base = old.get("path")
-        tree = etree.Element("tree", path=base)
-        counts: dict[str, int] = {}
-        for el in new:
-            counts[el.get("label")] = counts.get(el.get("label"), 0) + 1
-        seen: dict[str, int] = {}
-        for el in new:
-            label = el.get("label")
-            if not _PLAIN_LABEL.fullmatch(label):
-                return None
-            seen[label] = seen.get(label, 0) + 1
-            path = f"{base}/{label}[{seen[label]}]" if counts[label] > 1 else f"{base}/{label}"
-            was = el.get("path")
-            # An item keeps its number unless the change added or removed one of
-            # its label before it (or made its label single or not): most items
-            # of a big file are as they were, and renumbering every node of
-            # every item cost more than the rest of the rebuild.
-            if was != path:
+
+        def numbered(labels: list[str]) -> list[str]:
+            counts: dict[str, int] = {}
+            for label in labels:
+                counts[label] = counts.get(label, 0) + 1
+            seen: dict[str, int] = {}
+            out = []
+            for label in labels:
+                seen[label] = seen.get(label, 0) + 1
+                out.append(f"{base}/{label}[{seen[label]}]" if counts[label] > 1 else f"{base}/{label}")
+            return out
+
+        old_paths, new_paths = numbered(items.labels), numbered(labels)
+        # the facts of the runs' new items, and which of them holds each unit and mark
+        wrapper = etree.Element("forest")
+        tree = etree.SubElement(wrapper, "tree", path=base)
+        fresh = [el for i, el in new if i is None]
+        for el in fresh:
+            tree.append(el)
+        got = facts(tree, backend)
+        place = {id(el): k for k, el in enumerate(fresh)}
+        unit_in = [place[id(_top(u, tree))] for u in wrapper.xpath(backend.unit, namespaces=_NS)]
+        mark_in = [place[id(_top(m, tree))] for m in wrapper.xpath(backend.mark, namespaces=_NS)] \
+            if backend.mark else []
+        if len(unit_in) != len(got.units) or len(mark_in) != len(got.marks):
+            return None
+        # the facts and items after: before's outside the runs, the runs' own inside
+        units, nets, marks, addrs, unit_at, mark_at = [], [], [], [], [], []
+
+        def take_old(a: int, b: int, shift: int) -> None:
+            """Old items a..b, now numbered *shift* further."""
+            u0, u1 = bisect.bisect_left(items.units, a), bisect.bisect_left(items.units, b)
+            m0, m1 = bisect.bisect_left(items.marks, a), bisect.bisect_left(items.marks, b)
+            units.extend(before.units[u0:u1])
+            nets.extend(before.nets[u0:u1])
+            marks.extend(before.marks[m0:m1])
+            addrs.extend(before.mark_addrs[m0:m1])
+            unit_at.extend(i + shift for i in items.units[u0:u1])
+            mark_at.extend(i + shift for i in items.marks[m0:m1])
+
+        def take_new(a: int, b: int, first: int) -> None:
+            """New items a..b (of *fresh*), numbered from *first* on."""
+            u0, u1 = bisect.bisect_left(unit_in, a), bisect.bisect_left(unit_in, b)
+            m0, m1 = bisect.bisect_left(mark_in, a), bisect.bisect_left(mark_in, b)
+            units.extend(got.units[u0:u1])
+            nets.extend(got.nets[u0:u1])
+            marks.extend(got.marks[m0:m1])
+            addrs.extend(got.mark_addrs[m0:m1])
+            unit_at.extend(first + k - a for k in unit_in[u0:u1])
+            mark_at.extend(first + k - a for k in mark_in[m0:m1])
+
+        at = shift = done = 0
+        for (lo, hi), part in zip(self.runs, parts):
+            take_old(at, lo, shift)
+            take_new(done, done + len(part), lo + shift)
+            shift += len(part) - (hi - lo)
+            done += len(part)
+            at = hi
+        take_old(at, n, shift)
+        # the includes, in the order of their lines in the new file
+        lines = etree.Element("forest")
+        sources = etree.SubElement(lines, "tree", path=base)
+        for i, el in new:
+            if (items.labels[i] if i is not None else el.get("label")) in ("source", "source-directory"):
+                sources.append(etree.fromstring(old_xml(i)) if i is not None else copy.deepcopy(el))
+        found = before._replace(units=units, nets=nets, marks=marks, mark_addrs=addrs,
+                                includes=facts(sources, backend).includes)
+        # the XML text: each item's as before, renumbered where its path moved
+        out = [text[:head_len]]
+        sizes, valued = [], []
+        for (i, el), path in zip(new, new_paths):
+            if i is not None and old_paths[i] == path:
+                xml = old_xml(i)
+                valued.append(items.valued[i])
+            else:
+                if el is None:
+                    el = etree.fromstring(old_xml(i))
+                was = el.get("path")
                 for node in el.iter():
                     node.set("path", path + node.get("path")[len(was):])
-            tree.append(el)
-        return tree
+                el.tail = None
+                xml = etree.tostring(el)
+                valued.append(el.get("value") is not None)
+            out.append(xml)
+            sizes.append(len(xml))
+        out.append(close)
+        return b"".join(out).decode(), Items(labels, valued, sizes, unit_at, mark_at), found
 
     def shown(self) -> bytes:
         """What Augeas reads: the runs, a gap line between each two."""
@@ -268,14 +303,15 @@ class Window:
         return b"".join(out)
 
 
-def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], needed: Iterable[etree._Element],
-         to_end: bool, unit_xpath: str, mark_xpath: str, digest: str = "") -> Window | None:
+def plan(path: str, full: str, tops: Items, stamp: tuple[int, ...], wanted: Iterable[int], to_end: bool,
+         digest: str = "") -> Window | None:
     """The window of file *path* (*full*: the same under the root) whose
-    index tree is *tree*, recorded with *stamp*, that holds every top-level
-    item of the elements *needed* with a few items around each, and the end
+    index tree has the top-level items *tops*, recorded with *stamp*, that holds
+    the items numbered *wanted* with a few items around each, and the end
     of the file when *to_end* (where new stanzas go); None when the file is
     small, changed since, or its items cannot be told for certain (then the
-    whole file is loaded)."""
+    whole file is loaded). Nothing of the index's tree is parsed: its items'
+    labels are what the scanner's items must be."""
     try:
         st = os.stat(full)
         with open(full, "rb") as f:
@@ -292,33 +328,26 @@ def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], nee
 
         if hashlib.sha256(text).hexdigest() != digest:
             return None
-    tops = [el for el in tree if el.get("label") != "#comment"]
+    labels = tops.labels
     found = items(text)
-    if not found or found[0][0] != _first_item(text) or \
-            [k for _pos, k in found] != [el.get("label") for el in tops]:
+    if not found or found[0][0] != _first_item(text) or [k for _pos, k in found] != labels:
         return None
-    for (_pos, key), el in zip(found, tops):
-        if key in _STANZAS and key != "defaults" and el.get("value") is None:
+    for key, valued in zip(labels, tops.valued):
+        if key in _STANZAS and key != "defaults" and not valued:
             return None
-    place = {el: i for i, el in enumerate(tops)}
-    wanted = set()
-    for el in needed:
-        top = el
-        while top is not None and top.getparent() is not tree:
-            top = top.getparent()
-        if top is None or top not in place:
-            return None
-        wanted.add(place[top])
+    wanted = set(wanted)
+    if any(not 0 <= i < len(labels) for i in wanted):
+        return None
     runs = []
     for i in sorted(wanted):
         lo, back, kept_stanza = i, 0, False
         while lo > 0 and (back < BEFORE or not kept_stanza):
             lo -= 1
             back += 1
-            kept_stanza = kept_stanza or (lo not in wanted and tops[lo].get("label") in _STANZAS)
-        runs.append([lo, min(len(tops), i + 1 + AFTER)])
+            kept_stanza = kept_stanza or (lo not in wanted and labels[lo] in _STANZAS)
+        runs.append([lo, min(len(labels), i + 1 + AFTER)])
     if to_end:
-        runs.append([max(0, len(tops) - AFTER), len(tops)])
+        runs.append([max(0, len(labels) - AFTER), len(labels)])
     if not runs:
         return None
     runs.sort()
@@ -328,14 +357,16 @@ def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], nee
             merged[-1][1] = max(merged[-1][1], hi)
         else:
             merged.append([lo, hi])
-    if merged == [[0, len(tops)]]:
+    if merged == [[0, len(labels)]]:
         return None  # the whole file anyway
     offsets = [pos for pos, _key in found] + [len(text)]
     ranges = [(offsets[lo] if lo else 0, offsets[hi]) for lo, hi in merged]
-    inside = {id(tops[i]): k for k, (lo, hi) in enumerate(merged) for i in range(lo, hi)}
-    units = [n for n, u in enumerate(tree.getparent().xpath(unit_xpath)) if id(_top(u, tree)) in inside]
-    marks = [n for n, m in enumerate(tree.getparent().xpath(mark_xpath)) if id(_top(m, tree)) in inside] \
-        if mark_xpath else []
+
+    def inside(i: int) -> bool:
+        return any(lo <= i < hi for lo, hi in merged)
+
+    units = [n for n, i in enumerate(tops.units) if inside(i)]
+    marks = [n for n, i in enumerate(tops.marks) if inside(i)]
     return Window(path, text, now, ranges, units, marks, [(lo, hi) for lo, hi in merged])
 
 

@@ -124,8 +124,9 @@ def test_a_window_writes_what_the_whole_file_writes(tmp_path, case, monkeypatch)
     assert files(part) == files(whole)
 
 
-@pytest.mark.parametrize("case", ["define-new", "redefine-middle", "undefine-first", "undefine-commented",
-                                  "undefine-last"])
+@pytest.mark.parametrize("case", ["define-new", "redefine-middle", "redefine-first", "redefine-continued",
+                                  "undefine-first", "undefine-middle", "undefine-commented", "undefine-last",
+                                  "undefine-hotplug", "define-dhcp"])
 def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
     """After a change through a window the index holds, for the big file,
     what a fresh parse of the new file gives (tree and facts), and the next
@@ -142,6 +143,7 @@ def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
         learned = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
         assert parsed == []  # the file was not parsed again
         cfg.index.tree_of(learned)
+        cfg.index.items_of(learned)
     fresh = tmp_path / "fresh"
     shutil.copytree(root, fresh)
     shutil.rmtree(fresh / "var/cache/augnetcf")
@@ -152,9 +154,95 @@ def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
         cfg.index.tree_of(want)
     assert learned.tree == want.tree
     assert learned.facts() == want.facts()
+    assert learned.items == want.items == items_of_tree(want.element())
     (root / ETH).write_text((root / ETH).read_text().replace("iface br2 inet static", "iface br2 inet dhcp"))
     with augnetcf.Config(str(root), "debian") as cfg:
         assert "method=\"dhcp\"" in cfg.xml_desc("br2") or "<dhcp" in cfg.xml_desc("br2")
+
+
+def items_of_tree(tree) -> index.Items:
+    """What the index's items of *tree* must be, read off the whole parsed tree."""
+    from lxml import etree
+
+    tops = list(tree)
+    top_of = {}
+    for i, el in enumerate(tops):
+        for node in el.iter():
+            top_of[node] = i
+    b = augnetcf.backends.get("debian")
+    return index.Items([el.get("label") for el in tops], [el.get("value") is not None for el in tops],
+                       [len(etree.tostring(el)) for el in tops],
+                       [top_of[u] for u in tree.getparent().xpath(b.unit)],
+                       [top_of[m] for m in tree.getparent().xpath(b.mark)])
+
+
+def fresh_entry(root: Path, tmp: Path) -> index.Entry:
+    """The index entry of the big file of a copy of *root* parsed afresh, tree and items loaded."""
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(root, tmp)
+    shutil.rmtree(tmp / "var/cache/augnetcf")
+    (tmp / "var/cache/augnetcf").mkdir()
+    with augnetcf.Config(str(tmp), "debian") as cfg:
+        cfg.index.refresh()
+    with augnetcf.Config(str(tmp), "debian") as cfg:  # read back from the cache's files
+        cfg.index.refresh()
+        entry = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        cfg.index.tree_of(entry)
+        cfg.index.items_of(entry)
+        return entry
+
+
+def test_the_index_keeps_each_items_place_in_the_tree(tmp_path):
+    """The items the index keeps for a big file (read back from its cache)
+    are the top-level nodes of the file's whole tree, and their XML is the
+    tree's text piece by piece."""
+    root = big_root(tmp_path / "root")
+    entry = fresh_entry(root, tmp_path / "fresh")
+    assert entry.items == items_of_tree(entry.element())
+    text = entry.tree.encode()
+    head = len(text) - sum(entry.items.sizes) - len(b"</tree>")
+    from lxml import etree
+
+    at = head
+    for el, size in zip(entry.element(), entry.items.sizes):
+        assert text[at:at + size] == etree.tostring(el)
+        at += size
+
+
+def test_changes_one_after_another_learn_from_what_was_learned(tmp_path, monkeypatch):
+    """A change through a window cut from what the index learned of the
+    last one (the file is still in the racy window: its bytes tell), again
+    and again: after each, the index holds what a fresh parse gives, and
+    the file is what whole-file changes make of it."""
+    root = big_root(tmp_path / "root")
+    whole = tmp_path / "whole"
+    shutil.copytree(root, whole)
+    with augnetcf.Config(str(root), "debian") as cfg:
+        cfg.list_interfaces()  # the index, recorded
+    monkeypatch.setattr(index, "RACY_SECONDS", 3600.0)  # every write from now on stays in the racy window
+    steps = [lambda c: c.define(bridge(77)), lambda c: c.undefine("br5"), lambda c: c.define(bridge(78)),
+             lambda c: c.undefine("br77"), lambda c: c.define(bridge(30, "10.8.8.9")),
+             lambda c: c.undefine("br1")]
+    used: list = []
+    plan = window.plan
+    monkeypatch.setattr(window, "plan", lambda *a, **k: used.append(plan(*a, **k)) or used[-1])
+    for n, step in enumerate(steps):
+        monkeypatch.setattr(window, "MIN_BYTES", 1 << 60)
+        with augnetcf.Config(str(whole), "debian") as cfg:
+            step(cfg)
+        monkeypatch.setattr(window, "MIN_BYTES", 0)
+        used.clear()
+        with augnetcf.Config(str(root), "debian") as cfg:
+            step(cfg)
+            learned = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        assert [w for w in used if w is not None], f"step {n} went through a window"
+        assert learned.digest, f"step {n}: the index learned the file"
+        assert (root / ETH).read_bytes() == (whole / ETH).read_bytes()
+        want = fresh_entry(root, tmp_path / "fresh")
+        assert learned.tree == want.tree
+        assert learned.facts() == want.facts()
+        assert learned.items == want.items
 
 
 def test_an_edit_since_the_index_recorded_the_file_is_kept(tmp_path, monkeypatch):
