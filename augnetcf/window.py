@@ -169,7 +169,7 @@ class Window:
             return None
         close = b"</tree>"
         head_len = len(text) - sum(items.sizes) - len(close)
-        head = etree.tostring(etree.Element("tree", path=base))
+        head = etree.tostring(etree.Element("tree", path=base), encoding="unicode").encode()
         if head_len <= 0 or not text.endswith(close) or text[:head_len] != head[:-2] + b">":
             return None
         starts = list(itertools.accumulate(items.sizes, initial=head_len))
@@ -268,7 +268,8 @@ class Window:
                 for node in el.iter():
                     node.set("path", path + node.get("path")[len(was):])
                 el.tail = None
-                xml = etree.tostring(el)
+                # as the index writes a tree's text: UTF-8, not ASCII with character references
+                xml = etree.tostring(el, encoding="unicode").encode()
                 valued.append(el.get("value") is not None)
             out.append(xml)
             sizes.append(len(xml))

@@ -29,7 +29,8 @@ def big_root(root: Path, tenants: int = 40) -> Path:
     """A host whose ``interfaces`` holds a stanza per tenant in the layouts
     admins write: auto lines grouped at the top and beside their stanzas,
     comments above, inside and after stanzas, blank lines or none, tabs,
-    a continued line, an ``allow-hotplug``, a ``source`` of another file."""
+    a continued line, an ``allow-hotplug``, a ``source`` of another file,
+    an option whose value is not ASCII."""
     (root / "sys/class/net/eth0").mkdir(parents=True)
     (root / "sys/class/net/eth0/address").write_text("52:54:00:00:00:01\n")
     grouped = " ".join(f"br{t}" for t in range(1, tenants + 1, 3))
@@ -44,6 +45,7 @@ def big_root(root: Path, tenants: int = 40) -> Path:
                 f"    bridge_ports bond0.{t}" + (" \\" if t % 7 == 0 else ""),
                 *(["        bond0.999"] if t % 7 == 0 else []),
                 "    bridge_stp off", *(["    # a note inside"] if t % 5 == 0 else []),
+                *(["    post-up echo \"café ☕\""] if t % 9 == 0 else []),
                 *([f"# after br{t}"] if t % 4 == 0 else [])]
         out += [f"iface bond0.{t} inet manual", "    vlan-raw-device bond0"]
         out += [""] if t % 6 else []
@@ -171,7 +173,7 @@ def items_of_tree(tree) -> index.Items:
             top_of[node] = i
     b = augnetcf.backends.get("debian")
     return index.Items([el.get("label") for el in tops], [el.get("value") is not None for el in tops],
-                       [len(etree.tostring(el)) for el in tops],
+                       [len(etree.tostring(el, encoding="unicode").encode()) for el in tops],
                        [top_of[u] for u in tree.getparent().xpath(b.unit)],
                        [top_of[m] for m in tree.getparent().xpath(b.mark)])
 
@@ -206,7 +208,7 @@ def test_the_index_keeps_each_items_place_in_the_tree(tmp_path):
 
     at = head
     for el, size in zip(entry.element(), entry.items.sizes):
-        assert text[at:at + size] == etree.tostring(el)
+        assert text[at:at + size] == etree.tostring(el, encoding="unicode").encode()
         at += size
 
 
