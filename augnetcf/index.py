@@ -127,6 +127,8 @@ class Entry:
     #: those bytes (read and hashed), not on its stamp alone.
     digest: str = ""
     _element: etree._Element | None = field(default=None, repr=False)
+    #: *tree* as UTF-8, when it was made as bytes (:meth:`Index.learn_text`): not encoded again.
+    _text: bytes | None = field(default=None, repr=False)
     #: (its tree, then the tree's units, marks and mark homes by the backend's
     #: XPath): :meth:`parts` asks the XPath once per tree, not once a command
     _parts: tuple | None = field(default=None, repr=False)
@@ -432,13 +434,15 @@ class Index:
                     self._trees = data
         return self._trees
 
-    def _blob(self, entry: Entry) -> bytes | None:
-        """*entry*'s tree as bytes from the cache's trees file, if it has it."""
+    def _blob(self, entry: Entry) -> memoryview | None:
+        """*entry*'s tree as bytes from the cache's trees file, if it has it
+        (a view into the file read, not a copy: a Debian file's tree is
+        megabytes, and copies of it were a tenth of a define's memory)."""
         if entry.blob is None:
             return None
         offset, length = entry.blob
-        data = self._trees_file()[offset:offset + length]
-        return data if len(data) == length and data.startswith(b"<tree") else None
+        data = memoryview(self._trees_file())[offset:offset + length]
+        return data if len(data) == length and data[:5] == b"<tree" else None
 
     def items_of(self, entry: Entry) -> Items | None:
         """*entry*'s :data:`Items`, from the cache's trees file if needed; None if unknown."""
@@ -464,8 +468,10 @@ class Index:
         data = self._trees_file()[offset:offset + length]
         return data if len(data) == length and data.startswith(b"[") else None
 
-    def tree_bytes(self, entry: Entry) -> bytes | None:
+    def tree_bytes(self, entry: Entry) -> bytes | memoryview | None:
         """*entry*'s tree as XML text (UTF-8), without parsing it; None if unknown."""
+        if entry._text is not None:
+            return entry._text
         if entry.tree is not None:
             return entry.tree.encode()
         return self._blob(entry)
@@ -478,7 +484,7 @@ class Index:
             if data is None:
                 entry.blob, entry.keep, entry.stamp = None, False, ()
                 return None
-            entry.tree = data.decode()
+            entry.tree = str(data, "utf-8")
         return entry.element()
 
     def _save_cache(self) -> None:
@@ -495,7 +501,7 @@ class Index:
         for e in self.entries:
             if not (e.keep or e.digest):
                 continue
-            data = e.tree.encode() if e.tree is not None else self._blob(e)
+            data = self.tree_bytes(e)
             if data is None and e.blob is not None:
                 e.blob, e.keep, e.stamp = None, False, ()  # its tree went with an old trees file
                 continue
@@ -512,7 +518,7 @@ class Index:
         facts = {"code": self._code, "token": token,
                  "files": {e.path: e.to_json(blobs[e.path], item_blobs[e.path]) for e in kept}}
         try:
-            self._write_private(self._cache_file + ".trees", b"".join(parts))
+            self._write_private(self._cache_file + ".trees", parts)
             self._write_private(self._cache_file + ".json",
                                 json.dumps(facts, separators=(",", ":")).encode())
         except OSError as e:
@@ -523,12 +529,16 @@ class Index:
         self._token, self._trees = token, None
 
     @staticmethod
-    def _write_private(path: str, data: bytes) -> None:
+    def _write_private(path: str, data: bytes | list[bytes | memoryview]) -> None:
+        """Write *data* (bytes, or pieces written one after the other) to *path* by atomic rename, 0600."""
         tmp = f"{path}.{os.getpid()}.tmp"
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                if isinstance(data, list):
+                    f.writelines(data)
+                else:
+                    f.write(data)
             os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):
@@ -756,12 +766,16 @@ class Index:
         if entry is not None:
             entry._element = tree
 
-    def learn_text(self, path: str, text: str, items: Items, data: bytes, found: Facts) -> None:
-        """:meth:`learn` from the tree's XML *text*, :data:`Items` and facts
-        (what a window gives without building the whole tree)."""
-        self._learned(path, data, text, items, found)
+    def learn_text(self, path: str, text: bytes, items: Items, data: bytes, found: Facts) -> None:
+        """:meth:`learn` from the tree's XML *text* (UTF-8), :data:`Items` and
+        facts (what a window gives without building the whole tree)."""
+        entry = self._learned(path, data, text.decode(), items, found, text)
+        if entry is not None:
+            entry._text = None  # written: the trees file has it now
 
-    def _learned(self, path: str, data: bytes, text: str, items: Items | None, found: Facts) -> Entry | None:
+    def _learned(self, path: str, data: bytes, text: str, items: Items | None, found: Facts,
+                 raw: bytes | None = None) -> Entry | None:
+
         import hashlib
 
         old = self._known.get(path)
@@ -775,7 +789,7 @@ class Index:
             return None
         entry = Entry(path, old.aug_path, old.xfm, _stamp(st))
         entry.set_facts(found)
-        entry.tree, entry.items = text, items
+        entry.tree, entry.items, entry._text = text, items, raw
         entry.keep = False
         entry.digest = hashlib.sha256(data).hexdigest()
         self._known[path] = entry
