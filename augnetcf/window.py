@@ -16,13 +16,23 @@ Every Augeas path, lens and span inside the window is what the engine would
 see in the whole file, so it edits, decides stanza comments and cuts
 removed lines exactly as it would. At save, what Augeas printed for the
 window is spliced back between the untouched bytes before and after it, the
-backend's ``relayout`` runs on the whole old and new texts, and the result
-goes through the same journal as every save: all or nothing, crash safe.
+backend's ``relayout`` runs on the old and new texts (Debian's ``reindent``
+works on the lines that differ, widened to whole stanzas, with the bytes it
+gives on whole texts), and the result goes through the same journal as
+every save: all or nothing, crash safe.
+
+The index's whole tree of the file is never parsed for this: the index
+keeps per top-level item its label, whether it has a value, the length of
+its XML in the tree's text and which units and marks it holds
+(:data:`augnetcf.index.Items`). The window is planned from those, and what
+the index records after the change (:meth:`Window.learned`) is the old
+text with the runs' items replaced by their new XML, the items whose
+number moved renumbered: exactly what a fresh parse of the new file gives.
 
 Nothing is trusted that has not been checked. The items are found by a
 scanner of the lens' item-starting lines, and a window is used only if the
 scanner's items are exactly the top-level nodes of the file's index tree
-(same labels, same interface names) and the window's own parse says the
+(the labels the index keeps for them, every stanza named) and the window's own parse says the
 same as the index does for those items; the file must still have the stamp
 the index recorded for it, and must not change while the window is cut (it
 is read under the write lock). Otherwise the change loads the whole file,
