@@ -450,10 +450,15 @@ class Index:
             data = self._items_data(entry)
             try:
                 labels, valued, sizes, units, marks = json.loads(data) if data is not None else None
-                if not len(labels) == len(valued) == len(sizes):
-                    raise ValueError("items of different lengths")
-                entry.items = Items([str(x) for x in labels], [bool(x) for x in valued],
-                                    [int(x) for x in sizes], [int(x) for x in units], [int(x) for x in marks])
+                items = Items([str(x) for x in labels], [bool(x) for x in valued], [int(x) for x in sizes],
+                              [int(x) for x in units], [int(x) for x in marks])
+                # what a window relies on: one of each per item, sizes, and
+                # units and marks in the items' order (it bisects them)
+                if not len(labels) == len(valued) == len(sizes) or min(sizes, default=1) <= 0 or any(
+                        a > b for seq in (units, marks) for a, b in zip(seq, seq[1:])) or any(
+                        not 0 <= i < len(labels) for seq in (units, marks) for i in seq[:1] + seq[-1:]):
+                    raise ValueError("items that do not fit together")
+                entry.items = items
             except (ValueError, TypeError):
                 entry.items_blob = None
         return entry.items
@@ -775,7 +780,8 @@ class Index:
 
     def _learned(self, path: str, data: bytes, text: str, items: Items | None, found: Facts,
                  raw: bytes | None = None) -> Entry | None:
-
+        """Record the entry of :meth:`learn` (*raw*: *text* as UTF-8, if at
+        hand) and write the cache; None when the file is not the one written."""
         import hashlib
 
         old = self._known.get(path)

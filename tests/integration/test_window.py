@@ -314,3 +314,29 @@ _SCAN_LINES = [b"auto lo", b"auto", b"  auto", b"auto \t", b"iface x inet dhcp",
 def test_window_items_as_line_by_line(lines, final_newline):
     text = b"\n".join(lines) + (b"\n" if final_newline else b"")
     assert window.items(text) == line_by_line_items(text)
+
+
+def test_items_that_do_not_fit_together_mean_no_window(tmp_path, monkeypatch):
+    """Items read back from the cache whose units are out of order (which a
+    window's bookkeeping relies on) are not used: the change loads the
+    whole file, and writes what it always writes."""
+    import json
+
+    base = big_root(tmp_path / "base")
+    whole, part = tmp_path / "whole", tmp_path / "part"
+    shutil.copytree(base, whole)
+    shutil.copytree(base, part)
+    run(whole, "undefine-middle", False, monkeypatch)
+    with augnetcf.Config(str(part), "debian") as cfg:
+        cfg.list_interfaces()
+    cache = part / "var/cache/augnetcf"
+    entry = json.loads((cache / "index-debian.json").read_text())["files"][f"/{ETH}"]
+    offset, length = entry[14]
+    trees = bytearray((cache / "index-debian.trees").read_bytes())
+    items = json.loads(trees[offset:offset + length])
+    items[3].reverse()  # the same characters, out of order
+    trees[offset:offset + length] = json.dumps(items, separators=(",", ":")).encode()
+    (cache / "index-debian.trees").write_bytes(bytes(trees))
+    _got, used = run(part, "undefine-middle", True, monkeypatch)
+    assert not used
+    assert (part / ETH).read_bytes() == (whole / ETH).read_bytes()
