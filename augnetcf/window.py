@@ -158,6 +158,30 @@ class Window:
                 parts[-1].append(el)
         return parts
 
+    def _unmoved(self, old: list[str], new: list[str],
+                 parts: list[list[etree._Element]]) -> list[tuple[int, int]] | None:
+        """The stretches of old items outside the runs (before each run, then
+        after the last), when none of their items' paths changes (every
+        label keeps being one of several, or alone, and no run before an
+        item changed how many of its label there are); else None. A define
+        at the end of a file, or a change that keeps each label's count,
+        moves no item."""
+        from collections import Counter
+
+        was, now = Counter(old), Counter(new)
+        flipped = {label for label in was.keys() | now.keys() if (was[label] > 1) != (now[label] > 1)}
+        moved: Counter[str] = Counter()  # how many more of each label the runs so far left
+        stretches, at = [], 0
+        for (lo, hi), part in [*zip(self.runs, parts), ((len(old), len(old)), [])]:
+            risky = flipped | {label for label, d in moved.items() if d and now[label] > 1}
+            if risky & set(old[at:lo]):
+                return None
+            stretches.append((at, lo))
+            moved.update(str(el.get("label")) for el in part)
+            moved.subtract(old[lo:hi])
+            at = hi
+        return stretches
+
     def learned(self, text: bytes | memoryview, items: Items, before: Facts, base: str, shown: etree._Element,
                 backend: Backend) -> tuple[bytes, Items, Facts] | None:
         """What the index records for the file after the change, as a fresh
@@ -200,7 +224,7 @@ class Window:
             at = hi
         new += [(i, None) for i in range(at, n)]
         labels = [items.labels[i] if i is not None else str(el.get("label")) for i, el in new]
-        if not all(_PLAIN_LABEL.fullmatch(label) for label in labels):
+        if not all(_PLAIN_LABEL.fullmatch(label) for label in set(labels)):
             return None
 
         def numbered(labels: list[str]) -> list[str]:
@@ -214,7 +238,6 @@ class Window:
                 out.append(f"{base}/{label}[{seen[label]}]" if counts[label] > 1 else f"{base}/{label}")
             return out
 
-        old_paths, new_paths = numbered(items.labels), numbered(labels)
         # the facts of the runs' new items, and which of them holds each unit and mark
         wrapper = etree.Element("forest")
         tree = etree.SubElement(wrapper, "tree", path=base)
@@ -270,24 +293,56 @@ class Window:
         found = before._replace(units=units, nets=nets, marks=marks, mark_addrs=addrs,
                                 includes=facts(sources, backend).includes)
         # the XML text: each item's as before, renumbered where its path moved
-        out = [text[:head_len]]
-        sizes, valued = [], []
-        for (i, el), path in zip(new, new_paths):
-            if i is not None and old_paths[i] == path:
-                xml = old_xml(i)
-                valued.append(items.valued[i])
-            else:
-                if el is None:
-                    el = etree.fromstring(bytes(old_xml(i)))
-                was = el.get("path")
-                for node in el.iter():
-                    node.set("path", path + node.get("path")[len(was):])
-                el.tail = None
-                # as the index writes a tree's text: UTF-8, not ASCII with character references
-                xml = etree.tostring(el, encoding="unicode").encode()
-                valued.append(el.get("value") is not None)
-            out.append(xml)
-            sizes.append(len(xml))
+        def renumbered(el: etree._Element, path: str) -> bytes:
+            was = el.get("path")
+            for node in el.iter():
+                node.set("path", path + node.get("path")[len(was):])
+            el.tail = None
+            # as the index writes a tree's text: UTF-8, not ASCII with character references
+            return etree.tostring(el, encoding="unicode").encode()
+
+        out: list[bytes | memoryview] = [text[:head_len]]
+        sizes: list[int] = []
+        valued: list[bool] = []
+        segments = self._unmoved(items.labels, labels, parts)
+        if segments is not None:
+            # no item outside the runs moved: copy the stretches between
+            # them whole, number the runs' items where they now stand
+            at = 0
+            for part, (a, b) in zip(parts, segments):
+                out.append(text[starts[a]:starts[b]])
+                sizes += items.sizes[a:b]
+                valued += items.valued[a:b]
+                pos = at + (b - a)
+                for el in part:
+                    label = str(el.get("label"))
+                    if labels.count(label) > 1:
+                        path = f"{base}/{label}[{labels[:pos].count(label) + 1}]"
+                    else:
+                        path = f"{base}/{label}"
+                    xml = renumbered(el, path)
+                    out.append(xml)
+                    sizes.append(len(xml))
+                    valued.append(el.get("value") is not None)
+                    pos += 1
+                at = pos
+            a, b = segments[-1]
+            out.append(text[starts[a]:starts[b]])
+            sizes += items.sizes[a:b]
+            valued += items.valued[a:b]
+        else:
+            old_paths, new_paths = numbered(items.labels), numbered(labels)
+            for (i, el), path in zip(new, new_paths):
+                if i is not None and old_paths[i] == path:
+                    xml = old_xml(i)
+                    valued.append(items.valued[i])
+                else:
+                    if el is None:
+                        el = etree.fromstring(bytes(old_xml(i)))
+                    xml = renumbered(el, path)
+                    valued.append(el.get("value") is not None)
+                out.append(xml)
+                sizes.append(len(xml))
         out.append(close)
         return b"".join(out), Items(labels, valued, sizes, unit_at, mark_at), found
 
@@ -378,11 +433,11 @@ def plan(path: str, full: str, tops: Items, stamp: tuple[int, ...], wanted: Iter
     offsets = [pos for pos, _key in found] + [len(text)]
     ranges = [(offsets[lo] if lo else 0, offsets[hi]) for lo, hi in merged]
 
-    def inside(i: int) -> bool:
-        return any(lo <= i < hi for lo, hi in merged)
-
-    units = [n for n, i in enumerate(tops.units) if inside(i)]
-    marks = [n for n, i in enumerate(tops.marks) if inside(i)]
+    inside = bytearray(len(labels))  # 1 for the items the runs hold
+    for lo, hi in merged:
+        inside[lo:hi] = b"\1" * (hi - lo)
+    units = [n for n, i in enumerate(tops.units) if inside[i]]
+    marks = [n for n, i in enumerate(tops.marks) if inside[i]]
     return Window(path, text, now, ranges, units, marks, [(lo, hi) for lo, hi in merged])
 
 

@@ -229,6 +229,11 @@ def test_changes_one_after_another_learn_from_what_was_learned(tmp_path, monkeyp
     used: list = []
     plan = window.plan
     monkeypatch.setattr(window, "plan", lambda *a, **k: used.append(plan(*a, **k)) or used[-1])
+    # the items outside the runs copied in stretches, or renumbered one by one
+    stretches: list = []
+    unmoved = window.Window._unmoved
+    monkeypatch.setattr(window.Window, "_unmoved",
+                        lambda self, *a: stretches.append(unmoved(self, *a)) or stretches[-1])
     for n, step in enumerate(steps):
         monkeypatch.setattr(window, "MIN_BYTES", 1 << 60)
         with augnetcf.Config(str(whole), "debian") as cfg:
@@ -245,6 +250,7 @@ def test_changes_one_after_another_learn_from_what_was_learned(tmp_path, monkeyp
         assert learned.tree == want.tree
         assert learned.facts() == want.facts()
         assert learned.items == want.items
+    assert None in stretches and any(s is not None for s in stretches), "both ways were taken"
 
 
 def test_an_edit_since_the_index_recorded_the_file_is_kept(tmp_path, monkeypatch):
