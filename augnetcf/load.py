@@ -24,6 +24,7 @@ from lxml import etree
 from . import aug, forest, resolve, window
 from .errors import FileError
 from .index import facts as index_facts
+from .index import itemized
 from .resolve import XPATH_NS
 
 TYPE_CHECKING = False
@@ -146,9 +147,7 @@ def windows(refs: list[tuple], files: list[int], extra: list[str], index: Index,
     within a file, each file that holds the *refs* of the change (index
     references to units and marks) or gets new nodes (*extra*)."""
     b = backend
-    # the window's scanner knows the Ifupdown lens' items (Debian's files)
-    if not b.keep_layout or b.aliased or b.mark_homes or b.matches or b.dropin \
-            or any(t.lens != "Ifupdown.lns" for t in b.transforms):
+    if not itemized(b):  # the window's scanner knows the Ifupdown lens' items (Debian's files)
         return {}
     entries = index.entries
     by_path = {e.path: i for i, e in enumerate(entries)}
@@ -162,15 +161,14 @@ def windows(refs: list[tuple], files: list[int], extra: list[str], index: Index,
         if any(r[0] not in ("unit", "mark") for r in mine) or not (e.keep or e.digest) or not e.stamp or \
                 index.transform_for(e.path) is None:
             continue
-        tree = index.tree_of(e)
-        if tree is None:
+        tops = index.items_of(e)  # the items of its tree, without parsing the tree
+        if tops is None or len(tops.units) != len(e.units) or len(tops.marks) != len(e.marks):
             continue
-        top = tree.getparent()
-        units = top.xpath(b.unit, namespaces=XPATH_NS)
-        marks = top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []
-        needed = [units[r[2]] if r[0] == "unit" else marks[r[2]] for r in mine]
-        w = window.plan(e.path, root.rstrip("/") + e.path, tree, e.stamp, needed, e.path in extra,
-                        b.unit, b.mark, e.digest)
+        try:
+            wanted = [tops.units[r[2]] if r[0] == "unit" else tops.marks[r[2]] for r in mine]
+        except IndexError:
+            continue
+        w = window.plan(e.path, root.rstrip("/") + e.path, tops, e.stamp, wanted, e.path in extra, e.digest)
         if w is not None:
             out[e.path] = w
     return out
@@ -185,11 +183,11 @@ def learn_windows(session: AugeasSession, index: Index, backend: Backend, delete
         entry, data = entries.get(path), session.staged.get(path)
         if entry is None or data is None or entry.aug_path in deleted:
             continue
-        old = index.tree_of(entry)
+        tops, text = index.items_of(entry), index.tree_bytes(entry)
         shown = session.parse_printed(path, backend.transforms[entry.xfm].lens)
-        if old is None or shown is None:
+        if tops is None or text is None or shown is None:
             continue
-        found = w.facts_after(old, entry.facts(), shown, backend)
-        tree = w.rebuilt(old, shown) if found is not None else None
-        if tree is not None:
-            index.learn(path, tree, data, found)
+        got = w.learned(text, tops, entry.facts(), entry.aug_path, shown, backend)
+        if got is not None:
+            new_text, new_tops, found = got
+            index.learn_text(path, new_text, new_tops, data, found)

@@ -16,13 +16,23 @@ Every Augeas path, lens and span inside the window is what the engine would
 see in the whole file, so it edits, decides stanza comments and cuts
 removed lines exactly as it would. At save, what Augeas printed for the
 window is spliced back between the untouched bytes before and after it, the
-backend's ``relayout`` runs on the whole old and new texts, and the result
-goes through the same journal as every save: all or nothing, crash safe.
+backend's ``relayout`` runs on the old and new texts (Debian's ``reindent``
+works on the lines that differ, widened to whole stanzas, with the bytes it
+gives on whole texts), and the result goes through the same journal as
+every save: all or nothing, crash safe.
+
+The index's whole tree of the file is never parsed for this: the index
+keeps per top-level item its label, whether it has a value, the length of
+its XML in the tree's text and which units and marks it holds
+(:data:`augnetcf.index.Items`). The window is planned from those, and what
+the index records after the change (:meth:`Window.learned`) is the old
+text with the runs' items replaced by their new XML, the items whose
+number moved renumbered: exactly what a fresh parse of the new file gives.
 
 Nothing is trusted that has not been checked. The items are found by a
 scanner of the lens' item-starting lines, and a window is used only if the
 scanner's items are exactly the top-level nodes of the file's index tree
-(same labels, same interface names) and the window's own parse says the
+(the labels the index keeps for them, every stanza named) and the window's own parse says the
 same as the index does for those items; the file must still have the stamp
 the index recorded for it, and must not change while the window is cut (it
 is read under the write lock). Otherwise the change loads the whole file,
@@ -31,6 +41,9 @@ as before.
 
 from __future__ import annotations
 
+import bisect
+import copy
+import itertools
 import os
 import re
 import shutil
@@ -46,7 +59,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
     from .backends import Backend, Transform
-    from .index import Facts
+    from .index import Facts, Items
 
 #: Below this size a whole file costs little: no window. ``AUGNETCF_WINDOW_MIN``
 #: (bytes) sets another, for tests that put every change through a window.
@@ -56,9 +69,14 @@ MIN_BYTES = int(os.environ.get("AUGNETCF_WINDOW_MIN", 32 * 1024))
 #: items of the file, where new stanzas go.
 BEFORE, AFTER = 4, 2
 
-#: The first word of a line that starts a top-level item (lenses/ifupdown.aug's ``keyword``).
-_START = re.compile(rb"[ \t]*(iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+|no-auto-down"
-                    rb"|no-scripts|rename|source|source-directory)(?=[ \t\\]|$)")
+#: The first word of a line that starts a top-level item (lenses/ifupdown.aug's ``keyword``):
+#: on the text's first line (:data:`_START`), and after any newline
+#: (:data:`_NEXT`, which starts with a literal, so the search for it runs
+#: in C from one newline to the next: half the time of ``^`` in MULTILINE).
+_KEYWORD = (rb"[ \t]*(iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+|no-auto-down"
+            rb"|no-scripts|rename|source|source-directory)(?=[ \t\\]|$)")
+_START = re.compile(_KEYWORD, re.MULTILINE)
+_NEXT = re.compile(rb"\n" + _KEYWORD, re.MULTILINE)
 _NS = {"ancf": "urn:augnetcf:xslt"}
 #: A label that is its own path step (augnetcf.forest's rule).
 _PLAIN_LABEL = re.compile(r"[^/\[\]\\*|=()!<>,+'\" \t]+")
@@ -71,18 +89,30 @@ def items(text: bytes) -> list[tuple[int, str]]:
     item, as the Ifupdown lens reads it: a keyword first on its line, not on
     a line continued from the one before, and not a bare ``auto`` (inside a
     stanza, ifupdown-ng's mark for it). A comment's trailing backslash
-    continues nothing."""
+    continues nothing.
+
+    One regular expression over the whole text finds the candidate lines
+    (a file of 4,000 stanzas has 24,000 lines, and a Python loop over them
+    was most of the cost of cutting a window); only the line before a
+    candidate that ends in a backslash is looked at further."""
     out: list[tuple[int, str]] = []
-    pos = 0
-    continued = False
-    for line in text.split(b"\n"):
-        if not continued:
-            m = _START.match(line)
-            if m and not (m.group(1) == b"auto" and not line[m.end():].strip(b" \t")):
-                out.append((pos, m.group(1).decode()))
-        stripped = line.lstrip(b" \t")
-        continued = line.endswith(b"\\") and not stripped.startswith(b"#") and not continued_escape(line)
-        pos += len(line) + 1
+    names: dict[bytes, str] = {}
+    first = _START.match(text)
+    for m in itertools.chain([first] if first else [], _NEXT.finditer(text)):
+        pos = m.start() if m is first else m.start() + 1
+        if pos >= 2 and text[pos - 2] == 0x5C:  # the line before ends in a backslash
+            prev = text[text.rfind(b"\n", 0, pos - 1) + 1:pos - 1]
+            if not prev.lstrip(b" \t").startswith(b"#") and not continued_escape(prev):
+                continue
+        key = m.group(1)
+        if key == b"auto":
+            end = text.find(b"\n", m.end())
+            if not text[m.end():end if end >= 0 else len(text)].strip(b" \t"):
+                continue
+        name = names.get(key)
+        if name is None:
+            name = names[key] = key.decode()
+        out.append((pos, name))
     return out
 
 
@@ -128,100 +158,193 @@ class Window:
                 parts[-1].append(el)
         return parts
 
-    def facts_after(self, old: etree._Element, before: Facts, shown: etree._Element,
-                    backend: Backend) -> Facts | None:
-        """What :func:`augnetcf.index.facts` gives for the file after the
-        change, from *before* (its facts for the tree *old*) and the facts of
-        the runs' new items alone (*shown*): the facts of the items outside
-        the runs do not change, and reading the facts of every item of a big
-        file again costs more than the change. Before :meth:`rebuilt`, which
-        takes the nodes."""
-        import bisect
-        import copy
+    def _unmoved(self, old: list[str], new: list[str],
+                 parts: list[list[etree._Element]]) -> list[tuple[int, int]] | None:
+        """The stretches of old items outside the runs (before each run, then
+        after the last), when none of their items' paths changes (every
+        label keeps being one of several, or alone, and no run before an
+        item changed how many of its label there are); else None. A define
+        at the end of a file, or a change that keeps each label's count,
+        moves no item."""
+        from collections import Counter
 
+        was, now = Counter(old), Counter(new)
+        flipped = {label for label in was.keys() | now.keys() if (was[label] > 1) != (now[label] > 1)}
+        moved: Counter[str] = Counter()  # how many more of each label the runs so far left
+        stretches, at = [], 0
+        for (lo, hi), part in [*zip(self.runs, parts), ((len(old), len(old)), [])]:
+            risky = flipped | {label for label, d in moved.items() if d and now[label] > 1}
+            if risky & set(old[at:lo]):
+                return None
+            stretches.append((at, lo))
+            moved.update(str(el.get("label")) for el in part)
+            moved.subtract(old[lo:hi])
+            at = hi
+        return stretches
+
+    def learned(self, text: bytes | memoryview, items: Items, before: Facts, base: str, shown: etree._Element,
+                backend: Backend) -> tuple[bytes, Items, Facts] | None:
+        """What the index records for the file after the change, as a fresh
+        parse would give it, from what it recorded before (the tree's XML
+        *text*, its *items* and facts *before*; the tree's path is *base*)
+        and the window's tree after the change (*shown*, gap lines between
+        the runs): the tree's XML text, its items and its facts. None when
+        that cannot be done with certainty (then the next command parses
+        the file).
+
+        Only the runs' items are new; every other item is the same XML as
+        before, but renumbered when the change added or removed an item of
+        its label before it (``iface[12]`` becomes ``iface[11]``), and only
+        those are parsed. Their facts are the ones recorded before: reading
+        every item of a big file again cost more than the change did."""
         from lxml import etree
 
-        from .index import facts
+        from .index import Items, facts
 
-        tops = list(old)
         parts = self._parts(shown)
-        if len(parts) != len(self.runs):
+        n = len(items.labels)
+        if len(parts) != len(self.runs) or self.runs[-1][1] > n or len(items.units) != len(before.units) \
+                or len(items.marks) != len(before.marks):
             return None
-        place = {id(el): i for i, el in enumerate(tops)}
-        forest_ = old.getparent()
-        unit_at = [place[id(_top(u, old))] for u in forest_.xpath(backend.unit, namespaces=_NS)]
-        mark_at = [place[id(_top(m, old))] for m in forest_.xpath(backend.mark, namespaces=_NS)] \
-            if backend.mark else []
-        if len(unit_at) != len(before.units) or len(mark_at) != len(before.marks):
+        close = b"</tree>"
+        head_len = len(text) - sum(items.sizes) - len(close)
+        head = etree.tostring(etree.Element("tree", path=base), encoding="unicode").encode()
+        if head_len <= 0 or text[len(text) - len(close):] != close or text[:head_len] != head[:-2] + b">":
             return None
+        starts = list(itertools.accumulate(items.sizes, initial=head_len))
 
-        def part_facts(items: list[etree._Element]) -> Facts:
-            wrapper = etree.Element("forest")
-            tree = etree.SubElement(wrapper, "tree", path=old.get("path"))
-            for el in items:
-                tree.append(copy.deepcopy(el))
-            return facts(tree, backend)
+        def old_xml(i: int) -> bytes | memoryview:
+            return text[starts[i]:starts[i + 1]]
 
-        new = [part_facts(part) for part in parts]
-        units, nets, marks, addrs = [], [], [], []
-        at = 0
-        for (lo, hi), got in [*zip(self.runs, new), ((len(tops), len(tops)), None)]:
-            u0, u1 = bisect.bisect_left(unit_at, at), bisect.bisect_left(unit_at, lo)
-            m0, m1 = bisect.bisect_left(mark_at, at), bisect.bisect_left(mark_at, lo)
-            units += before.units[u0:u1]
-            nets += before.nets[u0:u1]
-            marks += before.marks[m0:m1]
-            addrs += before.mark_addrs[m0:m1]
-            if got is not None:
-                units += got.units
-                nets += got.nets
-                marks += got.marks
-                addrs += got.mark_addrs
-            at = hi
-        # the includes, in the order of their lines in the new file
-        lines = [el for el in self._merge(tops, parts) if el.get("label") in ("source", "source-directory")]
-        return before._replace(units=units, nets=nets, marks=marks, mark_addrs=addrs,
-                               includes=part_facts(lines).includes)
-
-    def _merge(self, tops: list[etree._Element], parts: list[list[etree._Element]]) -> list[etree._Element]:
-        """The file's top-level nodes after the change: *tops* with each run's replaced by its part."""
-        new: list[etree._Element] = []
+        # the new items, in order: (old item number or None, element or None)
+        new: list[tuple[int | None, etree._Element | None]] = []
         at = 0
         for (lo, hi), part in zip(self.runs, parts):
-            new += tops[at:lo] + part
+            new += [(i, None) for i in range(at, lo)] + [(None, el) for el in part]
             at = hi
-        return new + tops[at:]
-
-    def rebuilt(self, old: etree._Element, shown: etree._Element) -> etree._Element | None:
-        """The file's whole ``<tree>`` after the change, as a fresh parse would
-        read it: *old* (the index's tree of the file before) with each run's
-        items replaced by those of *shown* (the window's tree after the
-        change, gap lines between runs), and every path numbered again.
-        None when that cannot be done with certainty."""
-        from lxml import etree
-
-        parts = self._parts(shown)
-        tops = list(old)
-        if len(parts) != len(self.runs) or any(el.get("label") == "#comment" for el in tops):
+        new += [(i, None) for i in range(at, n)]
+        labels = [items.labels[i] if i is not None else str(el.get("label")) for i, el in new]
+        if not all(_PLAIN_LABEL.fullmatch(label) for label in set(labels)):
             return None
-        new = self._merge(tops, parts)
-        base = old.get("path")
-        tree = etree.Element("tree", path=base)
-        counts: dict[str, int] = {}
-        for el in new:
-            counts[el.get("label")] = counts.get(el.get("label"), 0) + 1
-        seen: dict[str, int] = {}
-        for el in new:
-            label = el.get("label")
-            if not _PLAIN_LABEL.fullmatch(label):
-                return None
-            seen[label] = seen.get(label, 0) + 1
-            path = f"{base}/{label}[{seen[label]}]" if counts[label] > 1 else f"{base}/{label}"
+
+        def numbered(labels: list[str]) -> list[str]:
+            counts: dict[str, int] = {}
+            for label in labels:
+                counts[label] = counts.get(label, 0) + 1
+            seen: dict[str, int] = {}
+            out = []
+            for label in labels:
+                seen[label] = seen.get(label, 0) + 1
+                out.append(f"{base}/{label}[{seen[label]}]" if counts[label] > 1 else f"{base}/{label}")
+            return out
+
+        # the facts of the runs' new items, and which of them holds each unit and mark
+        wrapper = etree.Element("forest")
+        tree = etree.SubElement(wrapper, "tree", path=base)
+        fresh = [el for i, el in new if i is None]
+        for el in fresh:
+            tree.append(el)
+        got = facts(tree, backend)
+        place = {id(el): k for k, el in enumerate(fresh)}
+        unit_in = [place[id(_top(u, tree))] for u in wrapper.xpath(backend.unit, namespaces=_NS)]
+        mark_in = [place[id(_top(m, tree))] for m in wrapper.xpath(backend.mark, namespaces=_NS)] \
+            if backend.mark else []
+        if len(unit_in) != len(got.units) or len(mark_in) != len(got.marks):
+            return None
+        # the facts and items after: before's outside the runs, the runs' own inside
+        units, nets, marks, addrs, unit_at, mark_at = [], [], [], [], [], []
+
+        def take_old(a: int, b: int, shift: int) -> None:
+            """Old items a..b, now numbered *shift* further."""
+            u0, u1 = bisect.bisect_left(items.units, a), bisect.bisect_left(items.units, b)
+            m0, m1 = bisect.bisect_left(items.marks, a), bisect.bisect_left(items.marks, b)
+            units.extend(before.units[u0:u1])
+            nets.extend(before.nets[u0:u1])
+            marks.extend(before.marks[m0:m1])
+            addrs.extend(before.mark_addrs[m0:m1])
+            unit_at.extend(i + shift for i in items.units[u0:u1])
+            mark_at.extend(i + shift for i in items.marks[m0:m1])
+
+        def take_new(a: int, b: int, first: int) -> None:
+            """New items a..b (of *fresh*), numbered from *first* on."""
+            u0, u1 = bisect.bisect_left(unit_in, a), bisect.bisect_left(unit_in, b)
+            m0, m1 = bisect.bisect_left(mark_in, a), bisect.bisect_left(mark_in, b)
+            units.extend(got.units[u0:u1])
+            nets.extend(got.nets[u0:u1])
+            marks.extend(got.marks[m0:m1])
+            addrs.extend(got.mark_addrs[m0:m1])
+            unit_at.extend(first + k - a for k in unit_in[u0:u1])
+            mark_at.extend(first + k - a for k in mark_in[m0:m1])
+
+        at = shift = done = 0
+        for (lo, hi), part in zip(self.runs, parts):
+            take_old(at, lo, shift)
+            take_new(done, done + len(part), lo + shift)
+            shift += len(part) - (hi - lo)
+            done += len(part)
+            at = hi
+        take_old(at, n, shift)
+        # the includes, in the order of their lines in the new file
+        lines = etree.Element("forest")
+        sources = etree.SubElement(lines, "tree", path=base)
+        for i, el in new:
+            if (items.labels[i] if i is not None else el.get("label")) in ("source", "source-directory"):
+                sources.append(etree.fromstring(bytes(old_xml(i))) if i is not None else copy.deepcopy(el))
+        found = before._replace(units=units, nets=nets, marks=marks, mark_addrs=addrs,
+                                includes=facts(sources, backend).includes)
+        # the XML text: each item's as before, renumbered where its path moved
+        def renumbered(el: etree._Element, path: str) -> bytes:
             was = el.get("path")
             for node in el.iter():
                 node.set("path", path + node.get("path")[len(was):])
-            tree.append(el)
-        return tree
+            el.tail = None
+            # as the index writes a tree's text: UTF-8, not ASCII with character references
+            return etree.tostring(el, encoding="unicode").encode()
+
+        out: list[bytes | memoryview] = [text[:head_len]]
+        sizes: list[int] = []
+        valued: list[bool] = []
+        segments = self._unmoved(items.labels, labels, parts)
+        if segments is not None:
+            # no item outside the runs moved: copy the stretches between
+            # them whole, number the runs' items where they now stand
+            at = 0
+            for part, (a, b) in zip(parts, segments):
+                out.append(text[starts[a]:starts[b]])
+                sizes += items.sizes[a:b]
+                valued += items.valued[a:b]
+                pos = at + (b - a)
+                for el in part:
+                    label = str(el.get("label"))
+                    if labels.count(label) > 1:
+                        path = f"{base}/{label}[{labels[:pos].count(label) + 1}]"
+                    else:
+                        path = f"{base}/{label}"
+                    xml = renumbered(el, path)
+                    out.append(xml)
+                    sizes.append(len(xml))
+                    valued.append(el.get("value") is not None)
+                    pos += 1
+                at = pos
+            a, b = segments[-1]
+            out.append(text[starts[a]:starts[b]])
+            sizes += items.sizes[a:b]
+            valued += items.valued[a:b]
+        else:
+            old_paths, new_paths = numbered(items.labels), numbered(labels)
+            for (i, el), path in zip(new, new_paths):
+                if i is not None and old_paths[i] == path:
+                    xml = old_xml(i)
+                    valued.append(items.valued[i])
+                else:
+                    if el is None:
+                        el = etree.fromstring(bytes(old_xml(i)))
+                    xml = renumbered(el, path)
+                    valued.append(el.get("value") is not None)
+                out.append(xml)
+                sizes.append(len(xml))
+        out.append(close)
+        return b"".join(out), Items(labels, valued, sizes, unit_at, mark_at), found
 
     def shown(self) -> bytes:
         """What Augeas reads: the runs, a gap line between each two."""
@@ -251,14 +374,15 @@ class Window:
         return b"".join(out)
 
 
-def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], needed: Iterable[etree._Element],
-         to_end: bool, unit_xpath: str, mark_xpath: str, digest: str = "") -> Window | None:
+def plan(path: str, full: str, tops: Items, stamp: tuple[int, ...], wanted: Iterable[int], to_end: bool,
+         digest: str = "") -> Window | None:
     """The window of file *path* (*full*: the same under the root) whose
-    index tree is *tree*, recorded with *stamp*, that holds every top-level
-    item of the elements *needed* with a few items around each, and the end
+    index tree has the top-level items *tops*, recorded with *stamp*, that holds
+    the items numbered *wanted* with a few items around each, and the end
     of the file when *to_end* (where new stanzas go); None when the file is
     small, changed since, or its items cannot be told for certain (then the
-    whole file is loaded)."""
+    whole file is loaded). Nothing of the index's tree is parsed: its items'
+    labels are what the scanner's items must be."""
     try:
         st = os.stat(full)
         with open(full, "rb") as f:
@@ -275,33 +399,26 @@ def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], nee
 
         if hashlib.sha256(text).hexdigest() != digest:
             return None
-    tops = [el for el in tree if el.get("label") != "#comment"]
+    labels = tops.labels
     found = items(text)
-    if not found or found[0][0] != _first_item(text) or \
-            [k for _pos, k in found] != [el.get("label") for el in tops]:
+    if not found or found[0][0] != _first_item(text) or [k for _pos, k in found] != labels:
         return None
-    for (_pos, key), el in zip(found, tops):
-        if key in _STANZAS and key != "defaults" and el.get("value") is None:
+    for key, valued in zip(labels, tops.valued):
+        if key in _STANZAS and key != "defaults" and not valued:
             return None
-    place = {el: i for i, el in enumerate(tops)}
-    wanted = set()
-    for el in needed:
-        top = el
-        while top is not None and top.getparent() is not tree:
-            top = top.getparent()
-        if top is None or top not in place:
-            return None
-        wanted.add(place[top])
+    wanted = set(wanted)
+    if any(not 0 <= i < len(labels) for i in wanted):
+        return None
     runs = []
     for i in sorted(wanted):
         lo, back, kept_stanza = i, 0, False
         while lo > 0 and (back < BEFORE or not kept_stanza):
             lo -= 1
             back += 1
-            kept_stanza = kept_stanza or (lo not in wanted and tops[lo].get("label") in _STANZAS)
-        runs.append([lo, min(len(tops), i + 1 + AFTER)])
+            kept_stanza = kept_stanza or (lo not in wanted and labels[lo] in _STANZAS)
+        runs.append([lo, min(len(labels), i + 1 + AFTER)])
     if to_end:
-        runs.append([max(0, len(tops) - AFTER), len(tops)])
+        runs.append([max(0, len(labels) - AFTER), len(labels)])
     if not runs:
         return None
     runs.sort()
@@ -311,14 +428,16 @@ def plan(path: str, full: str, tree: etree._Element, stamp: tuple[int, ...], nee
             merged[-1][1] = max(merged[-1][1], hi)
         else:
             merged.append([lo, hi])
-    if merged == [[0, len(tops)]]:
+    if merged == [[0, len(labels)]]:
         return None  # the whole file anyway
     offsets = [pos for pos, _key in found] + [len(text)]
     ranges = [(offsets[lo] if lo else 0, offsets[hi]) for lo, hi in merged]
-    inside = {id(tops[i]): k for k, (lo, hi) in enumerate(merged) for i in range(lo, hi)}
-    units = [n for n, u in enumerate(tree.getparent().xpath(unit_xpath)) if id(_top(u, tree)) in inside]
-    marks = [n for n, m in enumerate(tree.getparent().xpath(mark_xpath)) if id(_top(m, tree)) in inside] \
-        if mark_xpath else []
+
+    inside = bytearray(len(labels))  # 1 for the items the runs hold
+    for lo, hi in merged:
+        inside[lo:hi] = b"\1" * (hi - lo)
+    units = [n for n, i in enumerate(tops.units) if inside[i]]
+    marks = [n for n, i in enumerate(tops.marks) if inside[i]]
     return Window(path, text, now, ranges, units, marks, [(lo, hi) for lo, hi in merged])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Callable
 
 from .._lazy import lazy
 from ..errors import Unsupported
@@ -246,11 +247,91 @@ def reindent(old: bytes, new: bytes) -> bytes:
     the first option line of its stanza that *old* already had; in a stanza
     that is new altogether, that of the file's first indented option. Every
     other byte is *new*'s. A file that lacked a final newline keeps lacking
-    it when its last line is unchanged (Augeas adds one when it reads)."""
+    it when its last line is unchanged (Augeas adds one when it reads).
+
+    An edit changes a few lines of a file that may hold 4,000 stanzas, and
+    only the stanzas around a changed line can change: the work is done on
+    the lines between the texts' common head and tail, widened to whole
+    stanzas (:func:`_changed_region`), with exactly the result the rule
+    above gives on the whole texts (tests/unit/test_reindent.py holds the
+    rule applied to whole texts and compares)."""
+    lo, old_hi, new_hi = _changed_region(old, new)
+    middle = _reindent_lines(old[lo:old_hi].splitlines(keepends=True),
+                             new[lo:new_hi].splitlines(keepends=True), lambda: _first_option_indent(old))
+    text = b"".join([new[:lo], *middle, new[new_hi:]])
+    if old and not old.endswith(b"\n"):
+        last = old[old.rfind(b"\n") + 1:].splitlines(keepends=True)[-1]
+        if text.endswith(b"\n" + last + b"\n"):
+            text = text[:-1]
+    return text
+
+
+#: One line as ``bytes.splitlines(keepends=True)`` cuts them (at ``\n``, ``\r\n`` or ``\r``).
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """How many leading bytes *a* and *b* share (compared a block at a time, in C)."""
+    n = min(len(a), len(b))
+    at, step = 0, 1 << 16
+    while at < n and a[at:at + step] == b[at:at + step]:
+        at += step
+    at = min(at, n)
+    hi = min(n, at + step)
+    while at < hi:  # the first difference is in [at, hi): halve
+        mid = (at + hi + 1) // 2
+        if a[at:mid] == b[at:mid]:
+            at = mid
+        else:
+            hi = mid - 1
+    return at
+
+
+def _changed_region(old: bytes, new: bytes) -> tuple[int, int, int]:
+    """(lo, old_hi, new_hi): *old* and *new* are the same bytes before *lo*
+    and the same bytes from *old_hi* and *new_hi* on, every edge is a line
+    start in both (just after a ``\n``, or the text's end), *lo* is a stanza
+    start (the first line, or one :data:`_TOP` matches) and the bytes from
+    *new_hi* start with one or are empty, so that what :func:`reindent`
+    does to each stanza of the region is what it does to it in the whole
+    text; and the common tail is no longer than what remains after the
+    common head (how the whole-text rule counts them)."""
+    p = _common_prefix(old, new)
+    lo = old.rfind(b"\n", 0, p) + 1
+    # the common tail, within what the common head leaves
+    room = min(len(old), len(new)) - p
+    q = _common_prefix(old[::-1][:room], new[::-1][:room]) if room > 0 else 0
+    cut = old.find(b"\n", len(old) - q)
+    old_hi = len(old) if cut < 0 else cut + 1
+    new_hi = old_hi + len(new) - len(old)
+    # back to the start of the stanza that holds the first changed line
+    while 0 < lo < len(new) and not _TOP.match(_LINE.match(new, lo).group()):
+        lo = new.rfind(b"\n", 0, lo - 1) + 1
+    while new_hi < len(new):  # on to the start of the next stanza
+        line = _LINE.match(new, new_hi).group()
+        if _TOP.match(line):
+            break
+        new_hi += len(line)
+        old_hi += len(line)
+    return lo, old_hi, new_hi
+
+
+def _first_option_indent(old: bytes) -> bytes | None:
+    """The indentation of the first indented option line of *old* (a line
+    that is not blank, a comment or one that starts a stanza), or None."""
+    for m in _LINE.finditer(old):
+        ln = m.group()
+        if _indent(ln) and ln.strip() and not ln.lstrip().startswith(b"#") and not _TOP.match(ln):
+            return _indent(ln)
+    return None
+
+
+def _reindent_lines(old_lines: list[bytes], new_lines: list[bytes],
+                    default_indent: Callable[[], bytes | None]) -> list[bytes]:
+    """:func:`reindent`'s rule on lines (see there); *default_indent* gives
+    the indentation for a stanza that has none of its own to follow."""
     import difflib
 
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
     # an edit touches a few lines of a big file: match the common head and
     # tail directly, and only the middle by difflib (quadratic at worst)
     head = 0
@@ -265,8 +346,7 @@ def reindent(old: bytes, new: bytes) -> bytes:
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             kept[head + block.b + k] = True
-    default = next((_indent(ln) for ln in old_lines if _indent(ln) and ln.strip()
-                    and not ln.lstrip().startswith(b"#") and not _TOP.match(ln)), None)
+    default: list[bytes | None] = []
     out = list(zip(new_lines, kept))
     # stanza by stanza: its first kept option may come after its added lines
     result = []
@@ -276,18 +356,21 @@ def reindent(old: bytes, new: bytes) -> bytes:
         while j < len(out) and not _TOP.match(out[j][0]):
             j += 1
         block = out[i:j]
+        if all(was for _ln, was in block):
+            result += [ln for ln, _was in block]
+            i = j
+            continue
         own = next((_indent(ln) for ln, was in block[1:] if was and ln.strip() and _indent(ln)
                     and not ln.lstrip().startswith(b"#")), None)
-        want = own if own is not None else default
+        if own is None and not default:
+            default.append(default_indent())
+        want = own if own is not None else default[0]
         for n, (line, was) in enumerate(block):
             if not was and n > 0 and want is not None and _indent(line) == _LENS_INDENT and line.strip():
                 line = want + line[len(_LENS_INDENT):]
             result.append(line)
         i = j
-    text = b"".join(result)
-    if old_lines and not old.endswith(b"\n") and text.endswith(b"\n" + old_lines[-1] + b"\n"):
-        text = text[:-1]
-    return text
+    return result
 
 
 BACKEND = Backend(

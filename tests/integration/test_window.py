@@ -10,11 +10,14 @@ a file whose items the scanner cannot tell, is loaded whole.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import snapshot_tree
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import augnetcf
 from augnetcf import index, window
@@ -26,7 +29,8 @@ def big_root(root: Path, tenants: int = 40) -> Path:
     """A host whose ``interfaces`` holds a stanza per tenant in the layouts
     admins write: auto lines grouped at the top and beside their stanzas,
     comments above, inside and after stanzas, blank lines or none, tabs,
-    a continued line, an ``allow-hotplug``, a ``source`` of another file."""
+    a continued line, an ``allow-hotplug``, a ``source`` of another file,
+    an option whose value is not ASCII."""
     (root / "sys/class/net/eth0").mkdir(parents=True)
     (root / "sys/class/net/eth0/address").write_text("52:54:00:00:00:01\n")
     grouped = " ".join(f"br{t}" for t in range(1, tenants + 1, 3))
@@ -41,6 +45,7 @@ def big_root(root: Path, tenants: int = 40) -> Path:
                 f"    bridge_ports bond0.{t}" + (" \\" if t % 7 == 0 else ""),
                 *(["        bond0.999"] if t % 7 == 0 else []),
                 "    bridge_stp off", *(["    # a note inside"] if t % 5 == 0 else []),
+                *(["    post-up echo \"café ☕\""] if t % 9 == 0 else []),
                 *([f"# after br{t}"] if t % 4 == 0 else [])]
         out += [f"iface bond0.{t} inet manual", "    vlan-raw-device bond0"]
         out += [""] if t % 6 else []
@@ -121,8 +126,9 @@ def test_a_window_writes_what_the_whole_file_writes(tmp_path, case, monkeypatch)
     assert files(part) == files(whole)
 
 
-@pytest.mark.parametrize("case", ["define-new", "redefine-middle", "undefine-first", "undefine-commented",
-                                  "undefine-last"])
+@pytest.mark.parametrize("case", ["define-new", "redefine-middle", "redefine-first", "redefine-continued",
+                                  "undefine-first", "undefine-middle", "undefine-commented", "undefine-last",
+                                  "undefine-hotplug", "define-dhcp"])
 def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
     """After a change through a window the index holds, for the big file,
     what a fresh parse of the new file gives (tree and facts), and the next
@@ -139,6 +145,7 @@ def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
         learned = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
         assert parsed == []  # the file was not parsed again
         cfg.index.tree_of(learned)
+        cfg.index.items_of(learned)
     fresh = tmp_path / "fresh"
     shutil.copytree(root, fresh)
     shutil.rmtree(fresh / "var/cache/augnetcf")
@@ -149,9 +156,101 @@ def test_the_index_learns_what_a_window_wrote(tmp_path, case, monkeypatch):
         cfg.index.tree_of(want)
     assert learned.tree == want.tree
     assert learned.facts() == want.facts()
+    assert learned.items == want.items == items_of_tree(want.element())
     (root / ETH).write_text((root / ETH).read_text().replace("iface br2 inet static", "iface br2 inet dhcp"))
     with augnetcf.Config(str(root), "debian") as cfg:
         assert "method=\"dhcp\"" in cfg.xml_desc("br2") or "<dhcp" in cfg.xml_desc("br2")
+
+
+def items_of_tree(tree) -> index.Items:
+    """What the index's items of *tree* must be, read off the whole parsed tree."""
+    from lxml import etree
+
+    tops = list(tree)
+    top_of = {}
+    for i, el in enumerate(tops):
+        for node in el.iter():
+            top_of[node] = i
+    b = augnetcf.backends.get("debian")
+    return index.Items([el.get("label") for el in tops], [el.get("value") is not None for el in tops],
+                       [len(etree.tostring(el, encoding="unicode").encode()) for el in tops],
+                       [top_of[u] for u in tree.getparent().xpath(b.unit)],
+                       [top_of[m] for m in tree.getparent().xpath(b.mark)])
+
+
+def fresh_entry(root: Path, tmp: Path) -> index.Entry:
+    """The index entry of the big file of a copy of *root* parsed afresh, tree and items loaded."""
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(root, tmp)
+    shutil.rmtree(tmp / "var/cache/augnetcf")
+    (tmp / "var/cache/augnetcf").mkdir()
+    with augnetcf.Config(str(tmp), "debian") as cfg:
+        cfg.index.refresh()
+    with augnetcf.Config(str(tmp), "debian") as cfg:  # read back from the cache's files
+        cfg.index.refresh()
+        entry = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        cfg.index.tree_of(entry)
+        cfg.index.items_of(entry)
+        return entry
+
+
+def test_the_index_keeps_each_items_place_in_the_tree(tmp_path):
+    """The items the index keeps for a big file (read back from its cache)
+    are the top-level nodes of the file's whole tree, and their XML is the
+    tree's text piece by piece."""
+    root = big_root(tmp_path / "root")
+    entry = fresh_entry(root, tmp_path / "fresh")
+    assert entry.items == items_of_tree(entry.element())
+    text = entry.tree.encode()
+    head = len(text) - sum(entry.items.sizes) - len(b"</tree>")
+    from lxml import etree
+
+    at = head
+    for el, size in zip(entry.element(), entry.items.sizes):
+        assert text[at:at + size] == etree.tostring(el, encoding="unicode").encode()
+        at += size
+
+
+def test_changes_one_after_another_learn_from_what_was_learned(tmp_path, monkeypatch):
+    """A change through a window cut from what the index learned of the
+    last one (the file is still in the racy window: its bytes tell), again
+    and again: after each, the index holds what a fresh parse gives, and
+    the file is what whole-file changes make of it."""
+    root = big_root(tmp_path / "root")
+    whole = tmp_path / "whole"
+    shutil.copytree(root, whole)
+    with augnetcf.Config(str(root), "debian") as cfg:
+        cfg.list_interfaces()  # the index, recorded
+    monkeypatch.setattr(index, "RACY_SECONDS", 3600.0)  # every write from now on stays in the racy window
+    steps = [lambda c: c.define(bridge(77)), lambda c: c.undefine("br5"), lambda c: c.define(bridge(78)),
+             lambda c: c.undefine("br77"), lambda c: c.define(bridge(30, "10.8.8.9")),
+             lambda c: c.undefine("br1")]
+    used: list = []
+    plan = window.plan
+    monkeypatch.setattr(window, "plan", lambda *a, **k: used.append(plan(*a, **k)) or used[-1])
+    # the items outside the runs copied in stretches, or renumbered one by one
+    stretches: list = []
+    unmoved = window.Window._unmoved
+    monkeypatch.setattr(window.Window, "_unmoved",
+                        lambda self, *a: stretches.append(unmoved(self, *a)) or stretches[-1])
+    for n, step in enumerate(steps):
+        monkeypatch.setattr(window, "MIN_BYTES", 1 << 60)
+        with augnetcf.Config(str(whole), "debian") as cfg:
+            step(cfg)
+        monkeypatch.setattr(window, "MIN_BYTES", 0)
+        used.clear()
+        with augnetcf.Config(str(root), "debian") as cfg:
+            step(cfg)
+            learned = {e.path: e for e in cfg.index.entries}[f"/{ETH}"]
+        assert [w for w in used if w is not None], f"step {n} went through a window"
+        assert learned.digest, f"step {n}: the index learned the file"
+        assert (root / ETH).read_bytes() == (whole / ETH).read_bytes()
+        want = fresh_entry(root, tmp_path / "fresh")
+        assert learned.tree == want.tree
+        assert learned.facts() == want.facts()
+        assert learned.items == want.items
+    assert None in stretches and any(s is not None for s in stretches), "both ways were taken"
 
 
 def test_an_edit_since_the_index_recorded_the_file_is_kept(tmp_path, monkeypatch):
@@ -185,3 +284,65 @@ def test_window_items_follow_the_lens():
     text = (b"# head\n\nauto lo\niface lo inet loopback\n  auto\n  up a \\\nauto x\n"
             b"#auto y \\\nsource /x\niface e inet dhcp\n  up b \\\\\nallow-hotplug e\n")
     assert [k for _p, k in window.items(text)] == ["auto", "iface", "source", "iface", "allow-hotplug"]
+
+
+_LINE_START = re.compile(rb"[ \t]*(iface|interface|template|defaults|vlan|mapping|auto|allow-[a-z-]+"
+                         rb"|no-auto-down|no-scripts|rename|source|source-directory)(?=[ \t\\]|$)")
+
+
+def line_by_line_items(text: bytes) -> list[tuple[int, str]]:
+    """The scanner's rule line by line (as it was written before it ran one
+    regular expression over the whole text): the oracle for window.items."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    continued = False
+    for line in text.split(b"\n"):
+        if not continued:
+            m = _LINE_START.match(line)
+            if m and not (m.group(1) == b"auto" and not line[m.end():].strip(b" \t")):
+                out.append((pos, m.group(1).decode()))
+        stripped = line.lstrip(b" \t")
+        continued = (line.endswith(b"\\") and not stripped.startswith(b"#")
+                     and not window.continued_escape(line))
+        pos += len(line) + 1
+    return out
+
+
+_SCAN_LINES = [b"auto lo", b"auto", b"  auto", b"auto \t", b"iface x inet dhcp", b"  iface y inet manual",
+               b"\tup a \\", b"\tup b \\\\", b"\tup c \\\\\\", b"# c \\", b"  #c\\", b"source /x",
+               b"sourcex y",
+               b"allow-hotplug e", b"allow-", b"mapping m", b"\tsource-directory /d", b"", b"\\", b"auto\\",
+               b"iface\r", b"vlan v", b"no-scripts a", b"rename a=b", b"defaults", b"template t"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_SCAN_LINES), max_size=30), st.booleans())
+def test_window_items_as_line_by_line(lines, final_newline):
+    text = b"\n".join(lines) + (b"\n" if final_newline else b"")
+    assert window.items(text) == line_by_line_items(text)
+
+
+def test_items_that_do_not_fit_together_mean_no_window(tmp_path, monkeypatch):
+    """Items read back from the cache whose units are out of order (which a
+    window's bookkeeping relies on) are not used: the change loads the
+    whole file, and writes what it always writes."""
+    import json
+
+    base = big_root(tmp_path / "base")
+    whole, part = tmp_path / "whole", tmp_path / "part"
+    shutil.copytree(base, whole)
+    shutil.copytree(base, part)
+    run(whole, "undefine-middle", False, monkeypatch)
+    with augnetcf.Config(str(part), "debian") as cfg:
+        cfg.list_interfaces()
+    cache = part / "var/cache/augnetcf"
+    entry = json.loads((cache / "index-debian.json").read_text())["files"][f"/{ETH}"]
+    offset, length = entry[14]
+    trees = bytearray((cache / "index-debian.trees").read_bytes())
+    items = json.loads(trees[offset:offset + length])
+    items[3].reverse()  # the same characters, out of order
+    trees[offset:offset + length] = json.dumps(items, separators=(",", ":")).encode()
+    (cache / "index-debian.trees").write_bytes(bytes(trees))
+    _got, used = run(part, "undefine-middle", True, monkeypatch)
+    assert not used
+    assert (part / ETH).read_bytes() == (whole / ETH).read_bytes()
