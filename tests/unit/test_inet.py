@@ -55,3 +55,26 @@ def test_netmask_for_as_netaddr(prefix):
         return str(netaddr.IPNetwork(f"0.0.0.0/{p}").netmask)
 
     assert outcome(inet.netmask_for, prefix) == outcome(theirs, prefix)
+
+
+def test_networkd_legacy_prefix_is_netaddrs_class_rule():
+    """networkd's prefix for a bare Address= (its class, 0 for IPv6), now
+    without netaddr's import, is what netaddr's parse gave on every sample."""
+    from augnetcf.backends.networkd import _legacy_prefix
+
+    def with_netaddr(address: str) -> str:
+        try:
+            ip = netaddr.IPAddress(address.strip(), flags=netaddr.INET_PTON)
+        except (netaddr.AddrFormatError, ValueError):
+            return ""
+        if ip.version == 6:
+            return "0"
+        first = int(ip) >> 24
+        return "8" if first < 128 else "16" if first < 192 else "24" if first < 224 else ""
+
+    samples = ["10.0.0.1", " 10.0.0.1 ", "127.0.0.1", "128.0.0.1", "191.255.0.1", "192.168.1.1", "223.1.1.1",
+               "224.0.0.1", "240.0.0.1", "255.255.255.255", "0.0.0.0", "010.0.0.1", "10.0.1", "10", "::1",
+               "fe80::1", "2001:db8::1", "::ffff:10.0.0.1", "1.2.3.4.5", "", "x", "10.0.0.256", "१.२.३.४",
+               "fe80::1%eth0", "1:2:3:4:5:6:7:8:9", "::", "0x10.0.0.1"]
+    for a in samples:
+        assert _legacy_prefix(a) == with_netaddr(a), a
