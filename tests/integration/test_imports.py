@@ -80,8 +80,9 @@ def test_what_loads_late_still_works(warm_roots, backend, tmp_path):
     """dumpxml, define (whose limits are backend XPaths) and undefine in fresh
     processes, each loading lxml and the stylesheets only when it needs them."""
     root = warm_roots[backend]
-    rc, _modules, out = loaded_after("--root", str(root), "--backend", backend, "dumpxml", "br1")
+    rc, modules, out = loaded_after("--root", str(root), "--backend", backend, "dumpxml", "br1")
     assert rc == 0 and '<interface type="bridge" name="br1">' in out
+    assert not (set(LEAN) | {"netaddr"}) & set(modules), modules
     xml = tmp_path / "new.xml"
     xml.write_text(bridge_xml(77))
     for argv in (("define", "--dry-run", str(xml)), ("define", str(xml)), ("undefine", "br77")):
