@@ -642,10 +642,8 @@ class Index:
             self._check_inside(todo, found)
             stale = []
             for path in todo:
-                xfm, st, _link = found[path]
                 old = self._known.get(path)
-                if old is not None and old.stamp == _stamp(st) and old.xfm == xfm and \
-                        (old.keep or self._still_written(old, racy)):
+                if self._current(old, found[path], racy):
                     entries[path] = old
                 else:
                     stale.append(path)
@@ -742,10 +740,7 @@ class Index:
         entries = dict(self._known)
         stale = []
         for path in present:
-            xfm, st, _link = found[path]
-            old = entries.get(path)
-            if old is None or old.stamp != _stamp(st) or old.xfm != xfm or \
-                    not (old.keep or self._still_written(old, racy)):
+            if not self._current(entries.get(path), found[path], racy):
                 stale.append(path)
         broken = [e for e in self.broken if e.file not in {top + p for p in looked}]
         before = self.broken
@@ -896,6 +891,15 @@ class Index:
         self._on_disk = {id(e): e for e in self.entries if e.keep or e.digest}
         self._save_cache()
         return entry
+
+    def _current(self, old: Entry | None, where: tuple[int, os.stat_result, bool], racy: int) -> bool:
+        """Whether entry *old* still says what its file, found as *where*
+        (transform, stat, symlink), holds: the same stamp and transform, and
+        recorded, or still the bytes augnetcf wrote (:meth:`_still_written`).
+        The one rule of the full look and of a look at a few files."""
+        xfm, st, _link = where
+        return old is not None and old.stamp == _stamp(st) and old.xfm == xfm and \
+            (old.keep or self._still_written(old, racy))
 
     def _still_written(self, entry: Entry, racy: int) -> bool:
         """Whether the file of an entry :meth:`learn` recorded still holds the

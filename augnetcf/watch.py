@@ -133,7 +133,6 @@ class Watcher:
         self._fd = self._libc.inotify_init1(_IN_NONBLOCK | _IN_CLOEXEC)
         if self._fd < 0:
             raise OSError(ctypes.get_errno(), "inotify_init1")
-        self._watched: dict[str, bool] = {}
         #: watch descriptor -> (directory, whether files are read from it)
         self._wds: dict[int, tuple[str, bool]] = {}
         self._mounts: list[tuple[str, str]] | None = None
@@ -210,5 +209,4 @@ class Watcher:
                 sound = False
             else:  # the same directory keeps its descriptor; a replaced one gets another
                 self._wds[wd] = (path, files)
-        self._watched = dict(dirs)
         self.sound = sound
