@@ -347,8 +347,8 @@ class Config:
         was just brought up to date."""
         if self.index is None:
             return self._full_snapshot()
-        for attempt in range(3):
-            snap = self._resolve(refresh or attempt > 0)
+        for attempt in range(4):  # (the first may be the resolved file's, which a change outdates)
+            snap = self._resolve(refresh or attempt > 0, record=not write)
             if names is None or self._materialize(snap, names, write, extra):
                 return snap
         raise InternalError("the configuration files keep changing while augnetcf reads them",
@@ -359,14 +359,28 @@ class Config:
         forest_ = self._load_forest()
         return resolve.from_forest(forest_, self.backend, sysfs_macs(self.root))
 
-    def _resolve(self, refresh: bool = True) -> Snapshot:
+    def _resolve(self, refresh: bool = True, record: bool = False) -> Snapshot:
         """Which unit is which interface's, from the index (no tree read):
         :func:`augnetcf.resolve.from_index`, the full load's rules on the
-        facts the index keeps per unit."""
+        facts the index keeps per unit; or what the index's resolved file
+        kept, when no file, include or kernel MAC changed since. With
+        *record* (a command that only reads), a fresh resolution is kept
+        for the next command (:meth:`Index.record_resolved`); a change
+        would only make it stale."""
         assert self.index is not None
         if refresh:
             self._locked_read(self.index.refresh)
-        return self._resolutions.snapshot(self.index.entries, self.backend, sysfs_macs(self.root))
+        kernel = sysfs_macs(self.root)
+        kept = self.index.resolved
+        if kept is not None and kept[0] == kernel:
+            self._resolutions.seed(self.index.entries, kernel, resolve.from_kept(kept))
+        snap = self._resolutions.snapshot(self.index.entries, self.backend, kernel)
+        last = self._resolutions.last
+        if record and self._resolutions.fresh and last is not None:
+            # (no lock: the file pairs the resolution with the stamps it came from)
+            self.index.record_resolved(kernel, resolve.to_kept(last),
+                                       [(n, last.macs.get(n) or "") for n in last.top_level()])
+        return snap
 
     def _materialize(self, snap: Snapshot, names: Iterable[str], write: bool, extra: Iterable[str]) -> bool:
         """Replace the references of *names* in *snap* by elements
@@ -413,11 +427,8 @@ class Config:
             listed = self._locked_read(lambda: self.index.listing(kernel))
             if listed is not None:
                 return [(name, mac) for name, mac in listed]
-        snap = self._snapshot()
-        top = [(n, snap.macs.get(n) or "") for n in snap.top_level()]
-        if self.index is not None:
-            self.index.record_listing(snap.kernel, top)
-        return top
+        snap = self._snapshot()  # (which keeps the listing, see _resolve)
+        return [(n, snap.macs.get(n) or "") for n in snap.top_level()]
 
     def lookup_by_name(self, name: str) -> Interface:
         """The interface called *name* (top-level or not); :class:`NotFound` if none."""

@@ -49,7 +49,7 @@ import re
 import stat
 import time
 from collections import namedtuple
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from . import resources
@@ -341,7 +341,7 @@ class Index:
         self.root = root
         self.backend = backend
         self._session = session
-        self.entries: list[Entry] = []
+        self.entries: list[Entry] | _Rows = []
         self.broken: list[FileError] = []
         #: Whether :meth:`refresh` has run at all.
         self.refreshed = False
@@ -368,6 +368,12 @@ class Index:
         self._armed: list[str] | None = None
         self._excl = [re.compile("|".join(fnmatch.translate(g) for g in t.excl) or "(?!)")
                       for t in backend.transforms]
+        #: Set by a first refresh that the resolved file answered (see
+        #: :meth:`_refresh_from_resolution`): (the kernel's MACs it was
+        #: resolved with, its unit, mark, drop-in and home references by
+        #: interface name, masters, MACs, matches); else None.
+        self.resolved: tuple[dict[str, str], dict[str, dict[str, list]], dict[str, str], dict[str, str],
+                             list[tuple[str, list[str]]]] | None = None
 
     # -- the cache on disk ------------------------------------------------------
     def _cache_path(self) -> str | None:
@@ -403,6 +409,7 @@ class Index:
     def _load_cache(self) -> None:
         """Read the facts file; trees stay in the trees file until one is needed."""
         self._cache_loaded = True
+        self._known = {}
         if self._cache_file is None:
             return
         self._code = _code_stamp()
@@ -489,6 +496,7 @@ class Index:
             data = self._blob(entry)
             if data is None:
                 entry.blob, entry.keep, entry.stamp = None, False, ()
+                self._armed = None  # the next refresh looks (no inotify event tells of this)
                 return None
             entry.tree = str(data, "utf-8")
         return entry.element()
@@ -617,6 +625,9 @@ class Index:
             self._refresh()
 
     def _refresh(self) -> None:
+        self.resolved = None
+        if not self.refreshed and self._refresh_from_resolution():
+            return  # nothing changed since the last command resolved it all
         if not self._cache_loaded:
             self._load_cache()
         if self._watching():
@@ -781,65 +792,145 @@ class Index:
             return 0
         return None
 
-    # -- the listing ------------------------------------------------------------------
-    # ``list`` on a root where nothing changed would read every file's facts and
-    # resolve them all again (json of thousands of entries, then the engine's
-    # rules) only to print the same names. The listing file keeps that answer
-    # beside what it was computed from: every file found (path, transform and
-    # the same stat stamp entries are checked by, in the order found), the
-    # include globs followed, the kernel's MACs and the code stamp. It is used
-    # only while all of those are still the same, which is the same check the
-    # entries get (a file changed since it was recorded has another stamp; one
-    # changed within the racy window was never recorded), so it never answers
-    # for files that changed. Only a root whose every file is recorded and none
-    # broken gets one: broken files are reported on every run.
+    # -- what was resolved, kept -------------------------------------------------------
+    # A command on a root where nothing changed would read every file's facts
+    # (json of thousands of entries), check each against its file, and
+    # resolve them all again (the engine's rules) only to reach the same
+    # answer. The resolved file keeps that answer beside what it was
+    # computed from: every file found (path, transform and the same stat
+    # stamp entries are checked by), the include globs followed, the
+    # kernel's MACs and the code stamp. It is used only while all of those
+    # are still the same, which is the same check the entries get (a file
+    # changed since it was recorded has another stamp; one changed within
+    # the racy window was never recorded), so it never answers for files
+    # that changed. Only a root whose every file is recorded and none broken
+    # gets one: broken files are reported on every run.
+    #
+    # Its layout: a JSON header line (code, kernel, includes, the top-level
+    # listing, the trees file's token, the entry count and where the
+    # signature starts), a JSON line of the snapshot's tables (references
+    # ``("unit", file, n)``... into the entries), one JSON line per entry
+    # (:meth:`Entry.to_json`, in the entries' order), then the signature.
+    # ``list`` reads the header alone; another command parses the tables
+    # and only the entries it materializes (:class:`_Rows`).
     @staticmethod
     def _signature(found: dict[str, tuple[int, os.stat_result, bool]]) -> bytes:
         # in path order: a look at a few files keeps its map in another order than a full one
         return "\n".join(f"{path}\0{xfm}\0{st.st_dev},{st.st_ino},{st.st_size},{st.st_mtime_ns},"
                           f"{st.st_ctime_ns}" for path, (xfm, st, _link) in sorted(found.items())).encode()
 
-    def listing(self, kernel: dict[str, str]) -> list[list[str]] | None:
-        """[name, MAC] of the top-level interfaces as :meth:`record_listing`
-        kept them, if no file, include, kernel MAC or code changed since; else
-        None (then the caller refreshes and resolves, as always)."""
+    def _kept_resolution(self) -> tuple[dict, bytes, dict[str, tuple[int, os.stat_result, bool]]] | None:
+        """(header, body, files found) of the resolved file, if every file,
+        include and the code are as it was recorded from; else None."""
         if self._cache_file is None:
             return None
-        fd = self._open_private(self._cache_file + ".list")
+        fd = self._open_private(self._cache_file + ".resolved")
         if fd is None:
             return None
         with os.fdopen(fd, "rb") as f:
-            head, _nl, signature = f.read().partition(b"\n")
+            data = f.read()
+        head, _nl, rest = data.partition(b"\n")
         try:
             meta = json.loads(head)
-            if meta["kernel"] != kernel or meta["code"] != (self._code or _code_stamp()):
+            code = self._code or _code_stamp()
+            if meta["code"] != code:
                 return None
             found: dict[str, tuple[int, os.stat_result, bool]] = {}
             for i, t in enumerate(self.backend.transforms):
                 for pattern in t.incl:
                     self._expand(pattern, i, found)
+                if t.hides:
+                    _drop_hidden(found, i, t.incl)
             for pattern in meta["includes"]:
                 self._expand(pattern, 0, found)
             self._check_inside(list(found), found)
-            if self._signature(found) != signature:
+            at = int(meta["signature"])
+            if not 0 <= at <= len(rest) or self._signature(found) != rest[at:]:
                 return None
-            self.listed, self.broken = True, []
-            return [[str(name), str(mac)] for name, mac in meta["listing"]]
+            self._code = code
+            return meta, rest[:at], found
         except (ValueError, KeyError, TypeError):
             return None
 
-    def record_listing(self, kernel: dict[str, str], listing: list[tuple[str, str]]) -> None:
-        """Keep *listing* (the top-level interfaces and their MACs, as the
-        engine resolved them from this refresh with *kernel*) for :meth:`listing`."""
+    def listing(self, kernel: dict[str, str]) -> list[list[str]] | None:
+        """[name, MAC] of the top-level interfaces as :meth:`record_resolved`
+        kept them, if no file, include, kernel MAC or code changed since; else
+        None (then the caller refreshes and resolves, as always)."""
+        kept = self._kept_resolution()
+        if kept is None:
+            return None
+        meta = kept[0]
+        try:
+            if meta["kernel"] != kernel:
+                return None
+            listing = [[str(name), str(mac)] for name, mac in meta["listing"]]
+        except (ValueError, KeyError, TypeError):
+            return None
+        self.listed, self.broken = True, []
+        return listing
+
+    def _refresh_from_resolution(self) -> bool:
+        """A process's first refresh, when the resolved file still stands:
+        the entries come from it (parsed one by one as they are asked for)
+        and :attr:`resolved` holds its snapshot, so the command neither
+        reads every file's facts nor resolves them again. False (nothing
+        changed) when it does not stand."""
+        kept = self._kept_resolution()
+        if kept is None:
+            return False
+        meta, body, found = kept
+        try:
+            lines = body.split(b"\n")
+            count = int(meta["entries"])
+            if len(lines) != count + 2 or lines[-1] or count != len(found):
+                return False
+            tables = json.loads(lines[0])
+            refs = {key: {str(n): [tuple(r) for r in v] for n, v in tables[key].items()}
+                    for key in ("units", "marks", "extras", "homes")}
+            resolved = (dict(meta["kernel"]), refs, dict(tables["masters"]), dict(tables["macs"]),
+                        [(str(p), list(m)) for p, m in tables["matches"]])
+            token = str(meta["token"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        head = f"augnetcf-trees {token}\n".encode()
+        fd = self._open_private(self._cache_file + ".trees")  # the trees its entries point into
+        if fd is None:
+            return False
+        with os.fdopen(fd, "rb") as f:
+            if f.read(len(head)) != head:
+                return False
+        self.entries = _Rows(lines[1:-1])
+        self._known, self._cache_loaded = {}, False  # a later full look reads the facts file
+        self._token, self._trees = token, None
+        self.broken = []
+        self._linked = any(link for _xfm, _st, link in found.values())
+        self._found, self._expanded = found, [str(p) for p in meta["includes"]]
+        self.resolved = resolved
+        self.refreshed = True
+        return True
+
+    def record_resolved(self, kernel: dict[str, str], tables: dict[str, object],
+                        listing: list[tuple[str, str]]) -> None:
+        """Keep the snapshot's *tables* (as :func:`augnetcf.resolve.from_index`
+        resolved them from this refresh's entries with *kernel*, references
+        unreplaced) and *listing* (the top-level interfaces and their MACs)
+        for the next command (see :meth:`listing`, :attr:`resolved`)."""
         if self._cache_file is None or not self.refreshed or self.broken \
-                or not all(e.keep for e in self.entries) or len(self.entries) != len(self._found):
+                or len(self.entries) != len(self._found) or not all(e.keep for e in self.entries) \
+                or not self._token:
             return
+        if any(e.blob is None and e.tree is not None for e in self.entries):
+            return  # a tree the trees file does not hold: the next command could not read it
+        rows = [json.dumps([e.path, *e.to_json(e.blob, e.items_blob)], separators=(",", ":")).encode()
+                for e in self.entries]
+        body = b"\n".join([json.dumps(tables, separators=(",", ":")).encode(), *rows, b""])
         meta = {"code": self._code or _code_stamp(), "kernel": kernel, "includes": self._expanded,
-                "listing": [list(item) for item in listing]}
+                "listing": [list(item) for item in listing], "token": self._token,
+                "entries": len(rows), "signature": len(body)}
         with contextlib.suppress(OSError):
-            self._write_private(self._cache_file + ".list",
-                                json.dumps(meta, separators=(",", ":")).encode() + b"\n"
-                                + self._signature(self._found))
+            self._write_private(self._cache_file + ".resolved",
+                                [json.dumps(meta, separators=(",", ":")).encode(), b"\n", body,
+                                 self._signature(self._found)])
 
     # -- what augnetcf wrote itself ----------------------------------------------------
     def learn(self, path: str, tree: etree._Element, data: bytes, found: Facts | None = None) -> None:
@@ -872,6 +963,9 @@ class Index:
         hand) and write the cache; None when the file is not the one written."""
         import hashlib
 
+        if not self._cache_loaded and not self._known:  # the entries came from the resolved file
+            self.entries = list(self.entries)
+            self._known = {e.path: e for e in self.entries}
         old = self._known.get(path)
         if old is None:
             return None
@@ -984,6 +1078,31 @@ class Index:
                     and not self._excl[i].match(os.path.basename(path)):
                 return i
         return None
+
+
+class _Rows(Sequence):
+    """The entries of the resolved file (see :meth:`Index._refresh_from_resolution`),
+    each parsed from its JSON line when it is first asked for: a command
+    about one interface of thousands needs a handful."""
+
+    def __init__(self, lines: list[bytes]):
+        self._lines = lines
+        self._made: list[Entry | None] = [None] * len(lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        entry = self._made[i]
+        if entry is None:
+            path, *data = json.loads(self._lines[i])
+            entry = self._made[i] = Entry.from_json(str(path), data)
+        return entry
+
+    def __iter__(self) -> Iterator[Entry]:
+        return (self[i] for i in range(len(self._lines)))
 
 
 def _globbed(path: str, pattern: str) -> bool:

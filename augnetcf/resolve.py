@@ -21,7 +21,7 @@ import dataclasses
 import fnmatch
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ._lazy import lazy
@@ -150,7 +150,7 @@ def _forest_extras(snap: Snapshot, b: Backend) -> None:
         snap.matches = [(path, patterns) for path, patterns in trees if patterns]
 
 
-def from_index(entries: list[Entry], backend: Backend, kernel: dict[str, str]) -> Snapshot:
+def from_index(entries: Sequence[Entry], backend: Backend, kernel: dict[str, str]) -> Snapshot:
     """Which unit is which interface's, from the index's *entries* (no tree
     read): :func:`from_forest`'s rules on the facts the index keeps per
     unit. Units, marks, drop-ins and homes are references into *entries*
@@ -209,6 +209,21 @@ def from_index(entries: list[Entry], backend: Backend, kernel: dict[str, str]) -
     return snap
 
 
+def to_kept(snap: Snapshot) -> dict[str, object]:
+    """The tables of a snapshot :func:`from_index` made (references, not
+    elements), as plain data for the index's resolved file
+    (:meth:`augnetcf.index.Index.record_resolved`); :func:`from_kept` undoes it."""
+    return {"units": snap.units, "marks": snap.marks, "extras": snap.extras, "homes": snap.homes,
+            "masters": snap.masters, "macs": snap.macs, "matches": snap.matches}
+
+
+def from_kept(kept: tuple) -> Snapshot:
+    """The snapshot the index's resolved file holds (``Index.resolved``)."""
+    kernel, refs, masters, macs, matches = kept
+    return Snapshot(units=refs["units"], marks=refs["marks"], extras=refs["extras"], homes=refs["homes"],
+                    masters=masters, macs=macs, matches=matches, kernel=kernel)
+
+
 # -- the rules, on plain facts ---------------------------------------------------------------------
 class Kept:
     """The last resolution, for a :class:`~augnetcf.config.Config` that is
@@ -217,18 +232,35 @@ class Kept:
     so :func:`from_index` runs again only when one of them changed."""
 
     def __init__(self) -> None:
-        self._last: tuple[list, dict[str, str], Snapshot] | None = None
+        self._last: tuple[Sequence[Entry], dict[str, str], Snapshot] | None = None
+        #: Whether the last :meth:`snapshot` ran :func:`from_index` (rather
+        #: than copying the last one, or one :meth:`seed` gave).
+        self.fresh = False
 
-    def snapshot(self, entries: list[Entry], backend: Backend, kernel: dict[str, str]) -> Snapshot:
+    def seed(self, entries: Sequence[Entry], kernel: dict[str, str], snap: Snapshot) -> None:
+        """Take *snap* as what :func:`from_index` gives for *entries* and
+        *kernel* (the index's resolved file said so, see
+        :attr:`augnetcf.index.Index.resolved`)."""
+        self._last = (entries, kernel, snap)
+
+    @property
+    def last(self) -> Snapshot | None:
+        """The last resolution, its references unreplaced."""
+        return self._last[2] if self._last is not None else None
+
+    def snapshot(self, entries: Sequence[Entry], backend: Backend, kernel: dict[str, str]) -> Snapshot:
         """:func:`from_index` of *entries*, or a copy of the last one when it
         was of the same entries and kernel (a copy: the caller fills its
         tables in)."""
         last = self._last
+        self.fresh = False
         if last is None or last[1] != kernel or not (
-                last[0] is entries or (len(last[0]) == len(entries)
+                last[0] is entries or (type(last[0]) is list and type(entries) is list
+                                       and len(last[0]) == len(entries)
                                        and all(a is b for a, b in zip(last[0], entries)))):
             with gc_paused():
                 last = self._last = (entries, kernel, from_index(entries, backend, kernel))
+            self.fresh = True
         snap = last[2]
         return dataclasses.replace(snap, units=dict(snap.units), marks=dict(snap.marks),
                                    masters=dict(snap.masters), macs=dict(snap.macs),

@@ -772,6 +772,167 @@ def test_the_kept_listing_answers_only_while_nothing_changed(tmp_path, backend):
             assert not cfg.index.listed and cfg.broken_files
 
 
+def one_shot_answers(root: Path, backend: str) -> tuple[dict, list[bool]]:
+    """What :func:`answers` asks, each question from a Config of its own (as
+    each command of the tool is), and whether each one's first look was
+    answered by the index's resolved file."""
+    def ask(question, resolves: bool = True):
+        with augnetcf.Config(str(root), backend) as cfg:
+            got = question(cfg)
+            if resolves:  # (resolved again, or taken from the resolved file)
+                used.append(cfg.index.resolved is not None and not cfg._resolutions.fresh)
+            return got
+
+    used: list[bool] = []
+    snap = ask(lambda cfg: cfg._snapshot())
+    out = {"list": ask(lambda cfg: cfg.list_interfaces(), False),  # (these read the kept listing)
+           "macs": ask(lambda cfg: [(i.name, i.mac) for i in cfg.interfaces()], False),
+           "broken": ask(lambda cfg: [str(e).replace(str(root), "ROOT") for e in cfg.broken_files], False),
+           "masters": dict(sorted((n, m) for n, m in snap.masters.items() if m))}
+    for name in sorted(snap.units):
+        def dump(cfg, name=name):
+            try:
+                return cfg.xml_desc(name)
+            except augnetcf.AugnetcfError as e:
+                return f"error: {e}".replace(str(root), "ROOT")
+        out[name] = ask(dump)
+    return out, used
+
+
+def test_one_shot_commands_on_an_unchanged_root_use_what_was_resolved(made, monkeypatch):
+    """A command on a root where nothing changed since the last one resolved
+    it takes the entries and the snapshot from the index's resolved file
+    (no facts file read, nothing resolved again, only the entries it needs
+    parsed), and every answer is the one a load of every file gives."""
+    root, backend = made
+    monkeypatch.setenv("AUGNETCF_CACHE", "off")
+    plain = answers(root, backend)
+    monkeypatch.delenv("AUGNETCF_CACHE")
+    with_cache(root)
+    answers(root, backend)  # records every file, and the resolution
+    assert (root / CACHE / f"index-{backend}.resolved").exists() is not bool(plain["broken"])
+    got, used = one_shot_answers(root, backend)
+    assert got == plain
+    if plain["broken"]:  # broken files are reported every time: nothing is kept for such a root
+        assert not any(used)
+    else:
+        assert all(used), used
+    with augnetcf.Config(str(root), backend) as cfg:
+        cfg._snapshot()
+        rows = cfg.index.entries
+        if not plain["broken"]:
+            assert isinstance(rows, index._Rows) and not any(rows._made), "no entry read before one is asked"
+        if plain["list"]:
+            cfg.xml_desc(plain["list"][0])
+            if not plain["broken"] and len(rows) > 8:
+                assert sum(e is not None for e in rows._made) < len(rows)
+
+
+@pytest.mark.parametrize("backend", ["redhat", "debian"])
+def test_what_was_resolved_is_used_only_while_nothing_changed(tmp_path, backend):
+    """Any change since the resolution was kept (a file edited, added or
+    removed, an included file, a kernel MAC, a file that will not parse, a
+    trees file of another generation, a resolved file damaged) makes the
+    next command look at the files again, with the answers a full load gives."""
+    root = with_cache(host(tmp_path / "root", backend))
+
+    def full() -> dict:
+        os.environ["AUGNETCF_CACHE"] = "off"
+        try:
+            return answers(root, backend)
+        finally:
+            del os.environ["AUGNETCF_CACHE"]
+
+    def check(expect_used: bool) -> None:
+        got, used = one_shot_answers(root, backend)
+        assert got == full()
+        assert used[0] is expect_used
+        assert all(used) is expect_used
+
+    answers(root, backend)
+    check(True)
+    if backend == "redhat":
+        edited = root / "etc/sysconfig/network-scripts/ifcfg-br2"
+        added = root / "etc/sysconfig/network-scripts/ifcfg-br9"
+        added_text, broken_text = "DEVICE=br9\nTYPE=Bridge\n", 'DEVICE=zz\nIPADDR="1\n'
+    else:
+        edited = root / "etc/network/interfaces"
+        added = root / "etc/network/deeper/y"  # reached through more's source-directory
+        added_text, broken_text = "iface br9 inet dhcp\n", "iface\n"
+    edited.write_text(edited.read_text().replace("10.0.2.1", "10.0.2.7"))
+    check(False)
+    check(True)
+    added.write_text(added_text)
+    check(False)
+    check(True)
+    added.unlink()
+    check(False)
+    check(True)
+    (root / "sys/class/net/eth5").mkdir(parents=True)
+    (root / "sys/class/net/eth5/address").write_text("52:54:00:00:00:09\n")
+    check(False)
+    check(True)
+    cache = root / CACHE / f"index-{backend}"
+    trees = cache.with_suffix(".trees")
+    data = trees.read_bytes()  # another generation's trees, as a writer that died between renames leaves
+    stale = data.split(b"\n", 1)[1].replace(b"10.0.", b"10.6.")
+    trees.write_bytes(b"augnetcf-trees 0000000000000000\n" + stale)
+    with augnetcf.Config(str(root), backend) as cfg:
+        assert "10.0.1.1" in cfg.xml_desc("br1")
+    assert one_shot_answers(root, backend)[0] == full()
+    resolved = cache.with_suffix(".resolved")
+    data = resolved.read_bytes()
+    for damaged in (data[:len(data) // 2], data[:-1], b"{}\n" + data, b"", data.replace(b"\n", b"\n\n", 3)):
+        resolved.write_bytes(damaged)
+        assert one_shot_answers(root, backend)[0] == full()
+    broken = added.with_name("ifcfg-zz" if backend == "redhat" else "z")
+    broken.write_text(broken_text)
+    for _ in range(2):
+        got, used = one_shot_answers(root, backend)
+        assert got == full() and not any(used) and got["broken"]
+
+
+def test_a_resolved_file_others_could_write_is_ignored(tmp_path):
+    root = with_cache(host(tmp_path / "root", "redhat"))
+    answers(root, "redhat")
+    resolved = root / CACHE / "index-redhat.resolved"
+    assert stat.S_IMODE(resolved.stat().st_mode) == 0o600
+    resolved.write_bytes(resolved.read_bytes().replace(b'"br1"', b'"planted"'))
+    os.chmod(resolved, 0o644)
+    with augnetcf.Config(str(root), "redhat") as cfg:
+        assert "planted" not in cfg.list_interfaces() and "br1" in cfg.list_interfaces()
+        assert cfg.index.resolved is None
+
+
+def test_a_change_through_what_was_resolved_is_learned(tmp_path, monkeypatch):
+    """A define whose first look the resolved file answered (on Debian,
+    through a window) leaves the index knowing the file it wrote, so the
+    next command does not parse it again, and answers as a full load."""
+    from augnetcf import window
+
+    root = with_cache(host(tmp_path / "root", "debian", tenants=40))
+    answers(root, "debian")
+    monkeypatch.setattr(index, "RACY_SECONDS", 3600.0)  # what the define writes stays racy
+    monkeypatch.setattr(window, "MIN_BYTES", 0)
+    planned = []
+    plan = window.plan
+    monkeypatch.setattr(window, "plan", lambda *a, **k: planned.append(plan(*a, **k)) or planned[-1])
+    with augnetcf.Config(str(root), "debian") as cfg:
+        cfg.define(CHANGES["debian"][0])
+        assert cfg.index.resolved is not None, "the define's first look was the resolved file's"
+    assert any(planned), "the change went through a window"
+    parsed = []
+    real = index.Index._parse
+    monkeypatch.setattr(index.Index, "_parse",
+                        lambda self, paths, *a: parsed.extend(paths) or real(self, paths, *a))
+    with augnetcf.Config(str(root), "debian") as cfg:
+        got = cfg.xml_desc("br3")
+    assert "eth5" in got and "/etc/network/interfaces" not in parsed
+    monkeypatch.setenv("AUGNETCF_CACHE", "off")
+    with augnetcf.Config(str(root), "debian") as cfg:
+        assert cfg.xml_desc("br3") == got
+
+
 def test_a_broken_file_is_reported_every_time(tmp_path):
     root = with_cache(host(tmp_path / "root", "redhat"))
     broken = root / "etc/sysconfig/network-scripts/ifcfg-br3"
