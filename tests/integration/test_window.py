@@ -346,3 +346,65 @@ def test_items_that_do_not_fit_together_mean_no_window(tmp_path, monkeypatch):
     _got, used = run(part, "undefine-middle", True, monkeypatch)
     assert not used
     assert (part / ETH).read_bytes() == (whole / ETH).read_bytes()
+
+
+# -- reading a stanza of a big file: a partial tree (Index.partial_tree) ---------------------------------
+def every_description(root: Path) -> dict[str, str]:
+    """dumpxml of every interface, each from a Config of its own (as each
+    command is), errors as their text."""
+    with augnetcf.Config(str(root), "debian") as cfg:
+        names = sorted(cfg._snapshot().units)
+    out = {}
+    for name in names:
+        with augnetcf.Config(str(root), "debian") as cfg:
+            try:
+                out[name] = cfg.xml_desc(name)
+            except augnetcf.AugnetcfError as e:
+                out[name] = f"error: {e}"
+    return out
+
+
+def test_a_stanza_of_a_big_file_is_read_from_its_items_alone(tmp_path, monkeypatch):
+    """dumpxml in a big file parses only the items of the interface and its
+    relatives, cut from the index's tree text by their sizes; every answer
+    (refusals with their line included) is the one the whole tree gives,
+    and a tree whose items do not add up is parsed whole."""
+    root = big_root(tmp_path / "root")
+    text = (root / ETH).read_text()  # a stanza interface XML cannot describe: refused, with its line
+    tunnel = "iface eth5 inet6 v4tunnel\n    endpoint 1.2.3.4"
+    (root / ETH).write_text(text.replace("iface eth5 inet dhcp", tunnel))
+    monkeypatch.setattr(index, "_PARTIAL_MIN", 1 << 60)
+    whole = every_description(root)
+    assert "eth5" in whole and whole["eth5"].startswith("error:") and ":" in whole["eth5"]
+    monkeypatch.setattr(index, "_PARTIAL_MIN", 0)
+    cut = []
+    real = index.Index.partial_tree
+
+    def counting(self, entry, units, marks):
+        got = real(self, entry, units, marks)
+        if got is not None:
+            cut.append((entry.path, len(got[0])))
+        return got
+
+    monkeypatch.setattr(index.Index, "partial_tree", counting)
+    assert every_description(root) == whole
+    assert cut, "the big file was read in part"
+    with augnetcf.Config(str(root), "debian") as cfg:
+        cfg.index.refresh()
+        items = cfg.index.items_of({e.path: e for e in cfg.index.entries}[f"/{ETH}"])
+    assert all(f"/{ETH}" != path or n < len(items.labels) // 4 for path, n in cut)
+    # the trees file's items say sizes that do not add up: the whole tree is parsed
+    facts = root / "var/cache/augnetcf/index-debian.json"
+    data = facts.read_text()
+    assert '"/etc/network/interfaces":' in data
+    trees = root / "var/cache/augnetcf/index-debian.trees"
+    raw = trees.read_bytes()
+    start = raw.index(b"[[", raw.index(b"</tree>"))  # the items' JSON follows the tree
+    sizes = re.compile(rb"\],\[((?:\d+,)*\d+)\],\[").search(raw, start)
+    assert sizes is not None
+    bumped = raw[:sizes.start(1)] + re.sub(rb"\d+", lambda m: str(int(m.group()) + 1).encode(),
+                                           sizes.group(1), count=1) + raw[sizes.end(1):]
+    trees.write_bytes(bumped)
+    cut.clear()
+    assert every_description(root) == whole
+    assert not [c for c in cut if c[0] == f"/{ETH}"]
