@@ -451,7 +451,8 @@ class Config:
         units = snap.owned(name)
         if not units:
             raise self._not_found(name)
-        edit.refuse_units(snap, [name], FileError, self.session, self.backend, self.root, self.index)
+        edit.refuse_units(snap, [name], FileError, lambda p: self.session.fs_path(p), self.backend, self.root,
+                          self.index)
         doc = xslt.from_forest(edit.subforest(units, self.backend), self.backend, name)
         try:
             # What we print, we must accept: a hand-edited file may say things

@@ -24,11 +24,18 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from . import aug as augmod
-from . import backends, detect, forest, minimal, resolve, xslt
+from . import backends, resolve, xslt
+from ._lazy import lazy
 from .errors import AugnetcfError, FileError, InvalidOperation, Unsupported
 from .index import xpath as _xpath
 from .resolve import XPATH_NS
+
+# Only a change asks these (dumpxml comes through here too, and reads the
+# index's trees without libaugeas; see augnetcf._lazy).
+augmod = lazy("augnetcf.aug", globals())
+detect = lazy("augnetcf.detect", globals())
+forest = lazy("augnetcf.forest", globals())
+minimal = lazy("augnetcf.minimal", globals())
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -126,7 +133,7 @@ def define(snap: resolve.Snapshot, new: etree._Element, doc: etree._ElementTree,
     old: list[etree._Element] = []
     for n in defined:
         old.extend(el for el in snap.owned(n, extras=False) if el not in old)
-    refuse_units(snap, defined, Unsupported, session, b, root, index)
+    refuse_units(snap, defined, Unsupported, session.fs_path, b, root, index)
     refuse_overriding_extras(snap, defined, session, b)
     refuse_shadowed(snap, new, session, b)
     refuse_missing(snap, new, doc, source, b)
@@ -167,11 +174,12 @@ def guard(paths: list[str], root: str, b: Backend) -> None:
 
 
 # -- refusals -------------------------------------------------------------------------------------
-def refuse_units(snap: resolve.Snapshot, names: list[str], error: type[AugnetcfError], session: AugeasSession,
-                 b: Backend, root: str, index: Index | None) -> None:
+def refuse_units(snap: resolve.Snapshot, names: list[str], error: type[AugnetcfError],
+                 fs_path: Callable[[str], str], b: Backend, root: str, index: Index | None) -> None:
     """Raise *error* for the first unit of *names* (and of their ports and
     slaves) that interface XML cannot describe (``Backend.refuse``),
-    naming its file and line. Dumpxml must not print it as something
+    naming its file (*fs_path*: ``AugeasSession.fs_path``, asked only for
+    a message) and line. Dumpxml must not print it as something
     simpler, and a define must neither rewrite it nor remove it, even
     when no new unit replaces it (an ``inet6 v4tunnel`` stanza beside
     the ``inet`` one a define writes)."""
@@ -183,9 +191,9 @@ def refuse_units(snap: resolve.Snapshot, names: list[str], error: type[AugnetcfE
             files = list(dict.fromkeys(next(u.iterancestors("tree")).get("path") for u in spread))
             if len(files) > 1:
                 raise error(f"{n} is defined in several {b.name} files ("
-                            f"{', '.join(session.fs_path(f) for f in files)}), which "
+                            f"{', '.join(fs_path(f) for f in files)}), which "
                             f"{b.name} merges; augnetcf edits a definition in one file only",
-                            file=session.fs_path(files[1]))
+                            file=fs_path(files[1]))
     for unit, why in xslt.refused(units, b)[:1]:
         raise xslt.refusal(error, unit, why, b, _line_of(unit, b, root, index))
 

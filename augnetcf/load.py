@@ -21,11 +21,17 @@ from collections.abc import Callable, Iterable
 
 from lxml import etree
 
-from . import aug, forest, resolve, window
+from . import resolve
+from ._lazy import lazy
 from .errors import FileError
 from .index import facts as index_facts
 from .index import itemized
 from .resolve import XPATH_NS
+
+# A read from the index's trees needs no libaugeas; only Debian's big files get windows.
+aug = lazy("augnetcf.aug", globals())
+forest = lazy("augnetcf.forest", globals())
+window = lazy("augnetcf.window", globals())
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
