@@ -390,6 +390,42 @@ def test_the_index_finds_exactly_the_files_augeas_loads(made):
         assert got[path].tree == text, path
 
 
+def test_the_index_expands_globs_as_glob_does(tmp_path):
+    """The index lists a directory once per look and matches names itself
+    (networkd's four globs in one directory of thousands); what it finds
+    is what glob(3) finds: no hidden names for ``*``, symbolic links to
+    directories followed, a name that is not a directory not descended
+    into, only regular files kept."""
+    import glob
+
+    root = tmp_path / "root"
+    d = root / "etc/systemd/network"
+    d.mkdir(parents=True)
+    for name in ("a.network", ".hidden.network", "b.netdev", "c.network~", "x.conf"):
+        (d / name).write_text("[Match]\nName=a\n")
+    for sub in ("a.network.d", ".h.network.d", "b.netdev.d", "real.network.d"):
+        (d / sub).mkdir()
+        (d / sub / "10-x.conf").write_text("[Network]\nDHCP=yes\n")
+        (d / sub / ".20-hidden.conf").write_text("[Network]\nDHCP=yes\n")
+        (d / sub / "30-dir.conf").mkdir()
+    (d / "file.network.d").write_text("not a directory\n")
+    (d / "linked.network.d").symlink_to("real.network.d")
+    (d / "l.network").symlink_to("a.network")
+    (d / "dangling.network").symlink_to("nowhere")
+    b = backends.get("networkd")
+    ix = index.Index(str(root), b, lambda: None)
+    got: dict = {}
+    dirs: dict = {}
+    for pattern in b.transforms[0].incl:
+        ix._expand(pattern, 0, got, dirs)
+    want = {p[len(str(root)):] for pattern in b.transforms[0].incl for p in glob.glob(str(root) + pattern)
+            if os.path.isfile(p) and not ix._excl[0].match(os.path.basename(p))}
+    assert set(got) == want
+    assert "/etc/systemd/network/linked.network.d/10-x.conf" in want
+    assert got["/etc/systemd/network/l.network"][2] and not got["/etc/systemd/network/a.network"][2]
+    assert len(dirs) == 5, "each directory listed once"
+
+
 def test_cached_entries_are_what_a_fresh_parse_gives(made):
     root, backend = made
     with_cache(root)

@@ -38,9 +38,9 @@ def looks(monkeypatch) -> list[str]:
     seen: list[str] = []
     real = index.Index._expand
 
-    def counted(self, pattern, xfm, out):
+    def counted(self, pattern, xfm, out, dirs=None):
         seen.append(pattern)
-        return real(self, pattern, xfm, out)
+        return real(self, pattern, xfm, out, dirs)
 
     monkeypatch.setattr(index.Index, "_expand", counted)
     return seen
