@@ -477,3 +477,20 @@ def test_systemd_network_reads_and_writes_as_the_stock_lens(tmp_path):
             for name in files:
                 assert a[name] == b[name], name
         assert a == b, what
+
+
+def test_augeas_own_systemd_tests_pass_on_systemd_network(tmp_path):
+    """Augeas' augparse tests of its Systemd lens (where the distribution ships
+    them, as Debian's augeas-lenses does), run on ours, with the typecheck."""
+    stock = Path("/usr/share/augeas/lenses/dist/tests/test_systemd.aug")
+    if not stock.is_file():
+        pytest.skip(f"{stock} is not installed")
+    text = re.sub(r"\bSystemd\.", "Systemd_Network.", stock.read_text())
+    text = re.sub(r"^module Test_Systemd\b", "module Test_stock_systemd", text, flags=re.M)
+    assert text.count("Systemd_Network.") >= 10
+    (tmp_path / "test_stock_systemd.aug").write_text(text)
+    augparse = shutil.which("augparse")
+    assert augparse, "augparse is missing: install augeas-tools (Debian) or augeas (Fedora)"
+    r = subprocess.run([augparse, "-I", str(INSTALLED), str(tmp_path / "test_stock_systemd.aug")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
