@@ -1,7 +1,9 @@
 """systemd-networkd: ``etc/systemd/network/*.network``, ``*.netdev`` and their drop-ins.
 
-Read by Augeas' stock Systemd lens, which nests ``Key=`` nodes in their
-``[Section]`` and each blank-separated word of a value in a ``value`` child.
+Read by our Systemd_Network lens (lenses/systemd_network.aug: Augeas'
+stock Systemd lens, cheaper to load, with the same trees), which nests
+``Key=`` nodes in their ``[Section]`` and each blank-separated word of a
+value in a ``value`` child.
 
 An interface may have two units, told apart by ``unit_key``: a ``.netdev``
 that creates a virtual device (``[NetDev] Name=``, ``Kind=bridge/bond/vlan``)
@@ -278,7 +280,7 @@ def _keep_sections(new: etree._Element, old: etree._Element) -> None:
 
 BACKEND = Backend(
     name="networkd",
-    transforms=(Transform(lens="Systemd.lns", incl=(
+    transforms=(Transform(lens="Systemd_Network.lns", incl=(
         f"{DIR}/*.network", f"{DIR}/*.netdev", f"{DIR}/*.network.d/*.conf", f"{DIR}/*.netdev.d/*.conf"),
         relayout=section_spacing),),
     unit=f"tree[{_NETWORK}][{_ONE_NAME}][node[@label != 'Match']/node[@label != 'VLAN']]"

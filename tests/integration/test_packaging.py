@@ -25,6 +25,7 @@ DATA_FILES = [
     "augnetcf/xslt/redhat-from-forest.xsl",
     "augnetcf/lenses/ifcfg.aug",
     "augnetcf/lenses/nm_keyfile.aug",
+    "augnetcf/lenses/systemd_network.aug",
     "augnetcf/xslt/nm-keyfile-to-forest.xsl",
     "augnetcf/xslt/nm-keyfile-from-forest.xsl",
     "augnetcf/xslt/networkd-to-forest.xsl",
