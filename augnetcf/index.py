@@ -706,21 +706,20 @@ class Index:
 
     def _refresh(self) -> None:
         self.resolved = None
-        if not self.refreshed and self._refresh_from_resolution():
-            return  # nothing changed since the last command resolved it all
+        dirs: dict[str, list[os.DirEntry]] = {}
+        found: dict[str, tuple[int, os.stat_result, bool]] | None = None
+        if not self.refreshed:
+            found = self._globbed(dirs)
+            if self._refresh_from_resolution((found, dirs)):
+                return  # nothing changed since the last command resolved it all
         if not self._cache_loaded:
             self._load_cache()
         if self._watching():
             return  # nothing changed since the last refresh (see augnetcf.watch)
-        now = time.time_ns()
+        now = time.time_ns()  # (after the look: a later moment only records fewer files)
         racy = now - int(RACY_SECONDS * 1e9)
-        found: dict[str, tuple[int, os.stat_result, bool]] = {}
-        dirs: dict[str, list[os.DirEntry]] = {}
-        for i, t in enumerate(self.backend.transforms):
-            for pattern in t.incl:
-                self._expand(pattern, i, found, dirs)
-            if t.hides:
-                _drop_hidden(found, i, t.incl)
+        if found is None:
+            found = self._globbed(dirs)
         self.broken = []
         entries: dict[str, Entry] = {}
         done_includes: set[str] = set()
@@ -906,9 +905,23 @@ class Index:
                          *[pack(xfm, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
                            for _p, (xfm, st, _link) in items]])
 
-    def _kept_resolution(self) -> tuple[dict, bytes, dict[str, tuple[int, os.stat_result, bool]]] | None:
+    def _globbed(self, dirs: dict[str, list[os.DirEntry]]) -> dict[str, tuple[int, os.stat_result, bool]]:
+        """The files the backend's own globs find (not those of includes):
+        path -> (transform, stat, symlink), each directory listed once (*dirs*)."""
+        found: dict[str, tuple[int, os.stat_result, bool]] = {}
+        for i, t in enumerate(self.backend.transforms):
+            for pattern in t.incl:
+                self._expand(pattern, i, found, dirs)
+            if t.hides:
+                _drop_hidden(found, i, t.incl)
+        return found
+
+    def _kept_resolution(self, look: tuple[dict, dict] | None = None
+                         ) -> tuple[dict, bytes, dict[str, tuple[int, os.stat_result, bool]]] | None:
         """(header, body, files found) of the resolved file, if every file,
-        include and the code are as it was recorded from; else None."""
+        include and the code are as it was recorded from; else None.
+        *look*: what :meth:`_globbed` found and the listings it made, when
+        the caller has them (a refresh looks at them anyway if this fails)."""
         if self._cache_file is None:
             return None
         fd = self._open_private(self._cache_file + ".resolved")
@@ -922,15 +935,14 @@ class Index:
             code = self._code or _code_stamp()
             if meta["code"] != code:
                 return None
-            found: dict[str, tuple[int, os.stat_result, bool]] = {}
-            dirs: dict[str, list[os.DirEntry]] = {}
-            for i, t in enumerate(self.backend.transforms):
-                for pattern in t.incl:
-                    self._expand(pattern, i, found, dirs)
-                if t.hides:
-                    _drop_hidden(found, i, t.incl)
+            if look is None:
+                dirs: dict[str, list[os.DirEntry]] = {}
+                look = (self._globbed(dirs), dirs)
+            found, dirs = dict(look[0]), look[1]
             for pattern in meta["includes"]:
                 self._expand(pattern, 0, found, dirs)
+            if len(found) != int(meta["entries"]):
+                return None  # a file added or gone: no need to compare stamps
             self._check_inside(list(found), found)
             at = int(meta["signature"])
             if not 0 <= at <= len(rest) or self._signature(found) != rest[at:]:
@@ -957,13 +969,13 @@ class Index:
         self.listed, self.broken = True, []
         return listing
 
-    def _refresh_from_resolution(self) -> bool:
+    def _refresh_from_resolution(self, look: tuple[dict, dict]) -> bool:
         """A process's first refresh, when the resolved file still stands:
         the entries come from it (parsed one by one as they are asked for)
         and :attr:`resolved` holds its snapshot, so the command neither
         reads every file's facts nor resolves them again. False (nothing
         changed) when it does not stand."""
-        kept = self._kept_resolution()
+        kept = self._kept_resolution(look)
         if kept is None:
             return False
         meta, body, found = kept
