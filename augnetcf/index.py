@@ -510,17 +510,19 @@ class Index:
         return entry.element()
 
     def partial_tree(self, entry: Entry, units: list[int], marks: list[int]
-                     ) -> tuple[etree._Element, list[int], list[int]] | None:
+                     ) -> tuple[etree._Element, list[tuple[int, etree._Element]],
+                                list[tuple[int, etree._Element]]] | None:
         """Of a big file whose :data:`Items` the index keeps (Debian's one
         ``interfaces``), a ``<tree>`` (in a forest of its own) that holds
         just the top-level items of its units *units* and marks *marks*
         (their places in *entry*'s), cut from the tree's text and parsed
         alone: a command about one stanza of 4,000 need not parse the other
-        3,999 (60 ms). With it, the places of the units and of the marks it
-        holds, in its order. None when the items cannot say for sure (then
-        the caller parses the whole tree): unknown or not of this entry,
-        text whose parts do not add up, or not worth it (a small file, or
-        one whose whole tree is parsed already)."""
+        3,999 (60 ms). With it, the units and the marks it holds, each as
+        (its place in *entry*'s, element). None when the items cannot say
+        for sure (then the caller parses the whole tree): unknown or not of
+        this entry, text whose parts do not add up, a cut whose units or
+        marks are not those the items say, or not worth it (a small file,
+        or one whose whole tree is parsed already)."""
         if entry._element is not None or not itemized(self.backend):
             return None
         items = self.items_of(entry)
@@ -545,10 +547,16 @@ class Index:
             tree = etree.fromstring(text)
         except etree.XMLSyntaxError:
             return None
-        etree.Element("forest").append(tree)
+        top = etree.Element("forest")
+        top.append(tree)
         keep = set(wanted)
-        return (tree, [u for u, i in enumerate(items.units) if i in keep],
-                [m for m, i in enumerate(items.marks) if i in keep])
+        unit_at = [u for u, i in enumerate(items.units) if i in keep]
+        mark_at = [m for m, i in enumerate(items.marks) if i in keep]
+        found_units = top.xpath(self.backend.unit, namespaces=XPATH_NS)
+        found_marks = top.xpath(self.backend.mark, namespaces=XPATH_NS) if self.backend.mark else []
+        if len(found_units) != len(unit_at) or len(found_marks) != len(mark_at):
+            return None
+        return tree, list(zip(unit_at, found_units)), list(zip(mark_at, found_marks))
 
     def _save_cache(self) -> None:
         """Write the trees file, then the facts file naming it (each by rename,

@@ -86,8 +86,7 @@ def materialize(snap: resolve.Snapshot, names: Iterable[str], write: bool, extra
     files = sorted({r[1] for r in refs})
     entries = index.entries
     trees: dict[int, etree._Element | None] = {}
-    #: file -> where the units and marks of a partial tree (Index.partial_tree) are in its entry
-    places: dict[int, tuple[list[int], list[int]]] = {}
+    resolved: dict[tuple, etree._Element] = {}
     if write:
         # Augeas holds just these files (and the new ones), so the change
         # and its save touch nothing else.
@@ -125,35 +124,29 @@ def materialize(snap: resolve.Snapshot, names: Iterable[str], write: bool, extra
             cut = index.partial_tree(entries[f], [r[2] for r in mine if r[0] == "unit"],
                                      [r[2] for r in mine if r[0] == "mark"]) \
                 if all(r[0] in ("unit", "mark") for r in mine) else None
-            if cut is not None:  # just the items of a big file that the refs are in
-                trees[f], *at = cut
-                places[f] = (at[0], at[1])
-            else:
+            if cut is None:
                 trees[f] = index.tree_of(entries[f])
-    resolved: dict[tuple, etree._Element] = {}
+                continue
+            # just the items of a big file that the refs are in, each unit and mark at its place
+            tree, units, marks = cut
+            resolved.update({("unit", f, ui): el for ui, el in units})
+            resolved.update({("mark", f, mi): el for mi, el in marks})
+            resolved[("extra", f)] = tree
     for f, tree in trees.items():
         if tree is None:
             return False
         w = windows.get(entries[f].path)
-        # where each unit and mark found is in the file's entry (None: in the same place)
-        unit_at, mark_at = (w.units, w.marks) if w is not None else places.get(f, (None, None))
-        if write or f in places:
+        if write:
             top = tree.getparent()
             units = top.xpath(b.unit, namespaces=XPATH_NS)
             marks = top.xpath(b.mark, namespaces=XPATH_NS) if b.mark else []
-            homes = top.xpath(b.mark_homes, namespaces=XPATH_NS) if b.mark_homes and write else []
-            if not write and (len(units) != len(unit_at) or len(marks) != len(mark_at)):
-                tree = trees[f] = index.tree_of(entries[f])  # the items did not say it all: the whole tree
-                if tree is None:
-                    return False
-                units, marks, homes = entries[f].parts(tree, b, XPATH_NS)
-                unit_at = mark_at = None
+            homes = top.xpath(b.mark_homes, namespaces=XPATH_NS) if b.mark_homes else []
         else:
             units, marks, homes = entries[f].parts(tree, b, XPATH_NS)
         for ui, el in enumerate(units):
-            resolved[("unit", f, unit_at[ui] if unit_at is not None else ui)] = el
+            resolved[("unit", f, w.units[ui] if w is not None else ui)] = el
         for mi, el in enumerate(marks):
-            resolved[("mark", f, mark_at[mi] if mark_at is not None else mi)] = el
+            resolved[("mark", f, w.marks[mi] if w is not None else mi)] = el
         for hi, el in enumerate(homes):
             resolved[("home", f, hi)] = el
         resolved[("extra", f)] = tree
