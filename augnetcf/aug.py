@@ -56,6 +56,10 @@ from .backends import Transform
 from .errors import FileError
 from .txn import check_root  # defined there: the lock needs no libaugeas
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from lxml import etree
+
 log = logger("augnetcf", globals())  # imported when something is logged
 
 
@@ -544,6 +548,36 @@ class AugeasSession:
         # No reload here: every read starts with load() or narrow(), which
         # re-parse exactly the files replaced since (their inodes changed).
         return written + deleted
+
+    def parse_bytes(self, data: bytes, lens: str, as_path: str) -> etree._Element | None:
+        """The ``<tree>`` (in a forest of its own) that loading a file holding
+        *data* as Augeas path *as_path* with *lens* gives, parsed from *data*
+        itself in this session's handle: no file is read, no lens module
+        loaded again. What a window printed, or what a change wrote (see
+        :meth:`augnetcf.index.Index.learn`). None when the lens rejects it
+        or it is not text XML can carry."""
+        from . import forest
+
+        a = self.aug
+        scratch = "/augnetcf/parsed"
+        try:
+            a.set("/augnetcf/text", data.decode())
+            a.text_store(lens, "/augnetcf/text", scratch)
+            unreadable: list[str] = []
+            read = forest.read(a, [scratch], unreadable)
+        except (KeyError, UnicodeDecodeError, ValueError, RuntimeError):
+            return None
+        finally:
+            a.remove("/augnetcf")
+        if unreadable or len(read) != 1:
+            return None
+        tree = read[0]
+        tree.set("path", as_path)
+        for node in tree.iter("node"):
+            path = node.get("path")
+            if path is not None:
+                node.set("path", as_path + path[len(scratch):])
+        return tree
 
     def preview(self, delete: Iterable[str] = (), guard: Callable[[list[str]], None] | None = None
                 ) -> list[tuple[str, bytes | None, bytes | None]]:

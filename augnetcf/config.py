@@ -239,9 +239,9 @@ class Config:
         """Save, or, inside :meth:`plan_define`/:meth:`plan_undefine`, record
         what a save would do and forget the edits."""
         if self._dry_run is None:
-            self.session.save(delete=delete, new_mode=new_mode, guard=self._guard)
-            if self._windowed:
-                load.learn_windows(self.session, self.index, self.backend, delete)
+            changed = self.session.save(delete=delete, new_mode=new_mode, guard=self._guard)
+            if self.index is not None:
+                load.learn_saved(self.session, self.index, self.backend, changed, delete)
             return
         for path, before, after in self.session.preview(delete=delete, guard=self._guard):
             self._dry_run.append(FileChange(os.path.relpath(path, self.root), before, after))
@@ -495,9 +495,12 @@ class Config:
 
     def undefine(self, name: str) -> None:
         """Remove *name*'s configuration and that of its ports and slaves.
-        An unknown *name* is refused before the write lock is taken, so it
-        creates nothing under the root."""
-        if not self._snapshot().owned(name):
+        An unknown *name* is refused before the write lock is taken when
+        taking it would create the lock file, so it creates nothing under
+        the root. Once the lock file is there (any change made it), the
+        check is left to the locked look: a look before it would only be
+        done twice (a third of an undefine among 4,000 files)."""
+        if self._dry_run is None and not self._lock.exists() and not self._snapshot().owned(name):
             raise self._not_found(name)
         self._undefine(name)
 

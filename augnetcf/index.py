@@ -27,6 +27,15 @@ Files a lens rejects are never recorded, so their errors are reported every
 time. The cache is ignored unless owned by us and writable by no one else,
 and written 0600 (ifcfg files may hold secrets) by atomic rename.
 
+The cache is three files: the facts of every entry (``index-BACKEND.json``),
+their trees (``.trees``), and the entries recorded since those two were
+written (``.delta``, facts and trees together, tied to them by a token).
+A change records the few files it wrote: writing the facts of 4,000 files
+again for that cost as much as parsing the few files would have (100 ms), so
+those go to the delta, until it grows past :data:`DELTA_MAX` entries or an
+eighth of the trees, or a command keeps its resolution (which points into
+the trees file): then all three are written afresh.
+
 Why one module of about 700 lines: one job, keeping per file what it says.
 Most of it is :class:`Index`, whose refresh, cache reading and writing and
 racy-window rules share the entries' stamps and must agree on them; the
@@ -38,6 +47,7 @@ two places.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fnmatch
 import functools
@@ -71,6 +81,9 @@ CACHE_DIR = "var/cache/augnetcf"
 FORMAT = 6
 #: A file changed this recently is parsed every time, never recorded.
 RACY_SECONDS = 2.0
+#: Most entries the delta file holds (see the module docstring) before the
+#: whole cache is written again.
+DELTA_MAX = 256
 #: Namespace of the stylesheets' extension functions, which backend XPaths may call.
 XPATH_NS = {"ancf": "urn:augnetcf:xslt"}
 
@@ -363,6 +376,11 @@ class Index:
         #: the entries the cache file holds (or will, once written), by id
         #: (held, so that no new entry takes the id of one gone)
         self._on_disk: dict[int, Entry] = {}
+        #: the entries as the facts and trees files hold them, by path: what
+        #: the delta file is written against (see :meth:`_save_cache`)
+        self._filed: dict[str, Entry] = {}
+        #: the length of the trees file they were read from or written to
+        self._filed_size = 0
         self._cache_file = self._cache_path()
         self._cache_loaded = False
         self._token = ""
@@ -417,7 +435,7 @@ class Index:
     def _load_cache(self) -> None:
         """Read the facts file; trees stay in the trees file until one is needed."""
         self._cache_loaded = True
-        self._known = {}
+        self._known, self._filed = {}, {}
         if self._cache_file is None:
             return
         self._code = _code_stamp()
@@ -430,12 +448,49 @@ class Index:
             if data.get("code") != self._code:
                 return
             self._token = str(data["token"])
+            self._filed_size = int(data.get("size", 0))
             for path, item in data["files"].items():
                 self._known[path] = Entry.from_json(path, item)
-            self._on_disk = {id(e): e for e in self._known.values()}
+            self._filed = dict(self._known)
         except (OSError, ValueError, KeyError, TypeError) as e:
             log.debug("ignoring the index cache %s: %s", self._cache_file, e)
             self._known.clear()
+            self._filed = {}
+            return
+        self._known.update(self._load_delta())
+        self._on_disk = {id(e): e for e in self._known.values()}
+
+    def _load_delta(self) -> dict[str, Entry]:
+        """The entries of the delta file, if it was written against the facts
+        file read (its token); each with its tree (and items) at hand."""
+        fd = self._open_private(self._cache_file + ".delta") if self._cache_file else None
+        if fd is None:
+            return {}
+        with os.fdopen(fd, "rb") as f:
+            data = f.read()
+        head, _nl, trees = data.partition(b"\n")
+        out: dict[str, Entry] = {}
+        try:
+            meta = json.loads(head)
+            if meta["token"] != self._token or not self._token:
+                return {}
+            for path, item in meta["files"].items():
+                entry = Entry.from_json(str(path), item[:15])
+                text, items = item[15], item[16]
+                if text is not None:
+                    offset, length = text
+                    raw = trees[offset:offset + length]
+                    if len(raw) != length or not raw.startswith(b"<tree"):
+                        raise ValueError(f"a tree that is not where it says: {path}")
+                    entry.tree, entry._text = raw.decode(), raw
+                if items is not None:
+                    entry.items = _items(items)
+                entry.blob = entry.items_blob = None
+                out[entry.path] = entry
+        except (ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError) as e:
+            log.debug("ignoring the index cache's delta %s: %s", self._cache_file, e)
+            return {}
+        return out
 
     def _trees_file(self) -> bytes:
         """The cache's trees file, if it belongs to the facts file read."""
@@ -465,16 +520,7 @@ class Index:
         if entry.items is None and entry.items_blob is not None:
             data = self._items_data(entry)
             try:
-                labels, valued, sizes, units, marks = json.loads(data) if data is not None else None
-                items = Items([str(x) for x in labels], [bool(x) for x in valued], [int(x) for x in sizes],
-                              [int(x) for x in units], [int(x) for x in marks])
-                # what a window relies on: one of each per item, sizes, and
-                # units and marks in the items' order (it bisects them)
-                if not len(labels) == len(valued) == len(sizes) or min(sizes, default=1) <= 0 or any(
-                        a > b for seq in (units, marks) for a, b in zip(seq, seq[1:])) or any(
-                        not 0 <= i < len(labels) for seq in (units, marks) for i in seq[:1] + seq[-1:]):
-                    raise ValueError("items that do not fit together")
-                entry.items = items
+                entry.items = _items(json.loads(data) if data is not None else None)
             except (ValueError, TypeError):
                 entry.items_blob = None
         return entry.items
@@ -558,10 +604,15 @@ class Index:
             return None
         return tree, list(zip(unit_at, found_units)), list(zip(mark_at, found_marks))
 
-    def _save_cache(self) -> None:
-        """Write the trees file, then the facts file naming it (each by rename,
-        so a reader sees whole files; a token ties the two together)."""
+    def _save_cache(self, whole: bool = False) -> None:
+        """Write what the index would keep: only the delta file, when the
+        entries new since the facts and trees files were written are few
+        (see the module docstring) and *whole* is False; else the trees
+        file, then the facts file naming it (each by rename, so a reader
+        sees whole files; a token ties them together), and the delta goes."""
         if self._cache_file is None:
+            return
+        if not whole and self._save_delta():
             return
         token = os.urandom(8).hex()
         parts = [f"augnetcf-trees {token}\n".encode()]
@@ -586,7 +637,7 @@ class Index:
             if items is not None:
                 parts.append(items)
                 offset += len(items)
-        facts = {"code": self._code, "token": token,
+        facts = {"code": self._code, "token": token, "size": offset,
                  "files": {e.path: e.to_json(blobs[e.path], item_blobs[e.path]) for e in kept}}
         try:
             self._write_private(self._cache_file + ".trees", parts)
@@ -595,9 +646,51 @@ class Index:
         except OSError as e:
             log.debug("cannot write the index cache %s: %s", self._cache_file, e)
             return
+        with contextlib.suppress(OSError):  # (its token no longer matches: it would be ignored)
+            os.unlink(self._cache_file + ".delta")
         for e in kept:
             e.blob, e.items_blob = blobs[e.path], item_blobs[e.path]
         self._token, self._trees = token, None
+        self._filed, self._filed_size = {e.path: e for e in kept}, offset
+
+    def _save_delta(self) -> bool:
+        """Write the entries to keep that the facts file does not hold as
+        they are (a file changed or new since) to the delta file, against
+        the facts file's token; False when they are too many or too big for
+        that (then the whole cache is written)."""
+        if isinstance(self.entries, _Rows):  # the facts file's entries, but for those put since
+            fresh = list(self.entries.put_since.values())
+        elif self._token and self._filed:
+            fresh = [e for e in self.entries if (e.keep or e.digest) and self._filed.get(e.path) is not e]
+        else:
+            return False
+        if len(fresh) > DELTA_MAX:
+            return False
+        parts: list[bytes | memoryview] = []
+        offset = 0
+        files = {}
+        for e in fresh:
+            data = self.tree_bytes(e)
+            if data is None and e.blob is not None:
+                return False  # (its tree is in a trees file that is no longer there)
+            text = None
+            if data is not None:
+                text = [offset, len(data)]
+                parts.append(data)
+                offset += len(data)
+            files[e.path] = [*e.to_json(None, None), text, list(e.items) if e.items is not None else None]
+        if offset * 8 > max(self._filed_size, 64 * 1024):
+            return False  # (a big file's tree: the trees file takes it as cheaply)
+        # (no code stamp: only a process whose code the facts file's matched
+        # has their token, and that file is read first)
+        meta = {"token": self._token, "files": files}
+        try:
+            self._write_private(self._cache_file + ".delta",
+                                [json.dumps(meta, separators=(",", ":")).encode(), b"\n", *parts])
+        except OSError as e:
+            log.debug("cannot write the index cache's delta %s: %s", self._cache_file, e)
+            return True  # (as a failed write of the whole cache: the entries are parsed next time)
+        return True
 
     @staticmethod
     def _write_private(path: str, data: bytes | list[bytes | memoryview]) -> None:
@@ -1028,7 +1121,10 @@ class Index:
                 or not self._token:
             return
         if any(e.blob is None and e.tree is not None for e in self.entries):
-            return  # a tree the trees file does not hold: the next command could not read it
+            # trees of the delta file (or not yet written): the rows point into the trees file
+            self._save_cache(whole=True)
+            if any(e.blob is None and e.tree is not None for e in self.entries) or not self._token:
+                return  # (the cache could not be written)
         rows = [json.dumps([e.path, *e.to_json(e.blob, e.items_blob)], separators=(",", ":")).encode()
                 for e in self.entries]
         body = b"\n".join([json.dumps(tables, separators=(",", ":")).encode(), *rows, b""])
@@ -1041,41 +1137,55 @@ class Index:
                                  self._signature(self._found)])
 
     # -- what augnetcf wrote itself ----------------------------------------------------
-    def learn(self, path: str, tree: etree._Element, data: bytes, found: Facts | None = None) -> None:
+    def learn(self, path: str, tree: etree._Element, data: bytes, found: Facts | None = None,
+              save: bool = True) -> None:
         """Record that file *path* (under the root) now holds *data*, which
         augnetcf has just written, and that *tree* (a ``<tree>``) is what a
         parse of it gives; so the next command need not parse it again (two
-        seconds for a Debian file of 4,000 stanzas). Called under the write
-        lock. The file was written moments ago, inside the racy window, so
-        the entry carries the hash of *data* and is used only while the file
-        still holds exactly those bytes (:meth:`_still_written`). *found*:
-        the tree's facts, when the caller knows them cheaper than reading them."""
+        seconds for a Debian file of 4,000 stanzas, 90 ms for the five files
+        of a networkd bridge among 8,000). Called under the write lock. The
+        file was written moments ago, inside the racy window, so the entry
+        carries the hash of *data* and is used only while the file still
+        holds exactly those bytes (:meth:`_still_written`). *found*: the
+        tree's facts, when the caller knows them cheaper than reading them.
+        *save* False: the caller writes the cache (:meth:`save`) once it
+        has told all it wrote."""
         wrapper = etree.Element("forest")
         wrapper.append(tree)
         text, items = tree_text(tree, self.backend)
         found = found if found is not None else facts(tree, self.backend)
-        entry = self._learned(path, data, text, items, found)
+        entry = self._learned(path, data, text, items, found, save=save)
         if entry is not None:
             entry._element = tree
 
-    def learn_text(self, path: str, text: bytes, items: Items, data: bytes, found: Facts) -> None:
+    def save(self) -> None:
+        """Write the cache after :meth:`learn` with *save* False."""
+        if not isinstance(self.entries, _Rows):
+            self._on_disk = {id(e): e for e in self.entries if e.keep or e.digest}
+        self._save_cache()
+
+    def learn_text(self, path: str, text: bytes, items: Items, data: bytes, found: Facts,
+                   save: bool = True) -> None:
         """:meth:`learn` from the tree's XML *text* (UTF-8), :data:`Items` and
         facts (what a window gives without building the whole tree)."""
-        entry = self._learned(path, data, text.decode(), items, found, text)
+        entry = self._learned(path, data, text.decode(), items, found, text, save)
         if entry is not None:
             entry._text = None  # written: the trees file has it now
 
     def _learned(self, path: str, data: bytes, text: str, items: Items | None, found: Facts,
-                 raw: bytes | None = None) -> Entry | None:
+                 raw: bytes | None = None, save: bool = True) -> Entry | None:
         """Record the entry of :meth:`learn` (*raw*: *text* as UTF-8, if at
-        hand) and write the cache; None when the file is not the one written."""
+        hand) and, with *save*, write the cache; None when the file is not
+        the one written, or is no file of the backend's globs (a new file
+        must be one: an included file is known from the file including it)."""
         import hashlib
 
-        if not self._cache_loaded and not self._known:  # the entries came from the resolved file
-            self.entries = list(self.entries)
-            self._known = {e.path: e for e in self.entries}
-        old = self._known.get(path)
-        if old is None:
+        rows = self.entries if isinstance(self.entries, _Rows) else None
+        # (entries from the resolved file: the facts file's own, all of them
+        # in its trees file; they stay unparsed but for the one replaced)
+        old = rows.get(path) if rows is not None else self._known.get(path)
+        xfm = old.xfm if old is not None else self.transform_for(path)
+        if xfm is None:
             return None
         try:
             st = os.stat(self.root.rstrip("/") + path)
@@ -1083,15 +1193,26 @@ class Index:
             return None
         if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
             return None
-        entry = Entry(path, old.aug_path, old.xfm, _stamp(st))
+        entry = Entry(path, old.aug_path if old is not None else "/files" + path, xfm, _stamp(st))
         entry.set_facts(found)
         entry.tree, entry.items, entry._text = text, items, raw
         entry.keep = False
         entry.digest = hashlib.sha256(data).hexdigest()
+        if rows is not None:
+            rows.put(entry)
+            if save:
+                self.save()
+            return entry
         self._known[path] = entry
-        self.entries = [entry if e is old else e for e in self.entries]
-        self._on_disk = {id(e): e for e in self.entries if e.keep or e.digest}
-        self._save_cache()
+        entries = list(self.entries)
+        at = next((i for i, e in enumerate(entries) if e.path == path), None)
+        if at is not None:
+            entries[at] = entry
+        else:  # a new file
+            entries.insert(bisect.bisect([e.aug_path for e in entries], entry.aug_path), entry)
+        self.entries = entries
+        if save:
+            self.save()
         return entry
 
     def _current(self, old: Entry | None, where: tuple[int, os.stat_result, bool], racy: int) -> bool:
@@ -1195,8 +1316,46 @@ class _Rows(Sequence):
     about one interface of thousands needs a handful."""
 
     def __init__(self, lines: list[bytes]):
-        self._lines = lines
+        self._lines: list[bytes | None] = list(lines)
         self._made: list[Entry | None] = [None] * len(lines)
+        self._at: dict[str, int] | None = None
+        #: entries :meth:`put` since the rows were read (what a change learned), by path
+        self.put_since: dict[str, Entry] = {}
+
+    def _places(self) -> dict[str, int]:
+        """Each row's place by path, read from the start of its line alone
+        (a row of a big Debian file is megabytes)."""
+        if self._at is None:
+            decode = json.JSONDecoder().raw_decode
+            self._at = {}
+            for i, line in enumerate(self._lines):
+                if line is None:
+                    path = self._made[i].path  # type: ignore[union-attr]
+                else:
+                    try:
+                        path = decode(line[:8192].decode("utf-8", "replace"), 1)[0]
+                    except ValueError:
+                        path = self[i].path
+                self._at[str(path)] = i
+        return self._at
+
+    def get(self, path: str) -> Entry | None:
+        """The entry of *path*, if there is one."""
+        i = self._places().get(path)
+        return self[i] if i is not None else None
+
+    def put(self, entry: Entry) -> None:
+        """Replace the entry of *entry*'s path by *entry*, or add it in its
+        place (by Augeas path, as the rows are) when its file is new."""
+        at = self._places()
+        i = at.get(entry.path)
+        if i is None:  # (an Augeas path is "/files" and the path: the rows are in path order too)
+            i = bisect.bisect(sorted(at), entry.path)
+            self._lines.insert(i, None)
+            self._made.insert(i, entry)
+            self._at = None
+        self._made[i] = entry
+        self.put_since[entry.path] = entry
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -1206,7 +1365,7 @@ class _Rows(Sequence):
             return [self[j] for j in range(*i.indices(len(self)))]
         entry = self._made[i]
         if entry is None:
-            path, *data = json.loads(self._lines[i])
+            path, *data = json.loads(self._lines[i])  # type: ignore[arg-type]
             entry = self._made[i] = Entry.from_json(str(path), data)
         return entry
 
@@ -1227,6 +1386,22 @@ def _globbed(path: str, pattern: str) -> bool:
         elif (name.startswith(".") and not part.startswith(".")) or not fnmatch.fnmatchcase(name, part):
             return False
     return True
+
+
+def _items(data: object) -> Items:
+    """:data:`Items` from their JSON form; ValueError or TypeError unless
+    they fit together as a window relies on them: one label, value flag and
+    size per item, sizes above 0, and units and marks in the items' order
+    (it bisects them), each naming an item."""
+    labels, valued, sizes, units, marks = data  # type: ignore[misc]
+    items = Items([str(x) for x in labels], [bool(x) for x in valued], [int(x) for x in sizes],
+                  [int(x) for x in units], [int(x) for x in marks])
+    seqs = (items.units, items.marks)
+    if not len(items.labels) == len(items.valued) == len(items.sizes) or min(items.sizes, default=1) <= 0 \
+            or any(a > b for seq in seqs for a, b in zip(seq, seq[1:])) \
+            or any(not 0 <= i < len(items.labels) for seq in seqs for i in seq[:1] + seq[-1:]):
+        raise ValueError("items that do not fit together")
+    return items
 
 
 def _drop_hidden(found: dict[str, tuple[int, os.stat_result, bool]], xfm: int, incl: tuple[str, ...]) -> None:

@@ -6,8 +6,8 @@ the index (:func:`augnetcf.resolve.from_index`), and :func:`materialize`
 turns those of the interfaces a command is about into elements: from the
 index's trees for a read, from Augeas for a change, which then loads just
 their files, and only a window of a big shared file (:func:`windows`,
-:mod:`augnetcf.window`). After a windowed save, :func:`learn_windows` tells
-the index what the file now holds. The engine
+:mod:`augnetcf.window`). After a save, :func:`learn_saved` tells the index
+what the files now hold. The engine
 (:class:`augnetcf.config.Config`) owns the session and the lock; this
 module only decides which files and elements.
 
@@ -192,12 +192,24 @@ def windows(refs: list[tuple], files: list[int], extra: list[str], index: Index,
     return out
 
 
-def learn_windows(session: AugeasSession, index: Index, backend: Backend, deleted: list[str]) -> None:
-    """Tell the index what each windowed file now holds (its tree: the
-    index's old one with the windows' items as the change left them), so
-    that the next command does not parse the whole big file again."""
+def learn_saved(session: AugeasSession, index: Index, backend: Backend, changed: list[str],
+                deleted: list[str]) -> None:
+    """Tell the index what each file a save wrote now holds (*changed*:
+    the save's paths on disk; *deleted*: the Augeas paths it removed), so
+    that the next command does not parse it again. A windowed file's tree
+    is the index's old one with the windows' items as the change left them
+    (a big Debian file is not parsed whole). Any other file is read back
+    (under the write lock) and its bytes parsed in this session, whose
+    handle has the lens at hand already: the tree is what a fresh parse of
+    exactly those bytes gives, and the index uses it only while the file
+    holds them (:meth:`augnetcf.index.Index.learn`). A file of a Python
+    lens (netplan's YAML) is left to the next command."""
     entries = {e.path: e for e in index.entries}
-    for path, w in session.windows.items():
+    windows = getattr(session, "windows", {})
+    top = index.root.rstrip("/")
+    gone = {session.fs_path(p) for p in deleted}
+    learned = False
+    for path, w in windows.items():
         entry, data = entries.get(path), session.staged.get(path)
         if entry is None or data is None or entry.aug_path in deleted:
             continue
@@ -208,4 +220,24 @@ def learn_windows(session: AugeasSession, index: Index, backend: Backend, delete
         got = w.learned(text, tops, entry.facts(), entry.aug_path, shown, backend)
         if got is not None:
             new_text, new_tops, found = got
-            index.learn_text(path, new_text, new_tops, data, found)
+            index.learn_text(path, new_text, new_tops, data, found, save=False)
+            learned = True
+    for full in changed:
+        path = full[len(top):]
+        if full in gone or not full.startswith(top + "/") or path in windows:
+            continue
+        entry = entries.get(path)
+        xfm = entry.xfm if entry is not None else index.transform_for(path)
+        if xfm is None or backend.transforms[xfm].python_lens:
+            continue
+        try:
+            with open(full, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        tree = session.parse_bytes(data, backend.transforms[xfm].lens, "/files" + path)
+        if tree is not None:
+            index.learn(path, tree, data, save=False)
+            learned = True
+    if learned:
+        index.save()

@@ -499,20 +499,8 @@ class WindowSession(aug.AugeasSession):
     def parse_printed(self, path: str, lens: str) -> etree._Element | None:
         """A fresh parse of what Augeas printed for the window of *path*
         (the tree a parse of the runs gives, gap lines included), or None."""
-        from . import forest
-
-        a = self.aug
-        scratch = "/files/augnetcf-window-printed"
-        try:
-            a.set("/augnetcf/printed", self.printed[path].decode())
-            a.text_store(lens, "/augnetcf/printed", scratch)
-            read = forest.read(a, [scratch])
-            return read[0] if len(read) else None
-        except (KeyError, UnicodeDecodeError, ValueError, RuntimeError):
-            return None
-        finally:
-            a.remove(scratch)
-            a.remove("/augnetcf")
+        return self.parse_bytes(self.printed[path], lens, "/files/augnetcf-window-printed") \
+            if path in self.printed else None
 
     def _commit(self, journal: object, new_mode: int | None = None) -> None:
         self.committing = True
