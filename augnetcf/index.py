@@ -679,6 +679,9 @@ class Index:
                 parts.append(data)
                 offset += len(data)
             files[e.path] = [*e.to_json(None, None), text, list(e.items) if e.items is not None else None]
+        if not self._filed_size:  # (entries from the resolved file: the facts file was not read)
+            with contextlib.suppress(OSError):
+                self._filed_size = os.path.getsize(self._cache_file + ".trees")
         if offset * 8 > max(self._filed_size, 64 * 1024):
             return False  # (a big file's tree: the trees file takes it as cheaply)
         # (no code stamp: only a process whose code the facts file's matched
