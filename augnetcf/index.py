@@ -1161,6 +1161,13 @@ class Index:
         if entry is not None:
             entry._element = tree
 
+    def entry(self, path: str) -> Entry | None:
+        """The entry of file *path* (under the root), if the index has one;
+        from the resolved file's rows without reading the others."""
+        if isinstance(self.entries, _Rows):
+            return self.entries.get(path)
+        return self._known.get(path)
+
     def save(self) -> None:
         """Write the cache after :meth:`learn` with *save* False."""
         if not isinstance(self.entries, _Rows):
@@ -1329,17 +1336,14 @@ class _Rows(Sequence):
         """Each row's place by path, read from the start of its line alone
         (a row of a big Debian file is megabytes)."""
         if self._at is None:
-            decode = json.JSONDecoder().raw_decode
-            self._at = {}
+            paths = []
             for i, line in enumerate(self._lines):
-                if line is None:
-                    path = self._made[i].path  # type: ignore[union-attr]
-                else:
-                    try:
-                        path = decode(line[:8192].decode("utf-8", "replace"), 1)[0]
-                    except ValueError:
-                        path = self[i].path
-                self._at[str(path)] = i
+                end = line.find(b'",', 2) if line is not None else -1
+                if line is not None and line.startswith(b'["') and end > 0 and b"\\" not in line[2:end]:
+                    paths.append(line[2:end].decode("utf-8", "surrogateescape"))
+                else:  # (one made here, or a path JSON escapes)
+                    paths.append(self[i].path)
+            self._at = {path: i for i, path in enumerate(paths)}
         return self._at
 
     def get(self, path: str) -> Entry | None:
@@ -1353,10 +1357,12 @@ class _Rows(Sequence):
         at = self._places()
         i = at.get(entry.path)
         if i is None:  # (an Augeas path is "/files" and the path: the rows are in path order too)
-            i = bisect.bisect(sorted(at), entry.path)
+            paths = sorted(at, key=at.__getitem__)
+            i = bisect.bisect(paths, entry.path)
+            paths.insert(i, entry.path)
             self._lines.insert(i, None)
             self._made.insert(i, entry)
-            self._at = None
+            self._at = {path: j for j, path in enumerate(paths)}
         self._made[i] = entry
         self.put_since[entry.path] = entry
 

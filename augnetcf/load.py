@@ -204,13 +204,12 @@ def learn_saved(session: AugeasSession, index: Index, backend: Backend, changed:
     exactly those bytes gives, and the index uses it only while the file
     holds them (:meth:`augnetcf.index.Index.learn`). A file of a Python
     lens (netplan's YAML) is left to the next command."""
-    entries = {e.path: e for e in index.entries}
     windows = getattr(session, "windows", {})
     top = index.root.rstrip("/")
     gone = {session.fs_path(p) for p in deleted}
     learned = False
     for path, w in windows.items():
-        entry, data = entries.get(path), session.staged.get(path)
+        entry, data = index.entry(path), session.staged.get(path)
         if entry is None or data is None or entry.aug_path in deleted:
             continue
         tops, text = index.items_of(entry), index.tree_bytes(entry)
@@ -226,7 +225,7 @@ def learn_saved(session: AugeasSession, index: Index, backend: Backend, changed:
         path = full[len(top):]
         if full in gone or not full.startswith(top + "/") or path in windows:
             continue
-        entry = entries.get(path)
+        entry = index.entry(path)
         xfm = entry.xfm if entry is not None else index.transform_for(path)
         if xfm is None or backend.transforms[xfm].python_lens:
             continue
