@@ -342,6 +342,10 @@ class AugeasSession:
         self._python: dict[str, tuple[tuple[int, ...], object, tuple]] = {}
         #: the same, of files the last load left out (see _load_python)
         self._python_out: dict[str, tuple[tuple[int, ...], object, tuple]] = {}
+        #: For a file of a Python lens: the tree the caller already knows for
+        #: exactly the bytes read (given the file's path and those bytes), or
+        #: None, and then the lens parses them (see Config._known_tree).
+        self.known: Callable[[str, bytes], tuple | None] | None = None
         try:
             if spans:  # each node's position in its file: stanza_comments, _recut
                 self.aug.set("/augeas/span", "enable")
@@ -733,8 +737,10 @@ class AugeasSession:
                 continue
             try:
                 with open(path, "rb") as f:
-                    text = f.read().decode()
-                parsed = lens.parse(text)
+                    data = f.read()
+                text = data.decode()
+                tree = self.known(path, data) if self.known is not None else None
+                parsed = lens.parse(text) if tree is None else lens.known(text, tree)
             except UnicodeDecodeError:
                 aug.set(f"{meta}/error", "parse_failed")
                 aug.set(f"{meta}/error/message", "it holds bytes that are not UTF-8 text")
@@ -794,7 +800,7 @@ class AugeasSession:
             if path in self._python and not aug.touches(tree_path):
                 continue  # no edit reached it: as read (reading it back costs a big file's time)
             read = forest.read(aug, [tree_path])
-            now = _nodes(read[0]) if len(read) else ()
+            now = python_tree(read[0]) if len(read) else ()
             old = self._python.get(path)
             if old is not None and old[2] == now:
                 continue
@@ -965,11 +971,11 @@ class AugeasSession:
         self.close()
 
 
-def _nodes(el: object) -> tuple:
+def python_tree(el: object) -> tuple:
     """A forest element's children as a Python lens' tree: (label, value, children).
     python-augeas sets a value of None as "" (its ``enc``), so "" reads as None,
     as the lenses read an empty scalar."""
-    return tuple((c.get("label"), c.get("value") or None, _nodes(c)) for c in el.iterchildren("node"))
+    return tuple((c.get("label"), c.get("value") or None, python_tree(c)) for c in el.iterchildren("node"))
 
 
 def _cut_lines(text: bytes, ranges: list[tuple[int, int]]) -> bytes | None:

@@ -225,7 +225,18 @@ class Config:
         if self._session is None:
             self._session = aug.AugeasSession(self.root, self.backend.transforms,
                                           spans=self._spans, lazy=self.index is not None)
+            if self.index is not None:
+                self._session.known = self._known_tree
         return self._session
+
+    def _known_tree(self, path: str, data: bytes) -> tuple | None:
+        """For the session, of a file of a Python lens (netplan's YAML): the
+        tree the index keeps for file *path* (on disk), if the index parsed
+        exactly *data*, the bytes the session read (:meth:`Index.tree_if_holds`)."""
+        if self.index is None:
+            return None
+        tree = self.index.tree_if_holds("/" + os.path.relpath(path, self.root), data)
+        return aug.python_tree(tree) if tree is not None else None
 
     def _drop_window(self) -> None:
         """Close a session windowed for one change: the next reads whole files."""

@@ -1161,6 +1161,32 @@ class Index:
         if entry is not None:
             entry._element = tree
 
+    def tree_if_holds(self, path: str, data: bytes) -> etree._Element | None:
+        """The ``<tree>`` of file *path* (under the root) if its entry says
+        what *data*, the file's bytes just read, hold: an entry augnetcf
+        wrote, with their hash; or a recorded one, whose stamp the file
+        still has after that read (a change since would show in its ctime,
+        which cannot be set back, and a recorded entry's file had not
+        changed for the racy window when it was parsed). Else None."""
+        entry = self.entry(path)
+        if entry is None:
+            return None
+        if entry.digest:
+            import hashlib
+
+            if hashlib.sha256(data).hexdigest() != entry.digest:
+                return None
+        elif entry.keep:
+            try:
+                st = os.stat(self.root.rstrip("/") + path)
+            except OSError:
+                return None
+            if _stamp(st) != tuple(entry.stamp) or st.st_size != len(data):
+                return None
+        else:
+            return None
+        return self.tree_of(entry)
+
     def entry(self, path: str) -> Entry | None:
         """The entry of file *path* (under the root), if the index has one;
         from the resolved file's rows without reading the others."""
