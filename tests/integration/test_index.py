@@ -1382,3 +1382,28 @@ def test_a_netplan_change_that_leaves_a_file_alone_does_not_parse_it(tmp_path, m
         results.append((snapshot_tree(root), answers(root, "netplan")))
     assert results[0] == results[1]
     assert "br6" in results[0][1]["list"]
+
+
+def test_the_resolved_rows_find_and_take_entries_by_path_without_reading_the_others():
+    """``_Rows.get`` and ``put`` (what a change through the resolved file
+    uses) find a row by the path at the start of its line, JSON escapes and
+    all, read no other row, and keep the rows in path order when a new
+    file's entry goes in."""
+    paths = ["/etc/x/ifcfg-a", '/etc/x/ifcfg-b"q', "/etc/x/ifcfg-c\\d", "/etc/x/ifcfg-z", "/etc/x/ifcfg-é"]
+
+    def entry(path: str, ino: int) -> index.Entry:
+        unit = [path[-1], "", "", "", "", "", -1]
+        return index.Entry(path, "/files" + path, 0, (1, ino, 3, 4, 5), units=[unit])
+
+    rows = index._Rows([json.dumps([e.path, *e.to_json(None)]).encode()
+                        for e in (entry(p, i) for i, p in enumerate(paths))])
+    assert rows.get("/etc/x/ifcfg-é").stamp == (1, 4, 3, 4, 5)
+    assert rows.get('/etc/x/ifcfg-b"q').stamp[1] == 1 and rows.get("/etc/x/ifcfg-c\\d").stamp[1] == 2
+    assert rows.get("/etc/x/ifcfg-nope") is None
+    assert sum(e is not None for e in rows._made) == 3, "only the rows asked for (escaped ones) were read"
+    rows.put(entry("/etc/x/ifcfg-a", 99))
+    rows.put(entry("/etc/x/ifcfg-m", 98))
+    assert [e.path for e in rows] == sorted([*paths, "/etc/x/ifcfg-m"])
+    assert rows.get("/etc/x/ifcfg-a").stamp[1] == 99 and rows.get("/etc/x/ifcfg-m").stamp[1] == 98
+    assert rows.get("/etc/x/ifcfg-z").stamp[1] == 3
+    assert sorted(rows.put_since) == ["/etc/x/ifcfg-a", "/etc/x/ifcfg-m"]
