@@ -12,6 +12,8 @@ import difflib
 import textwrap
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from augnetcf import yamltree
 from augnetcf.yamltree import YamlError
@@ -165,3 +167,46 @@ def test_a_top_that_is_not_a_mapping_is_refused():
 def test_a_tree_no_yaml_can_say_is_refused():
     with pytest.raises(YamlError, match="eth0 appears twice"):
         yamltree.render(None, (("eth0", "1", ()), ("eth0", "2", ())))
+
+
+_LINES = st.lists(st.sampled_from(["a:\n", "  b: 1\n", "  c: 2\n", "- x\n", "# note\n", "\n", "d: 3\n"])
+                  | st.text(alphabet="efgh: \n", min_size=1, max_size=6), max_size=60)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINES, _LINES, st.integers(min_value=0, max_value=8))
+def test_the_cheaper_diff_is_an_edit_script_from_one_text_to_the_other(a, b, small):
+    """_opcodes (the common head and tail, then cuts at lines found once in
+    each, then difflib) gives opcodes that cover both texts in order, whose
+    "equal" blocks are equal and whose others turn *a* into *b*; with the
+    stretch difflib takes whole made small, the anchors are used too."""
+    old = yamltree._SMALL
+    yamltree._SMALL = small
+    try:
+        ops = yamltree._opcodes(a, b)
+    finally:
+        yamltree._SMALL = old
+    i = j = 0
+    got: list[str] = []
+    for tag, i1, i2, j1, j2 in ops:
+        assert (i1, j1) == (i, j), "the opcodes follow each other"
+        assert i1 < i2 or j1 < j2
+        if tag == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        else:
+            assert tag in ("replace", "delete", "insert")
+        got += b[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(a), len(b)) and got == b
+
+
+def test_the_cheaper_diff_keeps_far_apart_edits_of_a_big_file_apart():
+    """Two one-line edits 20,000 lines apart: every other line is matched
+    as equal, as difflib over the whole would (which took 3 s)."""
+    a = [f"    br{t}:\n      id: {t}\n" for t in range(10000)]
+    a = [line for pair in a for line in pair.splitlines(keepends=True)]
+    b = list(a)
+    b[3] = "      id: 99999\n"
+    del b[19990]
+    ops = yamltree._opcodes(a, b)
+    assert sum(i2 - i1 for tag, i1, i2, _j1, _j2 in ops if tag == "equal") == len(a) - 2
